@@ -1,0 +1,147 @@
+"""Plain value objects returned by the db layer.
+
+Screens, printers and the CLI receive these frozen snapshots instead of live
+peewee models, so nothing outside ``db/`` can change queue state by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+@dataclass(frozen=True)
+class RatingLevel:
+    value: int
+    label: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """The site settings every program needs (names, time zone, policies)."""
+
+    name: str
+    name_en: str
+    timezone: str
+    opening_hours: tuple[str, ...]
+    days: tuple[str, ...]
+    rating_levels: tuple[RatingLevel, ...]
+    rating_window_s: int = 120
+    on_print_failure: str = "show"          # "show" | "cancel"
+    allow_priority: bool = False
+    announcement_template: str = "Mời công dân có số thứ tự {code} đến quầy số {counter}"
+    announcement_template_en: str = "Ticket {code}, please go to counter {counter}"
+    announcement_repeat: int = 2
+    notice: str = ""                        # scrolling line on the hall display
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    code: str
+    name: str
+    name_en: str
+    prefix: str
+    group: str | None
+    group_en: str | None
+    start: int
+    end: int
+    daily_limit: int | None
+    target_wait_min: int | None
+    active: bool
+    counters: tuple[int, ...] = ()          # numbers of the active counters that call it
+
+
+@dataclass(frozen=True)
+class CounterInfo:
+    id: int
+    number: int
+    name: str
+    services: tuple[str, ...]               # service codes in preference order
+    keypad_address: int
+    active: bool
+    paused: bool
+    officer: str | None                      # username of the officer logged in
+    officer_name: str | None
+    current_ticket_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketInfo:
+    id: int
+    code: str
+    number: int
+    service: str                             # service code it waits in / was served in
+    service_name: str
+    service_name_en: str
+    issued_service: str                      # service code it was issued for
+    status: str
+    priority: bool
+    service_day: date
+    issued_at: datetime
+    called_at: datetime | None = None        # first call
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    counter: int | None = None               # counter holding it (or that last held it)
+    target_counter: int | None = None        # set when transferred to one counter
+    officer: str | None = None
+    ahead: int = 0
+    estimated_wait_s: int | None = None
+    cancel_reason: str | None = None
+    kiosk: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The ticket object of CONTRACT section 3 (plus a few descriptive keys)."""
+        return {
+            "id": self.id,
+            "code": self.code,
+            "number": self.number,
+            "service": self.service,
+            "status": self.status,
+            "priority": self.priority,
+            "issued_at": iso(self.issued_at),
+            "called_at": iso(self.called_at),
+            "counter": self.counter,
+            "ahead": self.ahead,
+            "estimated_wait_s": self.estimated_wait_s,
+            "service_name": self.service_name,
+            "issued_service": self.issued_service,
+            "service_day": self.service_day.isoformat(),
+            "started_at": iso(self.started_at),
+            "finished_at": iso(self.finished_at),
+            "target_counter": self.target_counter,
+            "cancel_reason": self.cancel_reason,
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One row of the append-only event log, as screens consume it."""
+
+    id: int
+    at: datetime
+    kind: str
+    ticket_id: int | None
+    code: str | None
+    service: str | None
+    counter: int | None
+    officer: str | None
+    data: dict
+
+
+@dataclass(frozen=True)
+class RatingInfo:
+    id: int
+    counter: int
+    value: int
+    ticket_id: int | None
+    ticket_code: str | None
+    pressed_at: datetime
+    source: str
