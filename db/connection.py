@@ -1,0 +1,200 @@
+"""Opening the one database every program shares (CONTRACT section 1).
+
+The URL picks the engine: ``sqlite:///ABSOLUTE/PATH.db`` for the embedded
+one-PC setup, ``postgresql://`` for a hall with several PCs.  All models are
+bound to ``database_proxy`` so the same code runs on both.
+
+Write transactions go through ``write_transaction()``: on SQLite it starts
+``BEGIN IMMEDIATE`` (a read transaction cannot be upgraded to a write one in
+WAL mode, which is what makes ``max+1`` allocators fail), on PostgreSQL a plain
+transaction whose queries take row locks themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+from urllib.parse import unquote, urlparse
+
+import peewee
+from platformdirs import user_data_dir
+
+from db.errors import DatabaseUnavailable, InvalidInput
+
+log = logging.getLogger(__name__)
+
+database_proxy = peewee.DatabaseProxy()
+
+ENV_VAR = "ONESTOP_DB"
+BUSY_TIMEOUT_S = 10.0
+T = TypeVar("T")
+
+
+def default_url() -> str:
+    data_dir = Path(user_data_dir("onestop-queue", appauthor=False))
+    return f"sqlite:///{(data_dir / 'onestop.db').as_posix()}"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """``--db`` wins, then ``$ONESTOP_DB``, then the embedded default."""
+    return url or os.environ.get(ENV_VAR) or default_url()
+
+
+def is_postgres(db: peewee.Database | None = None) -> bool:
+    target = db or database_proxy.obj
+    return isinstance(target, peewee.PostgresqlDatabase)
+
+
+def make_database(url: str) -> peewee.Database:
+    """Build (but do not connect) the peewee database for a URL."""
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        raw_path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
+        if not raw_path:
+            raise InvalidInput(f"URL SQLite sai: {url}", f"Bad SQLite URL: {url} (use sqlite:///ABSOLUTE/PATH.db)")
+        if raw_path == ":memory:":
+            path = ":memory:"
+        else:
+            # sqlite:////abs/path and sqlite:///C:/path both arrive here.
+            path_obj = Path(raw_path if Path(raw_path).is_absolute() else "/" + raw_path)
+            if os.name == "nt" and raw_path[1:2] == ":":
+                path_obj = Path(raw_path)
+            path_obj.parent.mkdir(parents=True, exist_ok=True)
+            path = str(path_obj)
+        return peewee.SqliteDatabase(
+            path,
+            timeout=BUSY_TIMEOUT_S,
+            pragmas={
+                "journal_mode": "wal",
+                "synchronous": "normal",
+                "busy_timeout": int(BUSY_TIMEOUT_S * 1000),
+                "foreign_keys": 1,
+                "cache_size": -16000,
+            },
+        )
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.path.strip("/"):
+            raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {url}", f"PostgreSQL URL lacks a database name: {url}")
+        return peewee.PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname or None,
+            port=parsed.port or 5432,
+            connect_timeout=3,
+            prefer_psycopg3=True,
+            autorollback=True,
+        )
+    raise InvalidInput(
+        f"Không hiểu URL cơ sở dữ liệu: {url}",
+        f"Unsupported database URL: {url} (use sqlite:///... or postgresql://...)",
+    )
+
+
+_current_url: str | None = None
+
+
+def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
+    """Bind the models to the database at ``url`` and make sure the schema is current."""
+    global _current_url
+    resolved = resolve_url(url)
+    if database_proxy.obj is not None and _current_url == resolved:
+        return database_proxy.obj
+    close()
+    db = make_database(resolved)
+    database_proxy.initialize(db)
+    _current_url = resolved
+    if create:
+        from db.schema import ensure_schema  # local import: schema imports models, models import this module
+
+        with_retry(ensure_schema)
+    return db
+
+
+def current_url() -> str | None:
+    return _current_url
+
+
+def close() -> None:
+    global _current_url
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        try:
+            db.close()
+        except Exception:  # a dead connection may fail to close; we drop it anyway
+            pass
+    _current_url = None if db is None else _current_url
+
+
+def _is_connection_failure(exc: Exception) -> bool:
+    text = str(exc).lower()
+    if isinstance(exc, peewee.InterfaceError):
+        return True
+    if isinstance(exc, peewee.OperationalError):
+        lost = ("server closed", "connection", "terminating", "could not", "unable to open", "disk i/o", "no such table", "locked", "busy")
+        return any(word in text for word in lost)
+    return False
+
+
+def _reset_connection() -> None:
+    db = database_proxy.obj
+    if db is None:
+        return
+    try:
+        if not db.is_closed():
+            db.close()
+    except Exception:
+        pass
+    # peewee keeps the dead connection in thread-local state; forget it.
+    try:
+        db._state.reset()
+    except Exception:
+        pass
+
+
+def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float = 0.2) -> T:
+    """Run ``operation``; reconnect and retry when the connection itself failed.
+
+    An operation is one transaction, so re-running it after a lost connection
+    is safe: either it committed (and we would not be here) or it rolled back.
+    Once retries are used up the failure becomes ``DatabaseUnavailable`` so
+    screens show a banner instead of a traceback.
+    """
+    last: Exception | None = None
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if not _is_connection_failure(exc):
+                raise
+            last = exc
+            log.warning("database operation failed (%s), attempt %d/%d", exc, attempt + 1, attempts)
+            _reset_connection()
+            time.sleep(pause_s * (attempt + 1))
+    raise DatabaseUnavailable(str(last).splitlines()[0] if last else "")
+
+
+@contextmanager
+def write_transaction() -> Iterator[peewee.Database]:
+    """One write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL."""
+    db = database_proxy.obj
+    if db is None:
+        raise RuntimeError("db.connection.connect() was not called")
+    if isinstance(db, peewee.SqliteDatabase):
+        with db.atomic("IMMEDIATE"):
+            yield db
+    else:
+        with db.atomic():
+            yield db
+
+
+@contextmanager
+def read_transaction() -> Iterator[peewee.Database]:
+    """A consistent snapshot for multi-query reads."""
+    db = database_proxy.obj
+    with db.atomic():
+        yield db

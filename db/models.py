@@ -1,0 +1,163 @@
+"""The tables of onestop-queue (documented for site IT staff in docs/schema.md).
+
+Times are stored as UNIX epoch seconds (float, UTC) so that waiting and
+service times are plain subtractions in SQL on both SQLite and PostgreSQL.
+``service_day`` is the site-local calendar day a ticket belongs to
+(``YYYY-MM-DD`` text): numbering restarts per day and reports group by it.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from db.connection import database_proxy
+
+
+class BaseModel(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = pw.IntegerField()
+    applied_at = pw.DoubleField()
+
+
+class Site(BaseModel):
+    """A single row holding the site settings imported from the TOML file."""
+
+    name = pw.TextField()
+    name_en = pw.TextField(default="")
+    timezone = pw.CharField(max_length=64, default="Asia/Ho_Chi_Minh")
+    opening_hours = pw.TextField(default='["07:30-11:30", "13:30-17:00"]')  # JSON list
+    days = pw.TextField(default='["mon", "tue", "wed", "thu", "fri"]')      # JSON list
+    settings = pw.TextField(default="{}")  # JSON: ratings, kiosk, announcements, notice
+
+
+class Service(BaseModel):
+    code = pw.CharField(max_length=16, unique=True)
+    name = pw.TextField()
+    name_en = pw.TextField(default="")
+    prefix = pw.CharField(max_length=4)
+    start = pw.IntegerField(default=1)
+    end = pw.IntegerField(default=999)
+    daily_limit = pw.IntegerField(null=True)
+    target_wait_min = pw.IntegerField(null=True)
+    group = pw.TextField(null=True)
+    group_en = pw.TextField(null=True)
+    sort_order = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+
+class Officer(BaseModel):
+    username = pw.CharField(max_length=64, unique=True)
+    full_name = pw.TextField()
+    role = pw.CharField(max_length=16, default="officer")  # officer | supervisor | admin
+    pin_hash = pw.TextField()
+    active = pw.BooleanField(default=True)
+    failed_logins = pw.IntegerField(default=0)
+    locked_until = pw.DoubleField(null=True)
+
+
+class Counter(BaseModel):
+    number = pw.IntegerField(unique=True)
+    name = pw.TextField()
+    keypad_address = pw.IntegerField(null=True)
+    active = pw.BooleanField(default=True)
+    paused = pw.BooleanField(default=False)
+    officer = pw.ForeignKeyField(Officer, null=True, backref="counters", on_delete="SET NULL")
+    # The ticket this counter is handling (called or serving); NULL when free.
+    current_ticket_id = pw.IntegerField(null=True)
+
+
+class CounterService(BaseModel):
+    """Which services a counter calls, in preference order (``position``)."""
+
+    counter = pw.ForeignKeyField(Counter, backref="service_links", on_delete="CASCADE")
+    service = pw.ForeignKeyField(Service, backref="counter_links", on_delete="CASCADE")
+    position = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("counter", "service"), True),)
+
+
+class NumberSequence(BaseModel):
+    """Last number handed out per service and service day (one row each)."""
+
+    service = pw.ForeignKeyField(Service, on_delete="CASCADE")
+    service_day = pw.CharField(max_length=10)
+    last_number = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("service", "service_day"), True),)
+
+
+class Ticket(BaseModel):
+    service_day = pw.CharField(max_length=10)
+    # Service it was issued for (reports count it there) ...
+    issued_service = pw.ForeignKeyField(Service, backref="issued_tickets")
+    # ... and the service it now waits in / was served in (differs after a transfer).
+    service = pw.ForeignKeyField(Service, backref="tickets")
+    number = pw.IntegerField()
+    code = pw.CharField(max_length=16)
+    priority = pw.BooleanField(default=False)
+    status = pw.CharField(max_length=12, default="waiting")
+    # Queue position: the original issue time, kept across transfers.
+    queue_at = pw.DoubleField()
+    issued_at = pw.DoubleField()
+    issued_hour = pw.SmallIntegerField()  # site-local hour of issue, for arrivals per hour
+    called_at = pw.DoubleField(null=True)       # first call
+    last_called_at = pw.DoubleField(null=True)
+    started_at = pw.DoubleField(null=True)
+    finished_at = pw.DoubleField(null=True)     # done, no-show or cancel time
+    counter = pw.ForeignKeyField(Counter, null=True, backref="tickets")         # holding / last held it
+    officer = pw.ForeignKeyField(Officer, null=True, backref="tickets")
+    target_counter = pw.ForeignKeyField(Counter, null=True, backref="directed_tickets")
+    transfers = pw.SmallIntegerField(default=0)
+    recalls = pw.SmallIntegerField(default=0)
+    cancel_reason = pw.CharField(max_length=32, null=True)
+    kiosk = pw.CharField(max_length=64, null=True)
+    note = pw.TextField(null=True)
+
+    class Meta:
+        indexes = (
+            (("service_day", "issued_service", "number"), True),
+            # call-next: the few waiting rows, whatever the history size.
+            (("status", "service", "priority", "queue_at"), False),
+            (("service_day",), False),
+            (("service", "finished_at"), False),
+        )
+
+
+class Rating(BaseModel):
+    """Every keypad press, attached to a ticket or not (CONTRACT section 5)."""
+
+    counter = pw.ForeignKeyField(Counter, backref="ratings")
+    officer = pw.ForeignKeyField(Officer, null=True, backref="ratings")
+    ticket = pw.ForeignKeyField(Ticket, null=True, backref="ratings")
+    value = pw.SmallIntegerField()
+    pressed_at = pw.DoubleField()
+    service_day = pw.CharField(max_length=10)
+    source = pw.CharField(max_length=32, default="keypad")  # keypad | cli | screen
+    counted = pw.BooleanField(default=True)  # False for a debounced repeat
+
+    class Meta:
+        indexes = ((("ticket", "pressed_at"), False), (("service_day",), False))
+
+
+class Event(BaseModel):
+    """Append-only log that screens follow: "everything after event N"."""
+
+    id = pw.BigAutoField()
+    at = pw.DoubleField()
+    kind = pw.CharField(max_length=24)
+    ticket_id = pw.IntegerField(null=True)
+    code = pw.CharField(max_length=16, null=True)
+    service_code = pw.CharField(max_length=16, null=True)
+    counter_number = pw.IntegerField(null=True)
+    officer_username = pw.CharField(max_length=64, null=True)
+    data = pw.TextField(default="{}")  # JSON
+
+
+ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating, Event]

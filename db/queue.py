@@ -1,0 +1,536 @@
+"""The queue rules: issuing, calling and serving tickets.
+
+Every public function here is one write transaction (``write_transaction``:
+``BEGIN IMMEDIATE`` on SQLite; row locks on PostgreSQL), writes its event in
+the same transaction, and returns a frozen ``TicketInfo``.  The clock is the
+``now`` parameter (epoch seconds) so tests can cross midnight without sleeping.
+
+Why it cannot hand out a number twice or call a ticket twice:
+* numbers come from one ``number_sequence`` row per (service, day), bumped by
+  an ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` that holds the row's
+  write lock until commit;
+* on SQLite every write transaction holds the database write lock from its
+  first statement; on PostgreSQL call-next locks the counter row, picks the
+  candidate with ``FOR UPDATE SKIP LOCKED`` and moves it only
+  ``WHERE status = 'waiting'``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Callable, TypeVar
+
+import peewee as pw
+
+from db import clock
+from db.connection import is_postgres, with_retry, write_transaction
+from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
+from db.events import record_event
+from db.models import Counter, CounterService, NumberSequence, Officer, Service, Site, Ticket
+from db.site import site_info
+from db.values import SiteInfo, TicketInfo
+
+T = TypeVar("T")
+
+OPEN_STATUSES = ("waiting", "called", "serving")
+#: how many recent finished tickets make the service-time median for estimates
+ESTIMATE_SAMPLE = 20
+
+_rolled_over: set[tuple[int, str]] = set()
+
+
+# ---------------------------------------------------------------- helpers
+
+def _run(operation: Callable[[], T]) -> T:
+    """One queue operation = one write transaction, retried on a lost connection."""
+
+    def attempt() -> T:
+        with write_transaction():
+            return operation()
+
+    return with_retry(attempt)
+
+
+def _site() -> SiteInfo:
+    row = Site.get_or_none()
+    if row is None:
+        raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
+    return site_info(row)
+
+
+def _locked(query: pw.Select, *, skip_locked: bool = False) -> pw.Select:
+    """Row locks where the engine has them (SQLite already holds the write lock)."""
+    if is_postgres():
+        return query.for_update(skip_locked=skip_locked or None)
+    return query
+
+
+def _counter(number: int, *, lock: bool = True) -> Counter:
+    query = Counter.select().where(Counter.number == number)
+    row = (_locked(query) if lock else query).first()
+    if row is None or not row.active:
+        raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
+    return row
+
+
+def _service(code: str) -> Service:
+    row = Service.get_or_none(Service.code == str(code).upper())
+    if row is None:
+        raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
+    return row
+
+
+def _roll_over(today: str, moment: float) -> None:
+    """Close yesterday's unserved tickets (kept for reports, never called again)."""
+    from db.connection import database_proxy
+
+    key = (id(database_proxy.obj), today)
+    if key in _rolled_over:
+        return
+    stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today))
+    stale_ids = [t.id for t in stale]
+    if stale_ids:
+        (Ticket.update(status="cancelled", cancel_reason="day_closed", finished_at=moment)
+         .where(Ticket.id.in_(stale_ids)).execute())
+        Counter.update(current_ticket_id=None).where(Counter.current_ticket_id.in_(stale_ids)).execute()
+        record_event("day_closed", at=moment, data={"closed": len(stale_ids), "day": today})
+    _rolled_over.add(key)
+
+
+def _officer_username(officer_id: int | None) -> str | None:
+    if officer_id is None:
+        return None
+    row = Officer.get_or_none(Officer.id == officer_id)
+    return row.username if row else None
+
+
+def to_info(row: Ticket, tz: str, *, ahead: int = 0, estimated_wait_s: int | None = None) -> TicketInfo:
+    service = Service.get_by_id(row.service_id)
+    issued_code = service.code if row.issued_service_id == row.service_id else Service.get_by_id(row.issued_service_id).code
+    counter_number = Counter.get_by_id(row.counter_id).number if row.counter_id else None
+    target = Counter.get_by_id(row.target_counter_id).number if row.target_counter_id else None
+    return TicketInfo(
+        id=row.id, code=row.code, number=row.number, service=service.code,
+        service_name=service.name, service_name_en=service.name_en or service.name,
+        issued_service=issued_code, status=row.status, priority=bool(row.priority),
+        service_day=clock.local_datetime(row.issued_at, tz).date(),
+        issued_at=clock.local_datetime(row.issued_at, tz),
+        called_at=clock.epoch_to_local(row.called_at, tz),
+        started_at=clock.epoch_to_local(row.started_at, tz),
+        finished_at=clock.epoch_to_local(row.finished_at, tz),
+        counter=counter_number, target_counter=target, officer=_officer_username(row.officer_id),
+        ahead=ahead, estimated_wait_s=estimated_wait_s, cancel_reason=row.cancel_reason, kiosk=row.kiosk,
+    )
+
+
+def _people_ahead(row: Ticket) -> int:
+    """Waiting tickets of the same service that will be called before this one."""
+    same = (Ticket.status == "waiting") & (Ticket.service == row.service_id) & (Ticket.service_day == row.service_day) & (Ticket.id != row.id)
+    if row.priority:
+        before = (Ticket.priority == True) & (Ticket.queue_at <= row.queue_at)  # noqa: E712
+    else:
+        before = (Ticket.priority == True) | (Ticket.queue_at <= row.queue_at)  # noqa: E712
+    return Ticket.select().where(same & before).count()
+
+
+def recent_service_time_s(service_id: int) -> float | None:
+    """Median start-to-done time of the service's last few finished tickets."""
+    rows = (Ticket.select(Ticket.started_at, Ticket.finished_at)
+            .where((Ticket.service == service_id) & (Ticket.finished_at.is_null(False)) & (Ticket.status == "done"))
+            .order_by(Ticket.finished_at.desc()).limit(ESTIMATE_SAMPLE).tuples())
+    durations = [f - s for s, f in rows if s is not None and f is not None and f >= s]
+    return statistics.median(durations) if durations else None
+
+
+def _serving_counters(service_id: int) -> int:
+    base = (Counter.select().join(CounterService)
+            .where((CounterService.service == service_id) & (Counter.active == True)))  # noqa: E712
+    working = base.where(Counter.paused == False).count()  # noqa: E712
+    return working or base.count()
+
+
+def estimate_wait_s(service_id: int, ahead: int) -> int | None:
+    """People ahead x recent median service time / counters serving the service."""
+    median = recent_service_time_s(service_id)
+    counters = _serving_counters(service_id)
+    if median is None or counters == 0:
+        return None
+    return int(round(ahead * median / counters))
+
+
+# ---------------------------------------------------------------- issuing
+
+def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None = None,
+                 now: float | None = None) -> TicketInfo:
+    """Hand out the next number of a service for today (kiosk or CLI)."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        service = _service(service_code)
+        if not service.active:
+            raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
+        state = clock.opening_state(moment, site.timezone, site.opening_hours, site.days)
+        if not state.open:
+            local_now = clock.local_datetime(moment, site.timezone)
+            if state.reopens_at:
+                vi, en = clock.format_reopening(state.reopens_at, local_now)
+                raise ServiceClosed(f"Ngoài giờ làm việc. Mở cửa lại lúc {vi}", f"Closed. Open again at {en}",
+                                    reopens_at=state.reopens_at.isoformat())
+            raise ServiceClosed("Ngoài giờ làm việc", "Closed")
+        day = clock.service_day(moment, site.timezone)
+        _roll_over(day, moment)
+        number = (NumberSequence.insert(service=service.id, service_day=day, last_number=service.start)
+                  .on_conflict(conflict_target=[NumberSequence.service, NumberSequence.service_day],
+                               update={NumberSequence.last_number: NumberSequence.last_number + 1})
+                  .returning(NumberSequence.last_number).execute())
+        number = _returned_number(number)
+        if number > service.end:
+            raise LimitReached(
+                f"Đã hết số thứ tự hôm nay cho {service.name} (tối đa {service.end})",
+                f"No more numbers today for {service.name_en or service.name} (last is {service.end})",
+            )
+        if service.daily_limit is not None and number - service.start + 1 > service.daily_limit:
+            raise LimitReached(
+                f"{service.name} đã đủ {service.daily_limit} lượt hôm nay, mời quay lại ngày làm việc sau",
+                f"{service.name_en or service.name} has reached today's limit of {service.daily_limit} tickets",
+            )
+        width = max(3, len(str(service.end)))
+        local = clock.local_datetime(moment, site.timezone)
+        row = Ticket.create(
+            service_day=day, issued_service=service.id, service=service.id, number=number,
+            code=f"{service.prefix}{number:0{width}d}", priority=priority, status="waiting",
+            queue_at=moment, issued_at=moment, issued_hour=local.hour, kiosk=kiosk,
+        )
+        ahead = _people_ahead(row)
+        record_event("issued", at=moment, ticket=row, service=service.code,
+                     data={"priority": priority, "kiosk": kiosk})
+        return to_info(row, site.timezone, ahead=ahead, estimated_wait_s=estimate_wait_s(service.id, ahead))
+
+    return _run(operation)
+
+
+def _returned_number(result) -> int:
+    """peewee returns a cursor of rows for ``RETURNING``; take the one value."""
+    if isinstance(result, int):
+        return result
+    rows = list(result)
+    first = rows[0]
+    if isinstance(first, (tuple, list)):
+        return int(first[0])
+    if isinstance(first, dict):
+        return int(next(iter(first.values())))
+    return int(getattr(first, "last_number", first))
+
+
+def issue_check(service_code: str, *, now: float | None = None) -> str | None:
+    """Why a service cannot issue now (closed, limit, range), or None; read-only.
+
+    The kiosk uses it to grey out buttons before anyone taps them.
+    """
+    moment = clock.now_epoch(now)
+
+    def read() -> str | None:
+        site = _site()
+        service = _service(service_code)
+        if not service.active:
+            return "inactive"
+        if not clock.opening_state(moment, site.timezone, site.opening_hours, site.days).open:
+            return "closed"
+        day = clock.service_day(moment, site.timezone)
+        last = (NumberSequence.select(NumberSequence.last_number)
+                .where((NumberSequence.service == service.id) & (NumberSequence.service_day == day)).scalar())
+        if last is None:
+            return None
+        if last + 1 > service.end:
+            return "range"
+        if service.daily_limit is not None and last - service.start + 1 >= service.daily_limit:
+            return "limit"
+        return None
+
+    return with_retry(read)
+
+
+# ---------------------------------------------------------------- calling
+
+def _require_free(counter: Counter) -> None:
+    if counter.current_ticket_id is not None:
+        current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
+        if current is not None and current.status in ("called", "serving"):
+            raise NotAllowed(
+                f"Quầy {counter.number} đang phục vụ số {current.code}: hãy hoàn thành, báo vắng hoặc chuyển trước",
+                f"Counter {counter.number} still holds {current.code}: finish, mark no-show or transfer it first",
+            )
+    if counter.paused:
+        raise NotAllowed(f"Quầy {counter.number} đang tạm dừng", f"Counter {counter.number} is paused")
+
+
+def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, site: SiteInfo) -> TicketInfo:
+    updated = (Ticket.update(status="called", counter=counter.id, officer=officer_id,
+                             called_at=pw.fn.COALESCE(Ticket.called_at, moment), last_called_at=moment,
+                             target_counter=None)
+               .where((Ticket.id == row.id) & (Ticket.status == "waiting")).execute())
+    if updated != 1:
+        raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
+    Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
+    fresh = Ticket.get_by_id(row.id)
+    service = Service.get_by_id(fresh.service_id)
+    record_event("called", at=moment, ticket=fresh, service=service.code, counter=counter.number,
+                 officer=_officer_username(officer_id), data={"priority": bool(fresh.priority)})
+    return to_info(fresh, site.timezone)
+
+
+def _resolve_officer(counter: Counter, officer: str | None) -> int | None:
+    if officer is None:
+        return counter.officer_id
+    row = Officer.get_or_none(Officer.username == officer)
+    if row is None:
+        raise NotFound(f"Không có cán bộ {officer}", f"No officer {officer}")
+    return row.id
+
+
+def call_next(counter_number: int, *, officer: str | None = None, now: float | None = None) -> TicketInfo | None:
+    """Call the next ticket for a counter; ``None`` when nobody is waiting.
+
+    Priority tickets first, then the oldest (by original issue time) among the
+    counter's services and the tickets transferred to this counter.
+    """
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo | None:
+        site = _site()
+        counter = _counter(counter_number)
+        _roll_over(clock.service_day(moment, site.timezone), moment)
+        _require_free(counter)
+        officer_id = _resolve_officer(counter, officer)
+        today = clock.service_day(moment, site.timezone)
+        links = list(CounterService.select().where(CounterService.counter == counter.id))
+        service_ids = [link.service_id for link in links]
+        eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
+        query = (Ticket.select()
+                 .where((Ticket.status == "waiting") & (Ticket.service_day == today) & eligible)
+                 .order_by(Ticket.priority.desc(), Ticket.queue_at, Ticket.id)
+                 .limit(1))
+        best = _locked(query, skip_locked=True).first()
+        if best is None:
+            return None
+        return _take(counter, best, officer_id, moment, site)
+
+    return _run(operation)
+
+
+def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo:
+    """A ticket by id, or by code for today (what a QR scan or typing gives)."""
+    moment = clock.now_epoch(now)
+
+    def read() -> TicketInfo:
+        site = _site()
+        row = _lookup(reference, clock.service_day(moment, site.timezone))
+        return to_info(row, site.timezone, ahead=_people_ahead(row) if row.status == "waiting" else 0)
+
+    return with_retry(read)
+
+
+def _lookup(reference: str | int, today: str) -> Ticket:
+    if isinstance(reference, int) or str(reference).isdigit():
+        row = Ticket.get_or_none(Ticket.id == int(reference))
+    else:
+        row = (Ticket.select().where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today))
+               .order_by(Ticket.id.desc()).first())
+    if row is None:
+        raise NotFound(f"Không tìm thấy số {reference}", f"No ticket {reference}")
+    return row
+
+
+def call_ticket(counter_number: int, reference: str | int, *, officer: str | None = None,
+                now: float | None = None) -> TicketInfo:
+    """Call one particular waiting ticket (typed code or scanned QR)."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        _require_free(counter)
+        row = _lookup(reference, clock.service_day(moment, site.timezone))
+        if row.status != "waiting" or row.service_day != clock.service_day(moment, site.timezone):
+            raise NotAllowed(f"Số {row.code} không còn chờ", f"Ticket {row.code} is not waiting")
+        locked = _locked(Ticket.select().where(Ticket.id == row.id)).first()
+        return _take(counter, locked, _resolve_officer(counter, officer), moment, site)
+
+    return _run(operation)
+
+
+# ---------------------------------------------------------------- serving
+
+def _current(counter: Counter, allowed: tuple[str, ...], action_vi: str, action_en: str) -> Ticket:
+    row = Ticket.get_or_none(Ticket.id == counter.current_ticket_id) if counter.current_ticket_id else None
+    if row is None or row.status not in ("called", "serving"):
+        raise NotAllowed(f"Quầy {counter.number} chưa gọi số nào để {action_vi}",
+                         f"Counter {counter.number} has no ticket to {action_en}")
+    if row.status not in allowed:
+        raise NotAllowed(f"Số {row.code} đang ở trạng thái không thể {action_vi}",
+                         f"Ticket {row.code} cannot be {action_en} now ({row.status})")
+    return row
+
+
+def _finish_event(kind: str, counter: Counter, row: Ticket, moment: float, data: dict | None = None) -> None:
+    record_event(kind, at=moment, ticket=row, service=Service.get_by_id(row.service_id).code,
+                 counter=counter.number, officer=_officer_username(row.officer_id), data=data)
+
+
+def recall(counter_number: int, *, now: float | None = None) -> TicketInfo:
+    """Call the current ticket again: the display announces it again."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        row = _current(counter, ("called",), "gọi lại", "recall")
+        Ticket.update(last_called_at=moment, recalls=Ticket.recalls + 1).where(Ticket.id == row.id).execute()
+        _finish_event("recalled", counter, row, moment)
+        return to_info(Ticket.get_by_id(row.id), site.timezone)
+
+    return _run(operation)
+
+
+def start_service(counter_number: int, *, now: float | None = None) -> TicketInfo:
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        row = _current(counter, ("called",), "bắt đầu", "started")
+        Ticket.update(status="serving", started_at=moment).where(Ticket.id == row.id).execute()
+        _finish_event("started", counter, row, moment)
+        return to_info(Ticket.get_by_id(row.id), site.timezone)
+
+    return _run(operation)
+
+
+def finish_service(counter_number: int, *, now: float | None = None) -> TicketInfo:
+    """Done.  Without a "start" press, service is taken to have begun at the last call."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        row = _current(counter, ("called", "serving"), "hoàn thành", "finished")
+        started = row.started_at if row.started_at is not None else row.last_called_at
+        Ticket.update(status="done", started_at=started, finished_at=moment).where(Ticket.id == row.id).execute()
+        Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
+        _finish_event("done", counter, row, moment, {"service_s": round(moment - started, 1)})
+        return to_info(Ticket.get_by_id(row.id), site.timezone)
+
+    return _run(operation)
+
+
+def mark_no_show(counter_number: int, *, now: float | None = None) -> TicketInfo:
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        row = _current(counter, ("called",), "báo vắng", "marked no-show")
+        Ticket.update(status="no_show", finished_at=moment).where(Ticket.id == row.id).execute()
+        Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
+        _finish_event("no_show", counter, row, moment)
+        return to_info(Ticket.get_by_id(row.id), site.timezone)
+
+    return _run(operation)
+
+
+def transfer(counter_number: int, *, to_service: str | None = None, to_counter: int | None = None,
+             note: str | None = None, now: float | None = None) -> TicketInfo:
+    """Hand the current ticket on; it keeps its code and its place by original issue time."""
+    moment = clock.now_epoch(now)
+    if (to_service is None) == (to_counter is None):
+        raise InvalidInput("Chọn một dịch vụ hoặc một quầy để chuyển", "Give exactly one of --to-service or --to-counter")
+
+    def operation() -> TicketInfo:
+        site = _site()
+        counter = _counter(counter_number)
+        row = _current(counter, ("called", "serving"), "chuyển", "transferred")
+        changes: dict = {"status": "waiting", "transfers": Ticket.transfers + 1, "started_at": None}
+        data: dict = {"from_counter": counter.number, "from_service": Service.get_by_id(row.service_id).code}
+        if note:
+            changes["note"] = note
+            data["note"] = note
+        if to_service is not None:
+            target = _service(to_service)
+            if not target.active:
+                raise NotAllowed(f"Dịch vụ {target.name} tạm ngừng", f"Service {target.code} is not available")
+            changes.update(service=target.id, target_counter=None)
+            data["to_service"] = target.code
+        else:
+            target_counter = _counter(int(to_counter), lock=False)
+            if target_counter.id == counter.id:
+                raise InvalidInput("Không thể chuyển cho chính quầy này", "Cannot transfer to the same counter")
+            changes["target_counter"] = target_counter.id
+            data["to_counter"] = target_counter.number
+        Ticket.update(**changes).where(Ticket.id == row.id).execute()
+        Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
+        fresh = Ticket.get_by_id(row.id)
+        record_event("transferred", at=moment, ticket=fresh, service=Service.get_by_id(fresh.service_id).code,
+                     counter=counter.number, officer=_officer_username(row.officer_id), data=data)
+        return to_info(fresh, site.timezone, ahead=_people_ahead(fresh))
+
+    return _run(operation)
+
+
+def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None) -> TicketInfo:
+    """Cancel a ticket (failed print, citizen left); it stays in the reports."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> TicketInfo:
+        site = _site()
+        row = _locked(Ticket.select().where(Ticket.id == ticket_id)).first()
+        if row is None:
+            raise NotFound(f"Không có vé {ticket_id}", f"No ticket {ticket_id}")
+        if row.status not in OPEN_STATUSES:
+            raise NotAllowed(f"Số {row.code} đã kết thúc", f"Ticket {row.code} is already closed ({row.status})")
+        Ticket.update(status="cancelled", cancel_reason=reason, finished_at=moment).where(Ticket.id == row.id).execute()
+        holder = Counter.get_or_none(Counter.current_ticket_id == row.id)
+        if holder is not None:
+            Counter.update(current_ticket_id=None).where(Counter.id == holder.id).execute()
+        record_event("cancelled", at=moment, ticket=row, service=Service.get_by_id(row.service_id).code,
+                     counter=holder.number if holder else None, data={"reason": reason})
+        return to_info(Ticket.get_by_id(row.id), site.timezone)
+
+    return _run(operation)
+
+
+def set_paused(counter_number: int, paused: bool, *, now: float | None = None) -> bool:
+    """Pause or resume a counter; a counter holding a ticket must finish it first."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> bool:
+        counter = _counter(counter_number)
+        if paused and counter.current_ticket_id is not None:
+            current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
+            if current is not None and current.status in ("called", "serving"):
+                raise NotAllowed(f"Hãy xử lý xong số {current.code} trước khi tạm dừng",
+                                 f"Finish ticket {current.code} before pausing")
+        if counter.paused == paused:
+            return paused
+        Counter.update(paused=paused).where(Counter.id == counter.id).execute()
+        record_event("paused" if paused else "resumed", at=moment, counter=counter.number,
+                     officer=_officer_username(counter.officer_id))
+        return paused
+
+    return _run(operation)
+
+
+def current_ticket(counter_number: int) -> TicketInfo | None:
+    """The ticket a counter is handling now, if any."""
+
+    def read() -> TicketInfo | None:
+        site = _site()
+        counter = _counter(counter_number, lock=False)
+        if counter.current_ticket_id is None:
+            return None
+        row = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
+        if row is None or row.status not in ("called", "serving"):
+            return None
+        return to_info(row, site.timezone)
+
+    return with_retry(read)

@@ -1,0 +1,67 @@
+"""Creating and upgrading the schema, keeping every existing row.
+
+``SCHEMA_VERSION`` is the version the code expects.  A new database gets all
+tables at once; an older one runs each step of ``UPGRADES`` in order inside a
+write transaction (``playhouse.migrate`` for column changes), then records the
+version.  Every command calls ``ensure_schema()`` through ``connect()``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import peewee
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+
+from db.connection import database_proxy, write_transaction
+from db.models import ALL_MODELS, SchemaVersion, Ticket
+
+SCHEMA_VERSION = 2
+
+
+def _v2_ticket_note(migrator: SchemaMigrator) -> list:
+    """Version 2: tickets carry the officer's note written on a transfer."""
+    columns = {c.name for c in database_proxy.obj.get_columns("ticket")}
+    if "note" in columns:
+        return []
+    return [migrator.add_column("ticket", "note", Ticket.note)]
+
+
+#: version reached -> step that brings the previous version to it.
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note}
+
+
+def _migrator() -> SchemaMigrator:
+    db = database_proxy.obj
+    return PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+
+
+def current_version() -> int:
+    db = database_proxy.obj
+    if not db.table_exists("schema_version"):
+        return 0
+    row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
+    return int(row or 0)
+
+
+def ensure_schema() -> int:
+    """Create or upgrade the schema; returns the version now in force."""
+    db = database_proxy.obj
+    version = current_version()
+    if version >= SCHEMA_VERSION:
+        return version
+    with write_transaction():
+        version = current_version()  # another process may have done it meanwhile
+        if version == 0:
+            db.create_tables(ALL_MODELS, safe=True)
+            SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
+            return SCHEMA_VERSION
+        from playhouse.migrate import migrate
+
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            operations = UPGRADES[target](_migrator())
+            if operations:
+                migrate(*operations)
+            SchemaVersion.create(version=target, applied_at=time.time())
+    return SCHEMA_VERSION

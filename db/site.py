@@ -1,0 +1,228 @@
+"""The site, its services, counters and officers: importing them and reading them back.
+
+Importing is an upsert matched by service code, counter number and username,
+in one write transaction: running ``onestop init --site`` again updates the
+site in place and never deletes a service or counter that has tickets
+(it is deactivated instead).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from db.connection import with_retry, write_transaction
+from db.errors import NotFound
+from db.events import record_event
+from db.models import Counter, CounterService, Officer, Service, Site, Ticket
+from db.officers import hash_pin
+from db.site_config import DEFAULT_LEVELS, SiteConfig
+from db.values import CounterInfo, RatingLevel, ServiceInfo, SiteInfo
+
+
+def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
+    """Write a checked ``SiteConfig`` into the database; returns what changed."""
+    moment = time.time() if now is None else now
+
+    def write() -> dict:
+        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0}
+        with write_transaction():
+            site = Site.get_or_none() or Site(name="")
+            settings = json.loads(site.settings or "{}") if site.id else {}
+            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements})
+            if "notice" in config.site:
+                settings["notice"] = config.site["notice"]
+            site.name = config.site["name"]
+            site.name_en = config.site.get("name_en", "")
+            site.timezone = config.site["timezone"]
+            site.opening_hours = json.dumps(config.site["opening_hours"])
+            site.days = json.dumps(config.site["days"])
+            site.settings = json.dumps(settings, ensure_ascii=False)
+            site.save()
+
+            by_code = {}
+            for order, svc in enumerate(config.services):
+                row = Service.get_or_none(Service.code == svc["code"]) or Service(code=svc["code"])
+                for key in ("name", "name_en", "prefix", "start", "end"):
+                    setattr(row, key, svc[key])
+                row.daily_limit = svc.get("daily_limit")
+                row.target_wait_min = svc.get("target_wait_min")
+                row.group = svc.get("group")
+                row.group_en = svc.get("group_en")
+                row.sort_order = order
+                row.active = svc.get("active", True)
+                row.save()
+                by_code[row.code] = row
+                summary["services"] += 1
+            for row in Service.select().where(Service.code.not_in(list(by_code) or [""])):
+                row.active = False
+                row.save()
+                summary["deactivated"] += 1
+
+            numbers = set()
+            for ctr in config.counters:
+                row = Counter.get_or_none(Counter.number == ctr["number"]) or Counter(number=ctr["number"])
+                row.name = ctr["name"]
+                row.keypad_address = ctr.get("keypad_address")
+                row.active = ctr.get("active", True)
+                row.save()
+                numbers.add(row.number)
+                CounterService.delete().where(CounterService.counter == row).execute()
+                for position, code in enumerate(ctr["services"]):
+                    CounterService.create(counter=row, service=by_code[code], position=position)
+                summary["counters"] += 1
+            for row in Counter.select().where(Counter.number.not_in(list(numbers) or [0])):
+                has_tickets = Ticket.select().where(Ticket.counter == row).exists()
+                if has_tickets:
+                    row.active = False
+                    row.save()
+                else:
+                    CounterService.delete().where(CounterService.counter == row).execute()
+                    row.delete_instance()
+                summary["deactivated"] += 1
+
+            for off in config.officers:
+                row = Officer.get_or_none(Officer.username == off["username"]) or Officer(username=off["username"])
+                row.full_name = off["full_name"]
+                row.role = off["role"]
+                row.active = off.get("active", True)
+                row.pin_hash = hash_pin(off["pin"])
+                row.save()
+                summary["officers"] += 1
+            record_event("site_imported", at=moment, data={"source": config.source, **summary})
+        return summary
+
+    return with_retry(write)
+
+
+def has_site() -> bool:
+    return with_retry(lambda: Site.select().exists(), attempts=1)
+
+
+def load_site() -> SiteInfo:
+    """The site settings; raises ``NotFound`` before ``onestop init``."""
+
+    def read() -> SiteInfo:
+        site = Site.get_or_none()
+        if site is None:
+            raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
+        return site_info(site)
+
+    return with_retry(read)
+
+
+def site_info(site: Site) -> SiteInfo:
+    settings = json.loads(site.settings or "{}")
+    ratings = settings.get("ratings", {})
+    kiosk = settings.get("kiosk", {})
+    announce = settings.get("announcements", {})
+    levels = tuple(
+        RatingLevel(int(lv["value"]), lv["label"], lv.get("label_en", lv["label"]))
+        for lv in ratings.get("levels", DEFAULT_LEVELS)
+    )
+    defaults = SiteInfo.__dataclass_fields__
+    return SiteInfo(
+        name=site.name,
+        name_en=site.name_en or "",
+        timezone=site.timezone,
+        opening_hours=tuple(json.loads(site.opening_hours)),
+        days=tuple(json.loads(site.days)),
+        rating_levels=levels,
+        rating_window_s=int(ratings.get("window_s", 120)),
+        on_print_failure=kiosk.get("on_print_failure", "show"),
+        allow_priority=bool(kiosk.get("allow_priority", False)),
+        announcement_template=announce.get("template", defaults["announcement_template"].default),
+        announcement_template_en=announce.get("template_en", defaults["announcement_template_en"].default),
+        announcement_repeat=int(announce.get("repeat", 2)),
+        notice=settings.get("notice", ""),
+    )
+
+
+def set_notice(text: str, *, now: float | None = None) -> None:
+    """The scrolling line of the hall display, set by a supervisor."""
+    moment = time.time() if now is None else now
+
+    def write() -> None:
+        with write_transaction():
+            site = Site.get()
+            settings = json.loads(site.settings or "{}")
+            settings["notice"] = text
+            site.settings = json.dumps(settings, ensure_ascii=False)
+            site.save()
+            record_event("notice_changed", at=moment, data={"notice": text})
+
+    with_retry(write)
+
+
+def _service_counters() -> dict[int, list[int]]:
+    rows = (CounterService.select(CounterService.service, Counter.number)
+            .join(Counter).where(Counter.active == True)  # noqa: E712
+            .order_by(Counter.number).tuples())
+    result: dict[int, list[int]] = {}
+    for service_id, number in rows:
+        result.setdefault(service_id, []).append(number)
+    return result
+
+
+def service_info(row: Service, counters: tuple[int, ...] = ()) -> ServiceInfo:
+    return ServiceInfo(
+        id=row.id, code=row.code, name=row.name, name_en=row.name_en or row.name, prefix=row.prefix,
+        group=row.group, group_en=row.group_en, start=row.start, end=row.end, daily_limit=row.daily_limit,
+        target_wait_min=row.target_wait_min, active=row.active, counters=counters,
+    )
+
+
+def list_services(*, include_inactive: bool = False) -> list[ServiceInfo]:
+    def read() -> list[ServiceInfo]:
+        query = Service.select().order_by(Service.sort_order, Service.code)
+        if not include_inactive:
+            query = query.where(Service.active == True)  # noqa: E712
+        counters = _service_counters()
+        return [service_info(row, tuple(counters.get(row.id, ()))) for row in query]
+
+    return with_retry(read)
+
+
+def get_service(code: str) -> ServiceInfo:
+    def read() -> ServiceInfo:
+        row = Service.get_or_none(Service.code == code.upper())
+        if row is None:
+            raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
+        return service_info(row, tuple(_service_counters().get(row.id, ())))
+
+    return with_retry(read)
+
+
+def counter_info(row: Counter) -> CounterInfo:
+    services = tuple(
+        code for (code,) in CounterService.select(Service.code).join(Service)
+        .where(CounterService.counter == row.id).order_by(CounterService.position).tuples()
+    )
+    officer = Officer.get_by_id(row.officer_id) if row.officer_id else None
+    return CounterInfo(
+        id=row.id, number=row.number, name=row.name, services=services,
+        keypad_address=row.keypad_address if row.keypad_address is not None else row.number,
+        active=row.active, paused=row.paused,
+        officer=officer.username if officer else None, officer_name=officer.full_name if officer else None,
+        current_ticket_id=row.current_ticket_id,
+    )
+
+
+def list_counters(*, include_inactive: bool = False) -> list[CounterInfo]:
+    def read() -> list[CounterInfo]:
+        query = Counter.select().order_by(Counter.number)
+        if not include_inactive:
+            query = query.where(Counter.active == True)  # noqa: E712
+        return [counter_info(row) for row in query]
+
+    return with_retry(read)
+
+
+def get_counter(number: int) -> CounterInfo:
+    def read() -> CounterInfo:
+        row = Counter.get_or_none(Counter.number == number)
+        if row is None:
+            raise NotFound(f"Không có quầy {number}", f"No counter {number}")
+        return counter_info(row)
+
+    return with_retry(read)

@@ -1,0 +1,264 @@
+"""Reading and checking a site TOML file (CONTRACT section 2).
+
+The file is checked whole before anything is written: unknown keys, wrong
+types and broken references are refused with the file name, the line and the
+field at fault, because a typo in a key must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from db.clock import DAY_NAMES, parse_span
+from db.errors import ConfigError
+
+DEFAULT_LEVELS = (
+    {"value": 3, "label": "Rất hài lòng", "label_en": "Very satisfied"},
+    {"value": 2, "label": "Hài lòng", "label_en": "Satisfied"},
+    {"value": 1, "label": "Không hài lòng", "label_en": "Dissatisfied"},
+)
+
+# key -> (type(s), required)
+_SITE_KEYS = {"name": (str, True), "name_en": (str, False), "timezone": (str, False),
+              "opening_hours": (list, False), "days": (list, False), "notice": (str, False)}
+_SERVICE_KEYS = {"code": (str, True), "name": (str, True), "name_en": (str, False), "prefix": (str, True),
+                 "start": (int, False), "end": (int, False), "daily_limit": (int, False),
+                 "target_wait_min": (int, False), "group": (str, False), "group_en": (str, False),
+                 "active": (bool, False)}
+_COUNTER_KEYS = {"number": (int, True), "name": (str, False), "services": (list, True),
+                 "keypad_address": (int, False), "active": (bool, False)}
+_OFFICER_KEYS = {"username": (str, True), "full_name": (str, True), "role": (str, False),
+                 "pin": ((str, int), True), "active": (bool, False)}
+_RATINGS_KEYS = {"levels": (list, False), "window_s": (int, False), "debounce_s": ((int, float), False)}
+_LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, False)}
+_KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False)}
+_ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
+                  "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements"}
+
+
+@dataclass
+class SiteConfig:
+    site: dict
+    services: list[dict]
+    counters: list[dict]
+    officers: list[dict]
+    ratings: dict
+    kiosk: dict
+    announcements: dict
+    source: str = field(default="<built-in>")
+
+
+class _Locator:
+    """Finds the line of ``[[table]]`` number i / key in the raw TOML text."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def line_of(self, table: str, index: int | None, key: str | None) -> int | None:
+        header = re.compile(r"^\s*\[\[\s*%s\s*\]\]" % re.escape(table) if index is not None
+                            else r"^\s*\[\s*%s\s*\]" % re.escape(table))
+        any_header = re.compile(r"^\s*\[")
+        seen, inside, table_line = -1, False, None
+        for number, line in enumerate(self.lines, start=1):
+            if header.match(line):
+                seen += 1
+                inside = index is None or seen == index
+                if inside:
+                    table_line = number
+                continue
+            if any_header.match(line):
+                if inside and table_line:
+                    break
+                inside = False
+                continue
+            if inside and key and re.match(r"^\s*%s\s*=" % re.escape(key), line):
+                return number
+        return table_line
+
+
+def _check_table(data: dict, spec: dict, where: str, locate, path: str) -> None:
+    for key in data:
+        if key not in spec:
+            raise ConfigError(path, locate(key), f"{where}.{key}", "unknown key (typo?)")
+    for key, (types, required) in spec.items():
+        if key not in data:
+            if required:
+                raise ConfigError(path, locate(None), f"{where}.{key}", "missing required key")
+            continue
+        value = data[key]
+        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+            raise ConfigError(path, locate(key), f"{where}.{key}", f"expected {_type_name(types)}, got true/false")
+        if not isinstance(value, types):
+            raise ConfigError(path, locate(key), f"{where}.{key}", f"expected {_type_name(types)}, got {type(value).__name__}")
+
+
+def _type_name(types) -> str:
+    names = {str: "text", int: "integer", list: "list", bool: "true/false", float: "number", dict: "table"}
+    if isinstance(types, tuple):
+        return " or ".join(names[t] for t in types)
+    return names[types]
+
+
+def load_site_file(path: str | Path | None) -> SiteConfig:
+    """Parse and check a site file; ``None`` loads the built-in commune example."""
+    if path is None:
+        text = resources.files("db").joinpath("example_site.toml").read_text(encoding="utf-8")
+        name = "<built-in example_site.toml>"
+    else:
+        name = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(name, None, "file", "not found") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(name, None, "file", f"not UTF-8 text ({exc.reason})") from None
+    return parse_site_text(text, name)
+
+
+def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        match = re.search(r"line (\d+)", str(exc))
+        if line is None and match:
+            line = int(match.group(1))
+        raise ConfigError(name, line, "syntax", str(exc)) from None
+    loc = _Locator(text)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ConfigError(name, loc.line_of(key, None, None) or loc.line_of(key, 0, None), key, "unknown section (typo?)")
+    if "site" not in data or not isinstance(data["site"], dict):
+        raise ConfigError(name, None, "site", "missing [site] section")
+
+    site = data["site"]
+    _check_table(site, _SITE_KEYS, "site", lambda k: loc.line_of("site", None, k), name)
+    tz = site.setdefault("timezone", "Asia/Ho_Chi_Minh")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(name, loc.line_of("site", None, "timezone"), "site.timezone", f"unknown time zone {tz!r}") from None
+    hours = site.setdefault("opening_hours", ["07:30-11:30", "13:30-17:00"])
+    for span in hours:
+        try:
+            parse_span(str(span))
+        except (ValueError, AttributeError) as exc:
+            raise ConfigError(name, loc.line_of("site", None, "opening_hours"), "site.opening_hours", str(exc)) from None
+    days = site.setdefault("days", list(DAY_NAMES[:5]))
+    for day in days:
+        if day not in DAY_NAMES:
+            raise ConfigError(name, loc.line_of("site", None, "days"), "site.days", f"{day!r} is not one of {', '.join(DAY_NAMES)}")
+    site.setdefault("name_en", "")
+
+    services = _array(data, "services", name, loc)
+    codes: set[str] = set()
+    prefixes: dict[str, str] = {}
+    for i, svc in enumerate(services):
+        locate = lambda k, i=i: loc.line_of("services", i, k)  # noqa: E731
+        _check_table(svc, _SERVICE_KEYS, f"services[{i}]", locate, name)
+        code = svc["code"]
+        if not re.fullmatch(r"[A-Z0-9]{1,16}", code):
+            raise ConfigError(name, locate("code"), f"services[{i}].code", f"{code!r} must be A-Z0-9")
+        if code in codes:
+            raise ConfigError(name, locate("code"), f"services[{i}].code", f"duplicate code {code!r}")
+        codes.add(code)
+        if not re.fullmatch(r"[A-Z]{0,4}", svc["prefix"]):
+            raise ConfigError(name, locate("prefix"), f"services[{i}].prefix", "must be 0-4 capital letters A-Z")
+        svc.setdefault("start", 1)
+        svc.setdefault("end", 999)
+        if not (0 <= svc["start"] <= svc["end"]):
+            raise ConfigError(name, locate("end"), f"services[{i}].end", "must be >= start, start >= 0")
+        for key in ("daily_limit", "target_wait_min"):
+            if key in svc and svc[key] <= 0:
+                raise ConfigError(name, locate(key), f"services[{i}].{key}", "must be a positive integer")
+        svc.setdefault("name_en", "")
+        if svc["prefix"] in prefixes:
+            raise ConfigError(name, locate("prefix"), f"services[{i}].prefix",
+                              f"prefix {svc['prefix']!r} is already used by {prefixes[svc['prefix']]}: ticket codes must be unique")
+        prefixes[svc["prefix"]] = code
+
+    counters = _array(data, "counters", name, loc)
+    numbers: set[int] = set()
+    for i, ctr in enumerate(counters):
+        locate = lambda k, i=i: loc.line_of("counters", i, k)  # noqa: E731
+        _check_table(ctr, _COUNTER_KEYS, f"counters[{i}]", locate, name)
+        if ctr["number"] <= 0:
+            raise ConfigError(name, locate("number"), f"counters[{i}].number", "must be a positive integer")
+        if ctr["number"] in numbers:
+            raise ConfigError(name, locate("number"), f"counters[{i}].number", f"duplicate number {ctr['number']}")
+        numbers.add(ctr["number"])
+        for code in ctr["services"]:
+            if code not in codes:
+                raise ConfigError(name, locate("services"), f"counters[{i}].services", f"unknown service {code!r}")
+        if "keypad_address" in ctr and not (0 <= ctr["keypad_address"] <= 255):
+            raise ConfigError(name, locate("keypad_address"), f"counters[{i}].keypad_address", "must be 0-255")
+        ctr.setdefault("name", f"Quầy {ctr['number']}")
+
+    officers = _array(data, "officers", name, loc)
+    usernames: set[str] = set()
+    for i, off in enumerate(officers):
+        locate = lambda k, i=i: loc.line_of("officers", i, k)  # noqa: E731
+        _check_table(off, _OFFICER_KEYS, f"officers[{i}]", locate, name)
+        off["pin"] = str(off["pin"])
+        if off.setdefault("role", "officer") not in ("officer", "supervisor", "admin"):
+            raise ConfigError(name, locate("role"), f"officers[{i}].role", "must be officer, supervisor or admin")
+        if not re.fullmatch(r"\d{4,12}", off["pin"]):
+            raise ConfigError(name, locate("pin"), f"officers[{i}].pin", "must be 4-12 digits")
+        if off["username"] in usernames:
+            raise ConfigError(name, locate("username"), f"officers[{i}].username", "duplicate username")
+        usernames.add(off["username"])
+
+    ratings = _table(data, "ratings", name, loc)
+    _check_table(ratings, _RATINGS_KEYS, "ratings", lambda k: loc.line_of("ratings", None, k), name)
+    levels = ratings.setdefault("levels", [dict(level) for level in DEFAULT_LEVELS])
+    values: set[int] = set()
+    for j, level in enumerate(levels):
+        if not isinstance(level, dict):
+            raise ConfigError(name, loc.line_of("ratings", None, "levels"), f"ratings.levels[{j}]", "must be a table")
+        _check_table(level, _LEVEL_KEYS, f"ratings.levels[{j}]", lambda k: loc.line_of("ratings", None, "levels"), name)
+        if not 1 <= level["value"] <= 9 or level["value"] in values:
+            raise ConfigError(name, loc.line_of("ratings", None, "levels"), f"ratings.levels[{j}].value", "must be a distinct digit 1-9")
+        values.add(level["value"])
+        level.setdefault("label_en", level["label"])
+    ratings.setdefault("window_s", 120)
+
+    kiosk = _table(data, "kiosk", name, loc)
+    _check_table(kiosk, _KIOSK_KEYS, "kiosk", lambda k: loc.line_of("kiosk", None, k), name)
+    if kiosk.setdefault("on_print_failure", "show") not in ("show", "cancel"):
+        raise ConfigError(name, loc.line_of("kiosk", None, "on_print_failure"), "kiosk.on_print_failure", 'must be "show" or "cancel"')
+    kiosk.setdefault("allow_priority", False)
+
+    announcements = _table(data, "announcements", name, loc)
+    _check_table(announcements, _ANNOUNCE_KEYS, "announcements", lambda k: loc.line_of("announcements", None, k), name)
+    for key in ("template", "template_en"):
+        template = announcements.get(key)
+        if template is not None:
+            try:
+                template.format(code="A001", counter=1)
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ConfigError(name, loc.line_of("announcements", None, key), f"announcements.{key}",
+                                  f"only {{code}} and {{counter}} may be used ({exc})") from None
+    if not 1 <= announcements.get("repeat", 2) <= 5:
+        raise ConfigError(name, loc.line_of("announcements", None, "repeat"), "announcements.repeat", "must be 1-5")
+
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name)
+
+
+def _array(data: dict, key: str, name: str, loc: _Locator) -> list[dict]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(name, loc.line_of(key, 0, None), key, f"must be written as [[{key}]] tables")
+    return value
+
+
+def _table(data: dict, key: str, name: str, loc: _Locator) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(name, None, key, f"must be a [{key}] table")
+    return value

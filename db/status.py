@@ -1,0 +1,128 @@
+"""Read-only snapshots of the hall: what screens and ``onestop status`` show.
+
+These read only today's waiting rows and the counters, through indexes, so
+they stay flat however many years of history the database holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from db import clock
+from db.connection import with_retry
+from db.models import Counter, CounterService, Officer, Service, Site, Ticket
+from db.queue import to_info
+from db.site import site_info
+from db.values import TicketInfo
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    code: str
+    name: str
+    name_en: str
+    group: str | None
+    group_en: str | None
+    waiting: int
+    priority_waiting: int
+    next_codes: tuple[str, ...]
+    longest_wait_s: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class CounterState:
+    number: int
+    name: str
+    paused: bool
+    officer: str | None
+    officer_name: str | None
+    services: tuple[str, ...]
+    current: TicketInfo | None
+
+
+@dataclass(frozen=True)
+class HallStatus:
+    service_day: str
+    services: tuple[ServiceQueue, ...]
+    counters: tuple[CounterState, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "service_day": self.service_day,
+            "waiting": {s.code: s.waiting for s in self.services},
+            "services": [asdict(s) | {"next_codes": list(s.next_codes)} for s in self.services],
+            "counters": [
+                {
+                    "number": c.number, "name": c.name, "paused": c.paused, "officer": c.officer,
+                    "services": list(c.services), "current": c.current.to_json() if c.current else None,
+                }
+                for c in self.counters
+            ],
+        }
+
+
+def waiting_order():
+    return (Ticket.priority.desc(), Ticket.queue_at, Ticket.id)
+
+
+def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
+    moment = clock.now_epoch(now)
+
+    def read() -> HallStatus:
+        site = site_info(Site.get())
+        today = clock.service_day(moment, site.timezone)
+        rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at)
+                .where((Ticket.status == "waiting") & (Ticket.service_day == today))
+                .order_by(*waiting_order()).tuples())
+        per_service: dict[int, list[tuple]] = {}
+        for service_id, code, priority, queue_at in rows:
+            per_service.setdefault(service_id, []).append((code, priority, queue_at))
+        services = []
+        for svc in Service.select().order_by(Service.sort_order, Service.code):
+            waiting = per_service.get(svc.id, [])
+            oldest = min((q for _, _, q in waiting), default=None)
+            services.append(ServiceQueue(
+                code=svc.code, name=svc.name, name_en=svc.name_en or svc.name, group=svc.group, group_en=svc.group_en,
+                waiting=len(waiting), priority_waiting=sum(1 for _, p, _ in waiting if p),
+                next_codes=tuple(code for code, _, _ in waiting[:next_count]),
+                longest_wait_s=int(moment - oldest) if oldest is not None else None, active=svc.active,
+            ))
+        links: dict[int, list[str]] = {}
+        for counter_id, code in (CounterService.select(CounterService.counter, Service.code).join(Service)
+                                 .order_by(CounterService.position).tuples()):
+            links.setdefault(counter_id, []).append(code)
+        officers = {o.id: o for o in Officer.select()}
+        counters = []
+        for ctr in Counter.select().where(Counter.active == True).order_by(Counter.number):  # noqa: E712
+            current = None
+            if ctr.current_ticket_id:
+                row = Ticket.get_or_none(Ticket.id == ctr.current_ticket_id)
+                if row is not None and row.status in ("called", "serving"):
+                    current = to_info(row, site.timezone)
+            officer = officers.get(ctr.officer_id)
+            counters.append(CounterState(
+                number=ctr.number, name=ctr.name, paused=ctr.paused,
+                officer=officer.username if officer else None, officer_name=officer.full_name if officer else None,
+                services=tuple(links.get(ctr.id, ())), current=current,
+            ))
+        return HallStatus(today, tuple(services), tuple(counters))
+
+    return with_retry(read, attempts=1)
+
+
+def waiting_tickets(counter_number: int, *, now: float | None = None, limit: int = 50) -> list[TicketInfo]:
+    """The waiting list a counter will call from, in call order."""
+    moment = clock.now_epoch(now)
+
+    def read() -> list[TicketInfo]:
+        site = site_info(Site.get())
+        today = clock.service_day(moment, site.timezone)
+        counter = Counter.get(Counter.number == counter_number)
+        service_ids = [l.service_id for l in CounterService.select().where(CounterService.counter == counter.id)]
+        eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
+        rows = (Ticket.select().where((Ticket.status == "waiting") & (Ticket.service_day == today) & eligible)
+                .order_by(*waiting_order()).limit(limit))
+        return [to_info(r, site.timezone) for r in rows]
+
+    return with_retry(read, attempts=1)
