@@ -1,0 +1,30 @@
+"""Starting a Qt program: one QApplication, the theme font, Ctrl+C that quits."""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ui_common import theme
+
+
+def make_app(name: str, argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(name)
+    app.setOrganizationName("onestop-queue")
+    theme.apply_app_font(app)
+    return app
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Let SIGINT/SIGTERM end the Qt loop cleanly (Qt otherwise swallows Ctrl+C)."""
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    timer = QTimer()
+    timer.start(200)
+    timer.timeout.connect(lambda: None)  # wakes Python so the handlers run
+    return timer
