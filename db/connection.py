@@ -87,7 +87,6 @@ def make_database(url: str) -> peewee.Database:
             port=parsed.port or 5432,
             connect_timeout=3,
             prefer_psycopg3=True,
-            autorollback=True,
         )
     raise InvalidInput(
         f"Không hiểu URL cơ sở dữ liệu: {url}",

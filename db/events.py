@@ -44,7 +44,7 @@ def record_event(
         data=json.dumps(data or {}, ensure_ascii=False),
     )
     if is_postgres():
-        database_proxy.obj.execute_sql(f"NOTIFY {NOTIFY_CHANNEL}, %s", (str(row.id),))
+        database_proxy.obj.execute_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(row.id)))
     return int(row.id)
 
 
