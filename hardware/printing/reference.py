@@ -63,11 +63,15 @@ def ascii_fold(text: str) -> str:
 def site_slug(site: SiteInfo | str) -> str:
     """Short stable id of a site, derived from its Vietnamese name.
 
-    ``"UBND xã Quang Kim - Bộ phận Một cửa"`` -> ``"UBND-XA-QUANG-KIM"``: folded
-    to ASCII, upper case, words joined by ``-``, cut at a word boundary to at
-    most 20 characters (the counter program computes the same slug to compare).
+    ``"UBND xã Quang Kim - Bộ phận Một cửa"`` -> ``"UBND-XA-QUANG-KIM"``: the
+    part before the first " - " (when it has a few letters), folded to ASCII,
+    upper case, words joined by ``-``, cut at a word boundary to at most 20
+    characters.  The counter program computes the same slug to compare.
     """
     name = site.name if isinstance(site, SiteInfo) else site
+    head = name.split(" - ", 1)[0]
+    if len(re.findall(r"[A-Za-z0-9]", ascii_fold(head))) >= 4:
+        name = head          # "UBND xã X - Bộ phận Một cửa": the office is the first part
     words = re.findall(r"[A-Z0-9]+", ascii_fold(name).upper())
     slug = ""
     for word in words:

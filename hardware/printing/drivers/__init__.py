@@ -1,0 +1,1 @@
+"""One module per printer URL scheme; ``hardware.printing.printers`` picks one."""
