@@ -1,0 +1,458 @@
+"""The keypad reader: a serial port in, committed ratings out, nothing lost.
+
+Two threads, so that neither a slow database nor a dead port holds up the
+other:
+
+* the *serial* thread opens the port (any pyserial URL: ``/dev/ttyUSB0``,
+  ``COM3``, ``socket://HOST:PORT``, ``loop://``), decodes what it reads with
+  the protocol's decoder and appends each press, stamped with the time it was
+  read, to an in-memory backlog. When the port disappears (USB-serial adapter
+  unplugged, converter rebooted) it reports ``waiting_for_device`` and tries
+  to reopen it every ``reopen_s`` (2 s) until it is back.
+* the *recorder* thread takes presses from the front of the backlog, resolves
+  the counter (fixed for ``ascii``, by bus address for ``framed``), discards
+  values outside the site's levels, and calls ``on_press`` (by default
+  ``db.ratings.record_press``) with the original press time. When the
+  database is unavailable the press stays at the front and is tried again,
+  so a locked or restarting database delays presses but never drops them.
+
+States reported through ``on_state(state, detail)``: ``waiting_for_device``
+(the port is not there), ``connected``, ``error`` (it is there but cannot be
+used: permission, held by another program, bad name; still retried), and
+``stopped``. No Qt here: the counter program wraps this in
+``ui_common/keypad_qt.py``.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Protocol
+
+import serial
+
+from hardware.keypad.ascii import AsciiDecoder
+from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.framed import FramedDecoder
+
+log = logging.getLogger(__name__)
+
+CONNECTED = "connected"
+WAITING = "waiting_for_device"
+ERROR = "error"
+STOPPED = "stopped"
+
+DECODERS: dict[str, type[Decoder]] = {"ascii": AsciiDecoder, "framed": FramedDecoder}
+
+#: errno values meaning "the device is not there (yet)" rather than "it is broken"
+_ABSENT = {errno.ENOENT, errno.ENODEV, errno.ENXIO, errno.ECONNREFUSED, errno.EHOSTUNREACH,
+           errno.ENETUNREACH, errno.ETIMEDOUT}
+_ABSENT_WORDS = ("no such file", "could not find", "cannot find", "connection refused", "timed out",
+                 "no route", "filenotfound", "the system cannot find")
+
+
+def make_decoder(protocol: str) -> Decoder:
+    try:
+        return DECODERS[protocol]()
+    except KeyError:
+        raise ValueError(f"unknown keypad protocol {protocol!r} (use {' or '.join(DECODERS)})") from None
+
+
+# ---------------------------------------------------------------- where presses go
+
+class Directory(Protocol):
+    """Answers the two questions the recorder asks before recording a press."""
+
+    def counter_for_address(self, address: int) -> int | None: ...
+
+    def accepts(self, value: int) -> bool: ...
+
+
+class StaticDirectory:
+    """Fixed answers: for scripts and tests that record somewhere other than the database."""
+
+    def __init__(self, levels: set[int] | frozenset[int] = frozenset(range(1, 10)),
+                 addresses: dict[int, int] | None = None) -> None:
+        self.levels = frozenset(levels)
+        self.addresses = dict(addresses or {})
+
+    def counter_for_address(self, address: int) -> int | None:
+        return self.addresses.get(address)
+
+    def accepts(self, value: int) -> bool:
+        return value in self.levels
+
+
+class DatabaseDirectory:
+    """Levels and bus addresses from the site configuration, cached.
+
+    Re-read every ``refresh_s`` so a counter added or a level changed in the
+    admin program is picked up without restarting the reader, and at most
+    every ``miss_refresh_s`` when an unknown address shows up. A failed re-read
+    keeps the old answers (the press is then held by ``record_press`` failing,
+    not by this cache); only with no answers at all does it raise
+    ``DatabaseUnavailable`` so the press waits in the backlog.
+    """
+
+    def __init__(self, refresh_s: float = 30.0, miss_refresh_s: float = 2.0) -> None:
+        self.refresh_s = refresh_s
+        self.miss_refresh_s = miss_refresh_s
+        self._addresses: dict[int, int] | None = None
+        self._levels: frozenset[int] | None = None
+        self._loaded_at = 0.0
+        self._warned: set[int] = set()
+
+    def _load(self, *, force: bool = False) -> None:
+        from db.errors import DatabaseUnavailable
+        from db.ratings import keypad_address_conflicts, keypad_addresses, rating_levels
+
+        age = time.monotonic() - self._loaded_at
+        if self._levels is not None and not force and age < self.refresh_s:
+            return
+        if self._levels is not None and force and age < self.miss_refresh_s:
+            return
+        try:
+            self._levels = frozenset(level.value for level in rating_levels())
+            self._addresses = keypad_addresses()
+            for address, numbers in keypad_address_conflicts().items():
+                if address not in self._warned:
+                    self._warned.add(address)
+                    log.warning("keypad address %d is used by counters %s: its presses are discarded "
+                                "until keypad_address is set apart in the site file", address, numbers)
+        except DatabaseUnavailable:
+            if self._levels is None:
+                raise
+            log.warning("could not refresh keypad addresses and levels; using the previous ones")
+        self._loaded_at = time.monotonic()
+
+    def counter_for_address(self, address: int) -> int | None:
+        self._load()
+        counter = (self._addresses or {}).get(address)
+        if counter is None:
+            self._load(force=True)
+            counter = (self._addresses or {}).get(address)
+        return counter
+
+    def accepts(self, value: int) -> bool:
+        self._load()
+        return value in (self._levels or ())
+
+
+def _record_in_database(counter: int, value: int, *, source: str, now: float) -> Any:
+    from db.ratings import record_press
+
+    return record_press(counter, value, source=source, now=now)
+
+
+# ---------------------------------------------------------------- the reader
+
+@dataclass
+class PendingPress:
+    """A press read from the wire and not yet recorded."""
+
+    value: int
+    pressed_at: float
+    address: int | None = None
+    attempts: int = 0
+
+
+@dataclass
+class KeypadStats:
+    """Counts since the reader started; shown by the CLI and the counter program."""
+
+    bytes_read: int = 0
+    presses: int = 0            # valid presses decoded
+    recorded: int = 0           # accepted by on_press (committed to the database by default)
+    discarded_bytes: int = 0    # noise, partial frames
+    discarded_frames: int = 0
+    unknown_address: int = 0    # framed press from an address no counter uses
+    invalid_value: int = 0      # key outside the configured levels
+    rejected: int = 0           # refused by on_press (e.g. counter removed)
+    retries: int = 0            # database unavailable: press kept and tried again
+    lost: int = 0               # dropped: backlog overflow, or still unrecorded at stop
+    reconnects: int = 0         # port lost and reopened
+    backlog: int = 0            # presses waiting to be recorded now
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class KeypadReader:
+    """Reads one port in the background; ``start()``, then ``stop()`` to finish.
+
+    ``counter`` is required for ``ascii`` (one keypad, one counter) and unused
+    for ``framed`` (one bus, every counter, resolved by address).
+    """
+
+    def __init__(
+        self,
+        port: str,
+        *,
+        protocol: str = "ascii",
+        counter: int | None = None,
+        baudrate: int = 9600,
+        on_press: Callable[..., Any] | None = None,
+        on_recorded: Callable[[Any], None] | None = None,
+        on_state: Callable[[str, str], None] | None = None,
+        directory: Directory | None = None,
+        source: str = "keypad",
+        reopen_s: float = 2.0,
+        retry_s: float = 1.0,
+        frame_timeout_s: float = 1.0,
+        drain_s: float = 5.0,
+        max_backlog: int = 10000,
+        read_timeout_s: float = 0.1,
+    ) -> None:
+        self.port = port
+        self.protocol = protocol
+        self.decoder = make_decoder(protocol)
+        if protocol == "ascii" and counter is None:
+            raise ValueError("the ascii keypad protocol needs the counter number it belongs to")
+        self.counter = counter
+        self.baudrate = baudrate
+        self.on_press = on_press or _record_in_database
+        self.on_recorded = on_recorded
+        self.on_state = on_state
+        self.directory: Directory = directory or DatabaseDirectory()
+        self.source = source
+        self.reopen_s = reopen_s
+        self.retry_s = retry_s
+        # A frame's four bytes arrive within a few ms; a start byte left alone
+        # this long is a fragment, and must not be completed by later noise.
+        self.frame_timeout_s = frame_timeout_s
+        self.drain_s = drain_s
+        self.max_backlog = max_backlog
+        self.read_timeout_s = read_timeout_s
+
+        self._stats = KeypadStats()
+        self._backlog: deque[PendingPress] = deque()
+        self._cond = threading.Condition()
+        self._stopping = threading.Event()
+        self._serial_done = threading.Event()
+        self._state = ""  # nothing reported yet: the first real state always reaches on_state
+        self._detail = ""
+        self._serial_thread: threading.Thread | None = None
+        self._record_thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ public
+
+    @property
+    def state(self) -> str:
+        return self._state or WAITING
+
+    @property
+    def detail(self) -> str:
+        return self._detail
+
+    def stats(self) -> dict[str, int]:
+        with self._cond:
+            self._stats.backlog = len(self._backlog)
+            return self._stats.as_dict()
+
+    def start(self) -> "KeypadReader":
+        if self._serial_thread is not None:
+            raise RuntimeError("KeypadReader.start() called twice")
+        self._serial_thread = threading.Thread(target=self._serial_loop, name=f"keypad-serial {self.port}",
+                                               daemon=True)
+        self._record_thread = threading.Thread(target=self._record_loop, name=f"keypad-record {self.port}",
+                                               daemon=True)
+        self._record_thread.start()
+        self._serial_thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop reading, record what is already read (up to ``drain_s``), join both threads."""
+        self._stopping.set()
+        with self._cond:
+            self._cond.notify_all()
+        limit = timeout if timeout is not None else self.drain_s + self.reopen_s + 5.0
+        for thread in (self._serial_thread, self._record_thread):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(limit)
+        self._set_state(STOPPED, "")
+
+    def is_running(self) -> bool:
+        return any(t is not None and t.is_alive() for t in (self._serial_thread, self._record_thread))
+
+    def __enter__(self) -> "KeypadReader":
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------ state
+
+    def _set_state(self, state: str, detail: str) -> None:
+        if state == self._state and detail == self._detail:
+            return
+        changed = state != self._state
+        self._state, self._detail = state, detail
+        level = logging.WARNING if state in (WAITING, ERROR) else logging.INFO
+        log.log(level, "keypad %s: %s%s", self.port, state, f" ({detail})" if detail else "")
+        if changed and self.on_state is not None:
+            try:
+                self.on_state(state, detail)
+            except Exception:  # a broken listener must not stop the reader
+                log.exception("keypad state listener failed")
+
+    # ------------------------------------------------------------ serial thread
+
+    def _open(self) -> serial.SerialBase:
+        # exclusive: two programs reading one keypad would each get half the bytes.
+        return serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=self.read_timeout_s,
+                                     exclusive=True)
+
+    @staticmethod
+    def _classify(exc: BaseException) -> str:
+        code = getattr(exc, "errno", None)
+        if code in _ABSENT:
+            return WAITING
+        text = str(exc).lower()
+        return WAITING if any(word in text for word in _ABSENT_WORDS) else ERROR
+
+    def _serial_loop(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                try:
+                    port = self._open()
+                except (serial.SerialException, OSError, ValueError) as exc:
+                    self._set_state(self._classify(exc), str(exc))
+                    self._stopping.wait(self.reopen_s)
+                    continue
+                self._set_state(CONNECTED, "")
+                try:
+                    self._read_until_lost(port)
+                except (serial.SerialException, OSError) as exc:
+                    if self._stopping.is_set():
+                        break
+                    with self._cond:
+                        self._stats.reconnects += 1
+                    self._set_state(WAITING, f"lost: {exc}")
+                    self._stopping.wait(self.reopen_s)
+                finally:
+                    self._count(self.decoder.reset())
+                    try:
+                        port.close()
+                    except Exception:
+                        pass
+        except Exception:  # a bug here must show, not silently stop reading
+            log.exception("keypad reader crashed")
+            self._set_state(ERROR, "reader crashed, see log")
+        finally:
+            self._serial_done.set()
+            with self._cond:
+                self._cond.notify_all()
+
+    def _read_until_lost(self, port: serial.SerialBase) -> None:
+        last_byte = time.monotonic()
+        while not self._stopping.is_set():
+            data = port.read(port.in_waiting or 1)
+            now = time.time()
+            tick = time.monotonic()
+            if self.decoder.pending() and tick - last_byte > self.frame_timeout_s:
+                self._count(self.decoder.reset())
+            if not data:
+                continue
+            last_byte = tick
+            with self._cond:
+                self._stats.bytes_read += len(data)
+            result = self.decoder.feed(data)
+            self._count(result)
+            for press in result.presses:
+                self._enqueue(press, now)
+
+    def _count(self, result: DecodeResult) -> None:
+        if result.discarded_bytes or result.discarded_frames:
+            with self._cond:
+                self._stats.discarded_bytes += result.discarded_bytes
+                self._stats.discarded_frames += result.discarded_frames
+
+    def _enqueue(self, press: Press, pressed_at: float) -> None:
+        with self._cond:
+            self._stats.presses += 1
+            if len(self._backlog) >= self.max_backlog:
+                dropped = self._backlog.popleft()
+                self._stats.lost += 1
+                log.error("keypad backlog full (%d): dropped the oldest press %s", self.max_backlog, dropped)
+            self._backlog.append(PendingPress(press.value, pressed_at, press.address))
+            self._cond.notify_all()
+
+    # ------------------------------------------------------------ recorder thread
+
+    def _record_loop(self) -> None:
+        deadline: float | None = None
+        while True:
+            with self._cond:
+                while not self._backlog and not self._serial_done.is_set():
+                    self._cond.wait(0.5)
+                if not self._backlog:
+                    break  # the serial thread has finished and everything is recorded
+                item = self._backlog[0]
+            if self._serial_done.is_set() and deadline is None:
+                deadline = time.monotonic() + self.drain_s
+            done = self._record(item)
+            with self._cond:
+                if done:
+                    self._backlog.popleft()
+                    continue
+                self._stats.retries += 1
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                self._cond.wait(self.retry_s if deadline is None else min(self.retry_s, max(0.0, deadline - time.monotonic())))
+        with self._cond:
+            leftovers = list(self._backlog)
+            self._backlog.clear()
+            self._stats.lost += len(leftovers)
+        for item in leftovers:
+            log.error("keypad press NOT recorded (database unavailable at stop): counter/address %s value %d at %s",
+                      self.counter if item.address is None else f"address {item.address}", item.value,
+                      time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(item.pressed_at)))
+
+    def _record(self, item: PendingPress) -> bool:
+        """Try one press; True when it is finished with (recorded or discarded)."""
+        from db.errors import DatabaseUnavailable, QueueError
+
+        try:
+            counter = self.counter if item.address is None else self.directory.counter_for_address(item.address)
+            if counter is None:
+                with self._cond:
+                    self._stats.unknown_address += 1
+                log.warning("keypad press from unknown address %s discarded", item.address)
+                return True
+            if not self.directory.accepts(item.value):
+                with self._cond:
+                    self._stats.invalid_value += 1
+                log.info("keypad key %d is not a configured rating level: discarded", item.value)
+                return True
+            result = self.on_press(counter, item.value, source=self.source, now=item.pressed_at)
+        except DatabaseUnavailable as exc:
+            if item.attempts == 0:
+                log.warning("database unavailable, keypad press kept for retry: %s", exc)
+            item.attempts += 1
+            return False
+        except QueueError as exc:
+            with self._cond:
+                self._stats.rejected += 1
+            log.warning("keypad press refused: %s", exc)
+            return True
+        except Exception:
+            item.attempts += 1
+            if item.attempts < 5:
+                log.exception("recording a keypad press failed (attempt %d), will retry", item.attempts)
+                return False
+            with self._cond:
+                self._stats.lost += 1
+            log.exception("recording a keypad press failed 5 times, giving up: %s", item)
+            return True
+        with self._cond:
+            self._stats.recorded += 1
+        if self.on_recorded is not None:
+            try:
+                self.on_recorded(result)
+            except Exception:
+                log.exception("keypad press listener failed")
+        return True
