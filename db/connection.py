@@ -126,7 +126,7 @@ def close() -> None:
             db.close()
         except Exception:  # a dead connection may fail to close; we drop it anyway
             pass
-    _current_url = None if db is None else _current_url
+    _current_url = None
 
 
 def _is_connection_failure(exc: Exception) -> bool:

@@ -1,0 +1,69 @@
+"""Many kiosks and counters at once, in separate processes, on both engines.
+
+No duplicate number, no ticket called twice, and no "database is locked"
+reaching a caller.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from db.models import Counter, CounterService, Service, Ticket
+
+WORKER = Path(__file__).with_name("concurrency_worker.py")
+
+
+def run_workers(argument_lists: list[list[str]]) -> list[dict]:
+    processes = [
+        subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for args in argument_lists
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=240)
+        assert process.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+@pytest.mark.slow
+def test_eight_kiosk_processes_get_distinct_consecutive_numbers(site_db):
+    Service.update(end=9999, daily_limit=None).where(Service.code == "TP").execute()
+    start_at = time.time() + 2.0
+    results = run_workers([["issue", site_db, "TP", "250", str(start_at)] for _ in range(8)])
+    numbers = [n for r in results for n in r["ok"]]
+    errors = [e for r in results for e in r["errors"]]
+    assert errors == []
+    assert len(numbers) == 2000
+    assert sorted(numbers) == list(range(1, 2001))
+    assert Ticket.select().where(Ticket.issued_service == Service.get(Service.code == "TP").id).count() == 2000
+
+
+@pytest.mark.slow
+def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
+    from db import queue
+
+    tp = Service.get(Service.code == "TP")
+    tp.end, tp.daily_limit = 9999, None
+    tp.save()
+    for number in (5, 6):
+        counter = Counter.create(number=number, name=f"Quầy {number}")
+        CounterService.create(counter=counter, service=tp, position=0)
+    for number in (3, 4):
+        CounterService.create(counter=Counter.get(Counter.number == number), service=tp, position=9)
+    issued = {queue.issue_ticket("TP").id for _ in range(1000)}
+    start_at = time.time() + 2.0
+    results = run_workers([["call", site_db, str(n), str(start_at)] for n in range(1, 7)])
+    called = [t for r in results for t in r["ok"]]
+    errors = [e for r in results for e in r["errors"]]
+    assert errors == []
+    assert len(called) == len(set(called)) == 1000
+    assert set(called) == issued
+    assert Ticket.select().where(Ticket.status == "done").count() == 1000
+    assert all(len(r["ok"]) > 0 for r in results)  # every counter really took part
