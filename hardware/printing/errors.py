@@ -58,6 +58,7 @@ class PrinterError(QueueError):
         if kind not in MESSAGES:
             raise ValueError(f"unknown printer error kind {kind!r}")
         vi, en = MESSAGES[kind]
+        detail = " ".join(detail.split())       # escpos puts newlines in its messages
         super().__init__(vi, en, kind=kind, detail=detail, url=url)
         self.kind = kind
         self.detail = detail

@@ -70,7 +70,12 @@ def _nfc(text: str) -> str:
 
 def wrap(text: str, font: Font, max_width: int) -> list[str]:
     """Greedy word wrap by measured width; over-long words are split by letter."""
-    words = _nfc(text).split()
+    words: list[str] = []
+    for word in _nfc(text).split():
+        if words and word in ("-", "–", "—", "/"):
+            words[-1] += " " + word        # a separator ends a line, never starts one
+        else:
+            words.append(word)
     lines: list[str] = []
     line = ""
     for word in words:
