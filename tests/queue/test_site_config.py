@@ -130,3 +130,9 @@ def test_invalid_file_writes_nothing(tmp_path, sqlite_url):
     connect(sqlite_url)
     assert Service.select().count() == 7  # still the built-in site
     close()
+
+
+@pytest.mark.parametrize("name", ["commune.toml", "province.toml"])
+def test_shipped_examples_are_valid(name):
+    config = load_site_file(Path(__file__).parents[2] / "examples" / name)
+    assert config.services and config.counters and config.officers
