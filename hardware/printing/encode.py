@@ -98,7 +98,7 @@ def band_images(image: Image.Image) -> list[Image.Image]:
             right = _ink(band).getbbox()[2]
             out.append(band.crop((0, 0, min(image.width, (right + 7) // 8 * 8), band.height)))
         else:
-            out.append(Image.new("1", (8, bottom - top), 1))
+            out.append(Image.new("1", (8, bottom - top), 255))
     return out
 
 

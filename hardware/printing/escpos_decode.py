@@ -275,7 +275,7 @@ def render_page(commands: list[Command], width: int | None = None) -> Image.Imag
         return None
     page_width = width or max(im.width for im in images)
     height = sum(p.height if isinstance(p, Image.Image) else p for p in pieces)
-    page = Image.new("1", (page_width, height), 1)
+    page = Image.new("1", (page_width, height), 255)
     y = 0
     for piece in pieces:
         if isinstance(piece, int):

@@ -1,0 +1,66 @@
+"""Fixtures for the printing tests: a sample site and ticket, a running printer simulator."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from db.values import SiteInfo, TicketInfo
+from hardware.printing.simulator import PrinterSimulator, SimulatedState
+
+EXAMPLE_SITE = Path(__file__).resolve().parents[2] / "db" / "example_site.toml"
+
+
+@pytest.fixture
+def site() -> SiteInfo:
+    return SiteInfo(name="UBND xã Quang Kim - Bộ phận Một cửa", name_en="Quang Kim Commune - One-Stop Department",
+                    timezone="Asia/Ho_Chi_Minh", opening_hours=("07:30-11:30", "13:30-17:00"),
+                    days=("mon", "tue", "wed", "thu", "fri"), rating_levels=())
+
+
+@pytest.fixture
+def ticket() -> TicketInfo:
+    # 00:05 UTC is 07:05 in Hanoi: the ticket must show the site's local time.
+    return TicketInfo(id=4711, code="A001", number=1, service="TP", service_name="Tư pháp - Hộ tịch",
+                      service_name_en="Justice - Civil status", issued_service="TP", status="waiting",
+                      priority=False, service_day=date(2025, 1, 2),
+                      issued_at=datetime(2025, 1, 2, 0, 5, 12, tzinfo=timezone.utc), ahead=3, estimated_wait_s=900)
+
+
+@pytest.fixture
+def priority_ticket(ticket) -> TicketInfo:
+    return replace(ticket, priority=True, code="A002", number=2, id=4712)
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    """A simulated printer on 127.0.0.1 (ephemeral port), saving jobs under tmp_path/sim."""
+    with PrinterSimulator(out_dir=tmp_path / "sim", state=SimulatedState()) as sim:
+        yield sim
+
+
+@pytest.fixture
+def make_simulator(tmp_path):
+    """``make_simulator(paper_out=True, ...)``: a started simulator in a given state."""
+    started: list[PrinterSimulator] = []
+
+    def make(**state) -> PrinterSimulator:
+        sim = PrinterSimulator(out_dir=tmp_path / f"sim{len(started)}", state=SimulatedState(**state)).start()
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.stop()
+
+
+def site_file_with_policy(tmp_path: Path, policy: str) -> Path:
+    """The built-in example site with ``on_print_failure`` set to ``policy``."""
+    text = EXAMPLE_SITE.read_text(encoding="utf-8")
+    assert 'on_print_failure = "show"' in text
+    path = tmp_path / f"site-{policy}.toml"
+    path.write_text(text.replace('on_print_failure = "show"', f'on_print_failure = "{policy}"'), encoding="utf-8")
+    return path
