@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench.history import fill_history  # noqa: E402
 from db import queue  # noqa: E402
 from db.connection import close, connect  # noqa: E402
-from db.models import Counter, CounterService, Service  # noqa: E402
+from db.models import Counter, CounterService, Service, Ticket  # noqa: E402
 from db.site import import_site  # noqa: E402
 from db.site_config import load_site_file  # noqa: E402
 from db.status import hall_status  # noqa: E402
@@ -50,6 +50,9 @@ def prepare(url: str) -> None:
     close()
     connect(url)
     import_site(load_site_file(None))
+    # start every run with empty queues, so "with history" differs only by the history
+    Ticket.update(status="cancelled", cancel_reason="bench").where(Ticket.status.in_(("waiting", "called", "serving"))).execute()
+    Counter.update(current_ticket_id=None).execute()
     for service in Service.select():
         service.end, service.daily_limit = 99999, None
         service.save()
