@@ -1,6 +1,6 @@
 """Report figures (CONTRACT section 6) against the hand-computed fixture day.
 
-Every number below is worked out by hand from the timeline in ``conftest.py``;
+Every number below is worked out by hand from the timeline in ``fixture_day.py``;
 the ``report_db`` fixture runs each test on SQLite and on PostgreSQL, and
 ``test_both_engines_give_the_identical_report`` compares the whole documents.
 """
@@ -11,11 +11,10 @@ import json
 
 import pytest
 
+from fixture_day import DAY, NEXT, connect_with_fixture_day
+
 from db.errors import InvalidInput
 from db.reports import build_report, wait_histogram
-
-DAY = "2026-11-25"
-NEXT = "2026-11-26"
 
 
 def stats(mean, median, p90, maximum):
@@ -178,13 +177,10 @@ def test_report_is_plain_json(report_db):
 
 def test_both_engines_give_the_identical_report(sqlite_url, pg_server):
     from db.connection import close
-    from tests.conftest import _connect_with_site
-    from tests.reports.conftest import build_fixture_day
 
     documents = []
     for url in (sqlite_url, pg_server.create_database()):
-        _connect_with_site(url)
-        build_fixture_day()
+        connect_with_fixture_day(url)
         documents.append((build_report(DAY, NEXT), wait_histogram(DAY, NEXT)))
         close()
     assert documents[0] == documents[1]
