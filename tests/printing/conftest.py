@@ -64,3 +64,27 @@ def site_file_with_policy(tmp_path: Path, policy: str) -> Path:
     path = tmp_path / f"site-{policy}.toml"
     path.write_text(text.replace('on_print_failure = "show"', f'on_print_failure = "{policy}"'), encoding="utf-8")
     return path
+
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A port nothing listens on (bound then released)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def use_policy(tmp_path):
+    """``use_policy("cancel")``: re-import the built-in site with that on_print_failure."""
+
+    def apply(policy: str) -> None:
+        from db.site import import_site
+        from db.site_config import load_site_file
+
+        import_site(load_site_file(str(site_file_with_policy(tmp_path, policy))))
+
+    return apply

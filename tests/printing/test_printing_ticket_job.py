@@ -1,0 +1,200 @@
+"""issue_and_print and ``onestop issue --printer``: the on_print_failure policy, no ghost tickets.
+
+Real database (SQLite, built-in site) and the simulated printer over TCP.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from PIL import ImageChops
+
+from db.models import Ticket
+from hardware.printing import PrinterError
+from hardware.printing.layout import render_ticket
+from hardware.printing.ticket_job import issue_and_print
+
+
+def tickets() -> list[tuple[str, str, str | None]]:
+    return [(t.code, t.status, t.cancel_reason) for t in Ticket.select().order_by(Ticket.id)]
+
+
+def test_printed_ticket_is_the_issued_one(sqlite_site_db, simulator, clock):
+    from db.site import get_service, load_site
+
+    outcome = issue_and_print("TP", simulator.url, now=clock(9, 30))
+    assert outcome.printed and outcome.error is None and not outcome.cancelled
+    assert outcome.exit_code == 0
+    assert tickets() == [("A001", "waiting", None)]
+    [job] = simulator.wait_for_jobs(1)
+    expected = render_ticket(outcome.ticket, load_site(), counters=get_service("TP").counters)
+    assert ImageChops.difference(job.image.convert("L"), expected.convert("L")).getbbox() is None
+
+
+def test_priority_and_kiosk_are_passed_through(sqlite_site_db, simulator, clock):
+    outcome = issue_and_print("TP", simulator.url, priority=True, kiosk="K1", now=clock(9, 30))
+    assert outcome.ticket.priority
+    assert Ticket.get_by_id(outcome.ticket.id).kiosk == "K1"
+
+
+def test_show_policy_keeps_the_ticket_when_paper_is_out(sqlite_site_db, make_simulator, clock):
+    sim = make_simulator(paper_out=True)
+    outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
+    assert not outcome.printed and outcome.error.kind == "paper_out" and not outcome.cancelled
+    assert outcome.ticket.status == "waiting"
+    assert tickets() == [("A001", "waiting", None)]
+    assert sim.jobs == []            # known not ready: no job was sent into a printer without paper
+    assert outcome.to_json()["printed"] is False
+
+
+def test_cancel_policy_issues_nothing_when_printer_is_known_not_ready(sqlite_site_db, make_simulator, use_policy,
+                                                                      clock):
+    use_policy("cancel")
+    for state, kind in (({"paper_out": True}, "paper_out"), ({"cover_open": True}, "cover_open"),
+                        ({"offline": True}, "offline")):
+        with pytest.raises(PrinterError) as info:
+            issue_and_print("TP", make_simulator(**state).url, now=clock(9, 30))
+        assert info.value.kind == kind
+    assert tickets() == []           # no ghost, and no cancelled ticket either
+
+
+def test_cancel_policy_with_nothing_listening_issues_nothing(sqlite_site_db, use_policy, unused_port, clock):
+    use_policy("cancel")
+    with pytest.raises(PrinterError) as info:
+        issue_and_print("TP", f"tcp://127.0.0.1:{unused_port}", now=clock(9, 30))
+    assert info.value.kind == "not_found"
+    assert tickets() == []
+
+
+def test_cancel_policy_hung_printer_gives_up_fast_and_issues_nothing(sqlite_site_db, make_simulator, use_policy,
+                                                                     clock):
+    use_policy("cancel")
+    started = time.monotonic()
+    with pytest.raises(PrinterError) as info:
+        issue_and_print("TP", make_simulator(hang=True).url, now=clock(9, 30))
+    assert info.value.kind == "timeout"
+    assert time.monotonic() - started < 2.0
+    assert tickets() == []
+
+
+def test_cancel_policy_cancels_a_ticket_whose_print_failed_mid_job(sqlite_site_db, make_simulator, use_policy,
+                                                                   clock):
+    use_policy("cancel")
+    sim = make_simulator(hangup_after=3000)
+    outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
+    assert outcome.cancelled and not outcome.printed and outcome.error.kind == "disconnected"
+    assert outcome.exit_code == 3
+    assert outcome.ticket.status == "cancelled" and outcome.ticket.cancel_reason == "print_failed"
+    assert tickets() == [("A001", "cancelled", "print_failed")]
+    # a cancelled ticket is never called
+    from db import queue
+
+    assert queue.call_next(1, now=clock(9, 31)) is None
+
+
+def test_show_policy_keeps_a_ticket_whose_print_failed_mid_job(sqlite_site_db, make_simulator, clock):
+    sim = make_simulator(hangup_after=3000)
+    outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
+    assert not outcome.printed and not outcome.cancelled and outcome.error.kind == "disconnected"
+    assert tickets() == [("A001", "waiting", None)]
+
+
+def test_paper_running_out_after_the_check_cancels_under_cancel_policy(sqlite_site_db, simulator, use_policy, clock):
+    use_policy("cancel")
+    checks = []
+
+    class Flaky:
+        """A real TCP printer whose paper runs out between the check and the job."""
+
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def check_ready(self):
+            status = self.inner.check_ready()
+            simulator.state.paper_out = True
+            checks.append(status)
+            return status
+
+    from hardware.printing import open_printer
+
+    outcome = issue_and_print("TP", Flaky(open_printer(simulator.url)), now=clock(9, 30))
+    assert checks and checks[0].ready
+    assert outcome.cancelled and outcome.error.kind == "paper_out"
+    assert tickets() == [("A001", "cancelled", "print_failed")]
+
+
+def test_queue_refusals_come_before_printer_trouble(sqlite_site_db, make_simulator, use_policy, clock):
+    from db.errors import NotFound
+
+    use_policy("cancel")
+    with pytest.raises(NotFound):
+        issue_and_print("NOPE", make_simulator(paper_out=True).url, now=clock(9, 30))
+
+
+def test_bad_printer_url_is_refused_before_issuing(sqlite_site_db, clock):
+    from hardware.printing import PrinterUrlError
+
+    with pytest.raises(PrinterUrlError):
+        issue_and_print("TP", "lpt://1", now=clock(9, 30))
+    assert tickets() == []
+
+
+def test_dummy_printer_object_can_be_passed_directly(sqlite_site_db, clock):
+    from hardware.printing import open_printer
+
+    printer = open_printer("dummy://?width=58")
+    outcome = issue_and_print("KS", printer, now=clock(9, 30))
+    assert outcome.printed and len(printer.jobs) == 1 and printer.images[0].width == 384
+
+
+# ------------------------------------------------------------------ the CLI
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from cli.main import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_issue_prints_and_reports_printed_true(sqlite_site_db, simulator, capsys):
+    code, out, err = run_cli(capsys, "--db", sqlite_site_db, "issue", "TP", "--printer", simulator.url)
+    assert code == 0
+    document = json.loads(out)
+    assert document["code"] == "A001" and document["printed"] is True
+    assert simulator.wait_for_jobs(1)[0].printed
+
+
+def test_cli_issue_show_policy_failure_exits_0_with_reason_on_stderr(sqlite_site_db, make_simulator, capsys):
+    sim = make_simulator(paper_out=True)
+    code, out, err = run_cli(capsys, "--db", sqlite_site_db, "issue", "TP", "--printer", sim.url)
+    assert code == 0
+    assert json.loads(out)["printed"] is False
+    assert "hết giấy" in err and "out of paper" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_issue_cancel_policy_failure_exits_3(sqlite_site_db, make_simulator, use_policy, capsys):
+    use_policy("cancel")
+    code, out, err = run_cli(capsys, "--db", sqlite_site_db, "issue", "TP", "--printer",
+                             make_simulator(paper_out=True).url)
+    assert code == 3
+    assert "hết giấy" in err
+    assert tickets() == []
+    code, out, err = run_cli(capsys, "--db", sqlite_site_db, "issue", "TP", "--printer",
+                             make_simulator(hangup_after=2000).url)
+    assert code == 3
+    assert json.loads(out)["status"] == "cancelled"
+    assert tickets() == [("A001", "cancelled", "print_failed")]
+
+
+def test_cli_issue_to_preview_writes_the_png(sqlite_site_db, tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "--db", sqlite_site_db, "issue", "DD", "--printer", f"preview://{tmp_path}/pv")
+    assert code == 0 and json.loads(out)["printed"] is True
+    assert (tmp_path / "pv" / "latest.png").exists()
