@@ -49,7 +49,7 @@ def fill_history(count: int, *, days: int = 5 * 250, end_epoch: float | None = N
             day_expr="to_char(to_timestamp({end} - (i / {per_day}) * 86400.0), 'YYYY-MM-DD')".format(**params),
             series="generate_series(0, {n} - 1) AS i".format(**params), **params)
             .replace("'H' || CAST(num AS TEXT)", "'H' || num::text"))
-        db.execute_sql(sql)
+        db.execute_sql(sql.replace("%", "%%"))  # psycopg reads a bare % as a placeholder
     else:
         sql = ("WITH RECURSIVE series(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM series WHERE i < {n} - 1) "
                f"INSERT INTO ticket ({columns}) " + select_sql).format(
