@@ -1,0 +1,23 @@
+"""``onestop display``: registers the subcommand; PySide6 is imported only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _run(args: argparse.Namespace) -> int:
+    from display_app.app import main  # lazy: keeps `onestop call` & co. free of Qt
+
+    return main(args)
+
+
+def register(subparsers) -> None:
+    from cli.main import add_db_option
+
+    parser = subparsers.add_parser("display", help="the waiting-hall board with voice announcements (GUI)")
+    parser.add_argument("--screen", type=int, default=None, metavar="N",
+                        help="show on screen N (0 = first; default: the primary screen)")
+    parser.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen")
+    parser.add_argument("--no-voice", action="store_true", help="show calls without announcing them")
+    add_db_option(parser)
+    parser.set_defaults(func=_run)
