@@ -29,7 +29,7 @@ def fill_history(count: int, *, days: int = 5 * 250, end_epoch: float | None = N
     }
     # Row i: day i / per_day before `end`, number (i % per_day) + 1 (unique per day), 08:00-17:00.
     select_sql = """
-        SELECT day_text, sid, sid, num, 'H' || CAST(num AS TEXT), 0, 'done', t, t, hr,
+        SELECT day_text, sid, sid, num, 'H' || CAST(num AS TEXT), (1 = 0), 'done', t, t, hr,
                t + 300, t + 300, t + 360, t + 900, cid, 0, 0
         FROM (
             SELECT i,
