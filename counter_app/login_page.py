@@ -1,0 +1,224 @@
+"""The login screen and the inactivity lock screen.
+
+Both only collect input and show the engine's answer; the PIN check, the
+lockout after five wrong PINs and the seating rule are ``db.officers``'.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from db.values import CounterInfo
+from ui_common import theme
+
+
+def _card() -> tuple[QFrame, QVBoxLayout]:
+    card = QFrame()
+    card.setObjectName("card")
+    card.setStyleSheet(f"#card {{ background:{theme.WHITE}; border:1px solid #cfd8dc; border-radius:10px; }}")
+    card.setMinimumWidth(520)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(36, 28, 36, 28)
+    layout.setSpacing(16)
+    return card, layout
+
+
+def _centred(card: QFrame, parent: QWidget) -> None:
+    outer = QVBoxLayout(parent)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(card)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(2)
+
+
+def _message_label(name: str) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setFont(theme.font(16, bold=True))
+    label.setStyleSheet(f"color:{theme.RED};")
+    return label
+
+
+class LoginPage(QWidget):
+    """Username + PIN (masked) + counter; emits ``submitted(username, pin, counter)``."""
+
+    submitted = Signal(str, str, int)
+
+    def __init__(self, fixed_counter: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fixed_counter = fixed_counter
+        self.setObjectName("login_page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#login_page {{ background:{theme.LIGHT}; }}")
+        card, layout = _card()
+
+        title = QLabel("Đăng nhập quầy giao dịch")
+        title.setFont(theme.font(30, bold=True))
+        title.setStyleSheet(f"color:{theme.NAVY};")
+        self.site = QLabel("Bộ phận Một cửa")
+        self.site.setObjectName("login_site")
+        self.site.setFont(theme.font(17))
+        self.site.setWordWrap(True)
+        self.site.setStyleSheet(f"color:{theme.GREY};")
+        layout.addWidget(title)
+        layout.addWidget(self.site)
+
+        form = QFormLayout()
+        form.setSpacing(12)
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setPlaceholderText("vd: lan")
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(32)
+        self.counter = QComboBox()
+        self.counter.setObjectName("counter")
+        self.counter_fixed = QLabel(f"Quầy {fixed_counter}" if fixed_counter else "")
+        self.counter_fixed.setObjectName("counter_fixed")
+        for field in (self.username, self.pin, self.counter, self.counter_fixed):
+            field.setFont(theme.font(22))
+            field.setMinimumHeight(46)
+        form.addRow(self._form_label("Tên đăng nhập"), self.username)
+        form.addRow(self._form_label("Mã PIN"), self.pin)
+        form.addRow(self._form_label("Quầy"), self.counter_fixed if fixed_counter else self.counter)
+        self.counter.setVisible(fixed_counter is None)
+        self.counter_fixed.setVisible(fixed_counter is not None)
+        layout.addLayout(form)
+
+        self.message = _message_label("login_message")
+        layout.addWidget(self.message)
+        self.button = QPushButton("Đăng nhập")
+        self.button.setObjectName("login")
+        self.button.setFont(theme.font(22, bold=True))
+        self.button.setMinimumHeight(56)
+        self.button.setStyleSheet(f"QPushButton {{ background:{theme.NAVY}; color:white; border-radius:6px; }}"
+                                  f"QPushButton:disabled {{ background:{theme.GREY}; }}")
+        layout.addWidget(self.button)
+        _centred(card, self)
+
+        self.button.clicked.connect(self._submit)
+        self.username.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self._submit)
+
+    @staticmethod
+    def _form_label(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setFont(theme.font(18))
+        return label
+
+    def _submit(self) -> None:
+        if not self.button.isEnabled():
+            return
+        counter = self.fixed_counter or (self.counter.currentData() or 0)
+        self.message.setText("")
+        self.submitted.emit(self.username.text(), self.pin.text(), int(counter))
+
+    @Slot(list)
+    def set_counters(self, counters: list[CounterInfo]) -> None:
+        chosen = self.counter.currentData()
+        self.counter.clear()
+        for info in counters:
+            seated = f" - {info.officer_name}" if info.officer_name else ""
+            self.counter.addItem(f"{info.name}{seated}", info.number)
+        index = self.counter.findData(chosen)
+        if index >= 0:
+            self.counter.setCurrentIndex(index)
+        if self.fixed_counter and not any(c.number == self.fixed_counter for c in counters):
+            self.show_error(f"Không có quầy số {self.fixed_counter}")
+        elif self.fixed_counter:
+            name = next(c.name for c in counters if c.number == self.fixed_counter)
+            self.counter_fixed.setText(name)
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.pin.clear()
+        self.pin.setFocus()
+
+    @Slot(str)
+    def set_site_name(self, name: str) -> None:
+        self.site.setText(name)
+
+    @Slot(bool)
+    def set_busy(self, busy: bool) -> None:
+        self.button.setEnabled(not busy)
+
+    def reset(self) -> None:
+        self.pin.clear()
+        self.message.setText("")
+        (self.pin if self.username.text() else self.username).setFocus()
+
+
+class LockPage(QWidget):
+    """Shown after inactivity: the same officer's PIN unlocks; logging out frees the counter."""
+
+    unlock_requested = Signal(str)
+    logout_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lock_page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#lock_page {{ background:{theme.NAVY}; }}")
+        card, layout = _card()
+        title = QLabel("Màn hình đã khoá")
+        title.setFont(theme.font(30, bold=True))
+        title.setStyleSheet(f"color:{theme.NAVY};")
+        self.who = QLabel("")
+        self.who.setObjectName("lock_who")
+        self.who.setFont(theme.font(18))
+        self.who.setWordWrap(True)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("unlock_pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText("Nhập mã PIN để mở khoá")
+        self.pin.setFont(theme.font(22))
+        self.pin.setMinimumHeight(46)
+        self.message = _message_label("unlock_message")
+        buttons = QHBoxLayout()
+        self.unlock_button = QPushButton("Mở khoá")
+        self.unlock_button.setObjectName("unlock")
+        self.logout_button = QPushButton("Đăng xuất")
+        self.logout_button.setObjectName("lock_logout")
+        for button in (self.unlock_button, self.logout_button):
+            button.setFont(theme.font(20, bold=True))
+            button.setMinimumHeight(52)
+        self.unlock_button.setStyleSheet(f"QPushButton {{ background:{theme.NAVY}; color:white; border-radius:6px; }}")
+        buttons.addWidget(self.unlock_button, 2)
+        buttons.addWidget(self.logout_button, 1)
+        for widget in (title, self.who, self.pin, self.message):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        _centred(card, self)
+        self.unlock_button.clicked.connect(self._submit)
+        self.pin.returnPressed.connect(self._submit)
+        self.logout_button.clicked.connect(self.logout_requested)
+
+    def _submit(self) -> None:
+        if self.unlock_button.isEnabled():
+            self.message.setText("")
+            self.unlock_requested.emit(self.pin.text())
+
+    def prepare(self, full_name: str, username: str, counter_name: str) -> None:
+        self.who.setText(f"{full_name} ({username}) - {counter_name}\n"
+                         "Đã khoá do không thao tác. Nhập lại mã PIN để tiếp tục.")
+        self.pin.clear()
+        self.message.setText("")
+        self.pin.setFocus()
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.pin.clear()
+        self.pin.setFocus()
+
+    @Slot(bool)
+    def set_busy(self, busy: bool) -> None:
+        self.unlock_button.setEnabled(not busy)

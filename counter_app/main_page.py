@@ -1,0 +1,560 @@
+"""The counter's working screen: the current ticket, the action keys, the queue and the day.
+
+Widgets here show what ``CounterSession`` emits and emit what the officer
+asks for; which keys are enabled comes from ``rules.enabled_actions`` through
+the session, never from a decision made here.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from counter_app.formatting import STATUS_VI, clock_text, keypad_text, minutes_text
+from counter_app.rules import SHORTCUTS, Action
+from counter_app.snapshot import CounterSnapshot
+from db.values import RatingInfo, RatingLevel, TicketInfo
+from ui_common import theme
+
+BUTTON_TEXT = {
+    Action.CALL_NEXT: "Gọi số tiếp",
+    Action.RECALL: "Gọi lại",
+    Action.START: "Bắt đầu",
+    Action.DONE: "Hoàn thành",
+    Action.NO_SHOW: "Vắng mặt",
+    Action.TRANSFER: "Chuyển",
+    Action.PAUSE: "Tạm dừng",
+}
+RESUME_TEXT = "Tiếp tục"
+BUTTON_COLOUR = {
+    Action.CALL_NEXT: theme.GREEN,
+    Action.RECALL: "#1565c0",
+    Action.START: "#1565c0",
+    Action.DONE: theme.NAVY,
+    Action.NO_SHOW: "#ef6c00",
+    Action.TRANSFER: "#6a1b9a",
+    Action.PAUSE: theme.GREY,
+}
+
+
+def _box(title: str, name: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setStyleSheet(f"#{name} {{ background:{theme.WHITE}; border:1px solid #cfd8dc; border-radius:8px; }}")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(14, 10, 14, 12)
+    layout.setSpacing(6)
+    heading = QLabel(title)
+    heading.setFont(theme.font(17, bold=True))
+    heading.setStyleSheet(f"color:{theme.NAVY}; border:none;")
+    layout.addWidget(heading)
+    return frame, layout
+
+
+def _label(name: str, px: int, *, bold: bool = False, colour: str = theme.TEXT) -> QLabel:
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setFont(theme.font(px, bold=bold))
+    label.setStyleSheet(f"color:{colour}; border:none;")
+    return label
+
+
+def _seconds_since(moment: datetime | None, now: float) -> float | None:
+    return None if moment is None else now - moment.timestamp()
+
+
+class TicketPanel(QFrame):
+    """The ticket being handled, very large, with its waiting time and a running service timer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticket_panel")
+        self.setStyleSheet(f"#ticket_panel {{ background:{theme.WHITE}; border:2px solid {theme.NAVY}; border-radius:10px; }}")
+        self.ticket: TicketInfo | None = None
+        self.paused = False
+        self.code = _label("ticket_code", 120, bold=True, colour=theme.NAVY)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.priority = _label("ticket_priority", 18, bold=True, colour=theme.WHITE)
+        self.priority.setText("  ƯU TIÊN  ")
+        self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;")
+        self.service = _label("ticket_service", 24, bold=True)
+        self.service.setWordWrap(True)
+        self.status = _label("ticket_status", 19, colour=theme.GREY)
+        self.waited = _label("ticket_waited", 19)
+        self.timer_caption = _label("ticket_timer_caption", 17, colour=theme.GREY)
+        self.timer = _label("ticket_timer", 40, bold=True, colour=theme.NAVY)
+        self.note = _label("ticket_note", 17, colour="#6a1b9a")
+        self.note.setWordWrap(True)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        left = QVBoxLayout()
+        left.addStretch(1)
+        left.addWidget(self.code)
+        badge_row = QHBoxLayout()
+        badge_row.addStretch(1)
+        badge_row.addWidget(self.priority)
+        badge_row.addStretch(1)
+        left.addLayout(badge_row)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.service)
+        right.addWidget(self.status)
+        right.addWidget(self.waited)
+        right.addSpacing(8)
+        right.addWidget(self.timer_caption)
+        right.addWidget(self.timer)
+        right.addWidget(self.note)
+        right.addStretch(1)
+        layout.addLayout(left, 5)
+        layout.addLayout(right, 6)
+
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_timer)
+        self._tick.start(1000)
+        self.set_ticket(None)
+
+    @Slot(object)
+    def set_ticket(self, ticket: TicketInfo | None) -> None:
+        if ticket is None or self.ticket is None or ticket.id != self.ticket.id:
+            self.note.setText("")  # a note belongs to one ticket; the next snapshot brings the new one's
+        self.ticket = ticket
+        self.priority.setVisible(bool(ticket and ticket.priority))
+        if ticket is None:
+            self.code.setText("- - -")
+            self.code.setStyleSheet(f"color:#b0bec5; border:none;")
+            self.service.setText("Chưa có công dân tại quầy")
+            self.status.setText("Quầy đang tạm dừng - nhấn F7 để tiếp tục" if self.paused
+                                else "Sẵn sàng - nhấn F1 để gọi số tiếp theo")
+            self.waited.setText("")
+            self.timer_caption.setText("")
+            self.timer.setText("")
+            return
+        self.code.setText(ticket.code)
+        self.code.setStyleSheet(f"color:{theme.NAVY}; border:none;")
+        self.service.setText(ticket.service_name)
+        self.status.setText(STATUS_VI.get(ticket.status, ticket.status))
+        waited = (ticket.called_at.timestamp() - ticket.issued_at.timestamp()) if ticket.called_at else None
+        self.waited.setText(f"Đã chờ: {minutes_text(waited)} (lấy số lúc {ticket.issued_at:%H:%M})")
+        self._update_timer()
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if self.ticket is None:
+            self.set_ticket(None)
+
+    @Slot(object)
+    def set_note(self, note: str | None) -> None:
+        self.note.setText(f"Ghi chú chuyển quầy: {note}" if note and self.ticket else "")
+
+    def _update_timer(self) -> None:
+        ticket = self.ticket
+        if ticket is None:
+            return
+        now = time.time()
+        if ticket.status == "serving":
+            self.timer_caption.setText("Thời gian phục vụ")
+            self.timer.setText(clock_text(_seconds_since(ticket.started_at, now)))
+        else:
+            self.timer_caption.setText("Đã gọi cách đây")
+            self.timer.setText(clock_text(_seconds_since(ticket.called_at, now)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        size = max(48, min(int(self.height() * 0.55), int(self.width() * 0.16)))
+        self.code.setFont(theme.font(size, bold=True))
+
+
+class ActionBar(QWidget):
+    """F1..F7; a button is enabled only when the session says the action is valid."""
+
+    triggered = Signal(object)   # Action
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.buttons: dict[Action, QPushButton] = {}
+        for column, action in enumerate(SHORTCUTS):
+            button = QPushButton()
+            button.setObjectName(f"action_{action.value}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # keep the keyboard in the call box (scanner)
+            button.setMinimumHeight(78)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setFont(theme.font(17, bold=True))
+            colour = BUTTON_COLOUR[action]
+            button.setStyleSheet(
+                f"QPushButton {{ background:{colour}; color:white; border-radius:8px; padding:4px; }}"
+                f"QPushButton:disabled {{ background:#dfe4e8; color:#90a4ae; }}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _=False, a=action: self.triggered.emit(a))
+            layout.addWidget(button, 0, column)
+            self.buttons[action] = button
+            # A QShortcut fires at once; a button's own shortcut "animates" the click for 100 ms first.
+            shortcut = QShortcut(QKeySequence(SHORTCUTS[action]), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.setAutoRepeat(False)
+            shortcut.activated.connect(lambda a=action: self._shortcut(a))
+        self.set_paused(False)
+
+    def _shortcut(self, action: Action) -> None:
+        if self.buttons[action].isEnabled():
+            self.triggered.emit(action)
+
+    @Slot(object)
+    def set_enabled(self, actions: frozenset[Action]) -> None:
+        for action, button in self.buttons.items():
+            button.setEnabled(action in actions)
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        for action, button in self.buttons.items():
+            text = RESUME_TEXT if action is Action.PAUSE and paused else BUTTON_TEXT[action]
+            button.setText(f"{SHORTCUTS[action]}\n{text}")
+
+
+class CallBox(QWidget):
+    """Call one ticket: type its code or scan its QR (the scanner types it + Enter)."""
+
+    submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel("Gọi số cụ thể:")
+        caption.setFont(theme.font(17, bold=True))
+        self.edit = QLineEdit()
+        self.edit.setObjectName("call_input")
+        self.edit.setPlaceholderText("Nhập số (vd: A012) hoặc quét mã QR trên phiếu, rồi Enter")
+        self.edit.setFont(theme.font(20))
+        self.edit.setMinimumHeight(44)
+        self.button = QPushButton("Gọi số này")
+        self.button.setObjectName("call_ticket")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setFont(theme.font(17, bold=True))
+        self.button.setMinimumHeight(44)
+        layout.addWidget(caption)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.button.clicked.connect(self._submit)
+        self.edit.returnPressed.connect(self._submit)
+        self.enabled = False
+
+    def _submit(self) -> None:
+        text = self.edit.text()
+        if not text.strip() or not self.enabled:
+            return
+        self.edit.clear()
+        self.submitted.emit(text)
+
+    @Slot(object)
+    def set_enabled(self, actions: frozenset[Action]) -> None:
+        # the line edit stays usable (a scan must not be lost); only submitting waits
+        self.enabled = Action.CALL_TICKET in actions
+        self.button.setEnabled(self.enabled)
+
+
+class WaitingPanel(QFrame):
+    """The counter's services: waiting counts, priority, next codes, longest wait; then the call order."""
+
+    COLUMNS = ("Dịch vụ", "Chờ", "Ưu tiên", "Số tiếp theo", "Chờ lâu nhất")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        frame, layout = _box("Công dân đang chờ", "waiting_box")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.total = _label("waiting_total", 16, colour=theme.GREY)
+        layout.addWidget(self.total)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("waiting_table")
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setWordWrap(True)
+        self.table.setFont(theme.font(15))
+        self.table.horizontalHeader().setFont(theme.font(14, bold=True))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(self.COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setStyleSheet("border:none;")
+        layout.addWidget(self.table, 1)
+        caption = _label("next_caption", 15, bold=True)
+        caption.setText("Thứ tự gọi tiếp theo (F1):")
+        layout.addWidget(caption)
+        self.next_up = _label("next_up", 18, bold=True, colour=theme.NAVY)
+        self.next_up.setWordWrap(True)
+        self.next_up.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.next_up)
+
+    @Slot(object)
+    def set_snapshot(self, snapshot: CounterSnapshot) -> None:
+        lines = snapshot.services
+        self.total.setText(f"Tổng số đang chờ các dịch vụ của quầy: {snapshot.waiting_total}")
+        self.table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            values = (line.name, str(line.waiting), str(line.priority_waiting) if line.priority_waiting else "-",
+                      ", ".join(line.next_codes) or "-", minutes_text(line.longest_wait_s) if line.waiting else "-")
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if column == 2 and line.priority_waiting:
+                    item.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
+        parts = []
+        for ticket in snapshot.next_up:
+            if ticket.priority:
+                parts.append(f"<span style='color:{theme.RED}'>★{ticket.code}</span>")
+            elif ticket.target_counter is not None:
+                parts.append(f"<span style='color:#6a1b9a'>{ticket.code}→</span>")
+            else:
+                parts.append(ticket.code)
+        self.next_up.setText("&nbsp; ".join(parts) if parts else
+                             "<span style='color:#90a4ae'>Không có ai đang chờ</span>")
+
+
+class DayPanel(QFrame):
+    """Today's own figures: served, no-show, median service time, ratings received."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        frame, layout = _box("Kết quả hôm nay của tôi", "day_box")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.served = _label("day_served", 17)
+        self.median = _label("day_median", 17)
+        self.ratings = _label("day_ratings", 16)
+        self.ratings.setWordWrap(True)
+        for label in (self.served, self.median, self.ratings):
+            layout.addWidget(label)
+        self.levels: tuple[RatingLevel, ...] = ()
+
+    def set_levels(self, levels: tuple[RatingLevel, ...]) -> None:
+        self.levels = tuple(sorted(levels, key=lambda lv: -lv.value))
+
+    @Slot(object)
+    def set_snapshot(self, snapshot: CounterSnapshot) -> None:
+        day = snapshot.figures
+        if day is None:
+            return
+        self.served.setText(f"Đã phục vụ: <b>{day.served}</b> &nbsp; Vắng mặt: <b>{day.no_show}</b>")
+        self.median.setText(f"Thời gian phục vụ (trung vị): <b>{clock_text(day.median_service_s)}</b>"
+                            if day.median_service_s is not None else "Thời gian phục vụ (trung vị): -")
+        if not day.rated:
+            self.ratings.setText("Đánh giá nhận được: chưa có")
+            return
+        parts = [f"{lv.label}: <b>{day.ratings.get(lv.value, 0)}</b>" for lv in self.levels]
+        others = sum(v for k, v in day.ratings.items() if k not in {lv.value for lv in self.levels})
+        if others:
+            parts.append(f"khác: <b>{others}</b>")
+        self.ratings.setText(f"Đánh giá nhận được ({day.rated}): " + ", ".join(parts))
+
+
+class KeypadPanel(QFrame):
+    """The rating keypad's state and the last rating received at this counter."""
+
+    COLOURS = {"connected": theme.GREEN, "waiting_for_device": "#ef6c00", "waiting": "#ef6c00", "error": theme.RED}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        frame, layout = _box("Bàn phím đánh giá", "keypad_box")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        self.state = _label("keypad_state", 17, bold=True)
+        self.last = _label("last_rating", 17)
+        self.last.setWordWrap(True)
+        layout.addWidget(self.state)
+        layout.addWidget(self.last)
+        self.levels: dict[int, str] = {}
+        self.set_state("off")
+        self.set_rating(None)
+
+    def set_levels(self, levels: tuple[RatingLevel, ...]) -> None:
+        self.levels = {lv.value: lv.label for lv in levels}
+
+    @Slot(str)
+    def set_state(self, state: str) -> None:
+        colour = self.COLOURS.get(state, theme.GREY)
+        self.state.setText(f"● Trạng thái: {keypad_text(state)}")
+        self.state.setStyleSheet(f"color:{colour}; border:none;")
+
+    @Slot(object)
+    def set_rating(self, rating: RatingInfo | None) -> None:
+        if rating is None:
+            self.last.setText("Đánh giá gần nhất: chưa có")
+            return
+        label = getattr(rating, "label", "") or self.levels.get(rating.value, str(rating.value))
+        ticket = f" - số {rating.ticket_code}" if rating.ticket_code else " - không gắn với số nào"
+        self.last.setText(f"Đánh giá gần nhất: <b>{label}</b> ({rating.value}){ticket}, lúc {rating.pressed_at:%H:%M:%S}")
+
+
+class TopBar(QFrame):
+    """Counter, officer, clock; lock and logout."""
+
+    lock_requested = Signal()
+    logout_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("top_bar")
+        self.setStyleSheet(f"#top_bar {{ background:{theme.NAVY}; }} QLabel {{ color:white; background:transparent; }}")
+        self.timezone: str | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        self.counter = QLabel("")
+        self.counter.setObjectName("top_counter")
+        self.counter.setFont(theme.font(22, bold=True))
+        self.officer = QLabel("")
+        self.officer.setObjectName("top_officer")
+        self.officer.setFont(theme.font(17))
+        self.paused = QLabel("TẠM DỪNG")
+        self.paused.setObjectName("top_paused")
+        self.paused.setFont(theme.font(17, bold=True))
+        self.paused.setStyleSheet(f"background:{theme.GOLD}; color:{theme.TEXT}; padding:2px 8px; border-radius:4px;")
+        self.paused.hide()
+        self.clock = QLabel("")
+        self.clock.setFont(theme.font(20, bold=True))
+        self.lock_button = QPushButton("Khoá màn hình")
+        self.lock_button.setObjectName("lock")
+        self.logout_button = QPushButton("Đăng xuất")
+        self.logout_button.setObjectName("logout")
+        for button in (self.lock_button, self.logout_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFont(theme.font(15, bold=True))
+            button.setStyleSheet("QPushButton { background:white; color:#0b2e59; border-radius:5px; padding:6px 12px; }")
+        layout.addWidget(self.counter)
+        layout.addSpacing(16)
+        layout.addWidget(self.officer)
+        layout.addSpacing(12)
+        layout.addWidget(self.paused)
+        layout.addStretch(1)
+        layout.addWidget(self.clock)
+        layout.addSpacing(16)
+        layout.addWidget(self.lock_button)
+        layout.addWidget(self.logout_button)
+        self.lock_button.clicked.connect(self.lock_requested)
+        self.logout_button.clicked.connect(self.logout_requested)
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(1000)
+        self._update_clock()
+
+    def _update_clock(self) -> None:
+        # the site's time, not the PC's time zone setting
+        now = datetime.now(ZoneInfo(self.timezone)) if self.timezone else datetime.now()
+        self.clock.setText(now.strftime("%H:%M"))
+
+    def set_identity(self, counter_name: str, officer_name: str, username: str, timezone: str) -> None:
+        self.timezone = timezone
+        self._update_clock()
+        self.counter.setText(counter_name)
+        self.officer.setText(f"Cán bộ: {officer_name} ({username})")
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        self.paused.setVisible(paused)
+
+
+class MainPage(QWidget):
+    """Assembles the working screen; routes the officer's intentions out as signals."""
+
+    action_triggered = Signal(object)   # Action
+    call_requested = Signal(str)
+    lock_requested = Signal()
+    logout_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_page")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"#main_page {{ background:{theme.LIGHT}; }}")
+        self.top = TopBar()
+        self.ticket = TicketPanel()
+        self.actions = ActionBar()
+        self.call_box = CallBox()
+        self.message = _label("message", 18, bold=True)
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(30)
+        self.waiting = WaitingPanel()
+        self.day = DayPanel()
+        self.keypad = KeypadPanel()
+
+        body = QHBoxLayout()
+        body.setContentsMargins(14, 12, 14, 14)
+        body.setSpacing(14)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.ticket, 1)
+        left.addWidget(self.actions)
+        left.addWidget(self.call_box)
+        left.addWidget(self.message)
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self.waiting, 1)
+        right.addWidget(self.day)
+        right.addWidget(self.keypad)
+        body.addLayout(left, 3)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top)
+        layout.addLayout(body, 1)
+
+        self.actions.triggered.connect(self.action_triggered)
+        self.call_box.submitted.connect(self.call_requested)
+        self.top.lock_requested.connect(self.lock_requested)
+        self.top.logout_requested.connect(self.logout_requested)
+
+    @Slot(str, str)
+    def show_message(self, text: str, kind: str) -> None:
+        colour = theme.RED if kind == "error" else theme.GREEN
+        self.message.setStyleSheet(f"color:{colour}; border:none;")
+        self.message.setText(text)
+
+    @Slot(object)
+    def set_actions(self, actions: frozenset[Action]) -> None:
+        self.actions.set_enabled(actions)
+        self.call_box.set_enabled(actions)
+
+    @Slot(bool)
+    def set_paused(self, paused: bool) -> None:
+        self.actions.set_paused(paused)
+        self.ticket.set_paused(paused)
+        self.top.set_paused(paused)
+
+    @Slot(object)
+    def set_snapshot(self, snapshot: CounterSnapshot) -> None:
+        self.waiting.set_snapshot(snapshot)
+        self.day.set_snapshot(snapshot)
+        shown = self.ticket.ticket
+        same = shown is not None and snapshot.current is not None and snapshot.current.id == shown.id
+        self.ticket.set_note(snapshot.handover_note if same else None)
+
+    def focus_call_box(self) -> None:
+        self.call_box.edit.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """A scanner typing while focus is elsewhere still lands in the call box."""
+        if event.text() and event.text().isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            self.call_box.edit.setFocus()
+            self.call_box.edit.insert(event.text())
+            return
+        super().keyPressEvent(event)
