@@ -57,41 +57,49 @@ def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = Non
     moment = now_epoch(now)
     pin_ok = None
 
-    def attempt() -> OfficerInfo:
+    def decide() -> OfficerInfo | AuthError:
         nonlocal pin_ok
-        with write_transaction():
-            officer = Officer.get_or_none(Officer.username == username.strip())
-            if officer is None or not officer.active:
-                record_event("login_failed", at=moment, officer=username, data={"reason": "unknown"})
-                raise AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
-            if officer.locked_until and officer.locked_until > moment:
-                minutes = max(1, round((officer.locked_until - moment) / 60))
-                raise AuthError(
-                    f"Tài khoản tạm khoá, thử lại sau {minutes} phút",
-                    f"Account locked, try again in {minutes} min",
-                )
-            if pin_ok is None:  # hash once, even if the transaction is retried
-                pin_ok = verify_pin(pin, officer.pin_hash)
-            if not pin_ok:
-                officer.failed_logins += 1
-                if officer.failed_logins >= MAX_FAILED_LOGINS:
-                    officer.locked_until = moment + LOCKOUT_S
-                    officer.failed_logins = 0
-                officer.save()
-                record_event("login_failed", at=moment, officer=username, data={"reason": "pin"})
-                if officer.locked_until and officer.locked_until > moment:
-                    raise AuthError(
-                        "Sai mã PIN 5 lần, tài khoản bị khoá 5 phút",
-                        "Wrong PIN 5 times, account locked for 5 minutes",
-                    )
-                raise AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
-            if roles and officer.role not in roles:
-                raise AuthError("Tài khoản không có quyền này", "This account may not do that")
-            officer.failed_logins = 0
-            officer.locked_until = None
+        officer = Officer.get_or_none(Officer.username == username.strip())
+        if officer is None or not officer.active:
+            record_event("login_failed", at=moment, officer=username, data={"reason": "unknown"})
+            return AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
+        if officer.locked_until and officer.locked_until > moment:
+            minutes = max(1, round((officer.locked_until - moment) / 60))
+            return AuthError(
+                f"Tài khoản tạm khoá, thử lại sau {minutes} phút",
+                f"Account locked, try again in {minutes} min",
+            )
+        if pin_ok is None:  # hash once, even if the transaction is retried
+            pin_ok = verify_pin(pin, officer.pin_hash)
+        if not pin_ok:
+            officer.failed_logins += 1
+            if officer.failed_logins >= MAX_FAILED_LOGINS:
+                officer.locked_until = moment + LOCKOUT_S
+                officer.failed_logins = 0
             officer.save()
-            record_event("login", at=moment, officer=officer.username)
-            return _info(officer)
+            record_event("login_failed", at=moment, officer=username, data={"reason": "pin"})
+            if officer.locked_until and officer.locked_until > moment:
+                return AuthError(
+                    "Sai mã PIN 5 lần, tài khoản bị khoá 5 phút",
+                    "Wrong PIN 5 times, account locked for 5 minutes",
+                )
+            return AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
+        if roles and officer.role not in roles:
+            return AuthError("Tài khoản không có quyền này", "This account may not do that")
+        officer.failed_logins = 0
+        officer.locked_until = None
+        officer.save()
+        record_event("login", at=moment, officer=officer.username)
+        return _info(officer)
+
+    def attempt() -> OfficerInfo:
+        with write_transaction():
+            outcome = decide()
+        # Refuse only after the commit: raising inside the transaction would roll back
+        # the failure count and its ``login_failed`` event, and the lockout would never trigger.
+        if isinstance(outcome, AuthError):
+            raise outcome
+        return outcome
 
     return with_retry(attempt)
 
