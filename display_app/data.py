@@ -10,6 +10,7 @@ from __future__ import annotations
 import peewee
 
 from db.connection import database_proxy
+from db.errors import DatabaseUnavailable
 from db.events import events_after, last_event_id
 from db.site import load_site
 from db.status import hall_status
@@ -24,7 +25,16 @@ def load_snapshot(*, with_recent: bool = False) -> BoardSnapshot:
 
     The event id is read *first*, so the status read after it reflects at
     least every event up to ``as_of_event_id`` (see ``BoardState.apply_snapshot``).
+    Tried twice: after a database restart this worker thread's connection
+    is dead, and the failed first try has already dropped it.
     """
+    try:
+        return _load(with_recent)
+    except DatabaseUnavailable:
+        return _load(with_recent)
+
+
+def _load(with_recent: bool) -> BoardSnapshot:
     try:
         as_of = last_event_id()
         site = load_site()

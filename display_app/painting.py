@@ -7,6 +7,7 @@ it is drawn smaller instead of being cut off.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
@@ -52,10 +53,31 @@ def fitted_font(text: str, px: float, max_w: float, max_h: float | None = None, 
     return font
 
 
+#: set to a list to record every text drawn (tests check that nothing is clipped)
+trace: list | None = None
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    text: str
+    rect: QRectF          # the box it was given, in the widget's coordinates
+    advance: float        # its width at the font used
+    ink_height: float
+    pixel_size: int
+    device_w: int         # the widget's size
+    device_h: int
+
+
 def draw_text(painter: QPainter, rect: QRectF, text: str, px: float, *, bold: bool = False,
               color: QColor = WHITE, align: Qt.AlignmentFlag = Qt.AlignLeft | Qt.AlignVCenter) -> QFont:
     """Draw one line of ``text`` in ``rect``, shrunk to fit; returns the font used."""
     font = fitted_font(text, px, rect.width(), rect.height(), bold=bold)
+    if trace is not None:
+        metrics = QFontMetricsF(font)
+        device = painter.device()
+        trace.append(DrawnText(text, QRectF(rect), metrics.horizontalAdvance(text),
+                               metrics.tightBoundingRect(text).height(), font.pixelSize(),
+                               device.width(), device.height()))
     painter.setFont(font)
     painter.setPen(color)
     painter.drawText(rect, int(align) | int(Qt.TextSingleLine), text)

@@ -1,0 +1,113 @@
+"""The board renders offscreen at 720p and 1080p: readable from 10 m, Vietnamese right, nothing clipped.
+
+Set ``ONESTOP_UPDATE_SCREENSHOTS=1`` to refresh ``docs/screenshots/display-*.png``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from db import queue
+from db.site import set_notice
+from display_app import painting
+from tests.conftest import at
+from tests.display.conftest import ROOT
+
+NOTICE = ("Từ ngày 01/12/2026, Bộ phận Một cửa tiếp nhận hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia. "
+          "Công dân vui lòng mang theo Căn cước công dân gắn chíp.")
+
+
+def busy_morning() -> None:
+    """Several counters serving, one paused, people waiting, a notice (real time: today's service day)."""
+    for code in ["TP"] * 7 + ["KS"] * 4 + ["DD"] * 5 + ["XD"] * 2 + ["KD"] * 2 + ["XH"] * 3 + ["KN"]:
+        queue.issue_ticket(code)
+    queue.call_next(1)
+    queue.start_service(1)
+    queue.call_next(2)
+    queue.start_service(2)
+    queue.finish_service(2)
+    queue.call_next(3)
+    queue.mark_no_show(3)
+    queue.call_next(3)
+    queue.call_next(4)
+    queue.start_service(4)
+    queue.finish_service(4)
+    queue.set_paused(4, True)
+    queue.call_next(2)
+    set_notice(NOTICE)
+
+
+@pytest.fixture
+def trace():
+    painting.trace = []
+    yield painting.trace
+    painting.trace = None
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+def test_board_renders_readable_and_unclipped(sqlite_site_db, board, qtbot, tmp_path, trace, size):
+    busy_morning()
+    program = board(clock=lambda: at(9, 41, 5), size=size)
+    window = program.window
+    qtbot.waitUntil(lambda: window.now_calling.call is not None, timeout=5000)
+    trace.clear()
+    image = window.grab()
+    assert (image.width(), image.height()) == size
+
+    # readable from 10 m: the newest number's ink is at least 12 % of the screen height
+    w, h = size
+    assert window.now_calling.number_glyph_height() >= 0.12 * h
+
+    drawn = {t.text for t in trace}
+    # what the hall must see, in correct Vietnamese (precomposed letters, as typed)
+    for text in ("UBND xã Quang Kim - Bộ phận Một cửa", "ĐANG MỜI SỐ / NOW CALLING", "Mời đến quầy số 2",
+                 "CÁC QUẦY / COUNTERS", "Tạm dừng", "Paused", "ĐANG CHỜ (người) / WAITING (people)",
+                 "Chứng thực, hộ tịch", "Lao động - Thương binh và Xã hội", "09:41:05", "Thứ Tư, 25/11/2026"):
+        assert text in drawn, text
+    assert window.ticker.text == NOTICE and window.ticker.scrolling   # longer than the screen: it moves
+
+    # nothing clipped: every line fits its box, and every box lies inside its panel
+    for t in trace:
+        assert t.advance <= t.rect.width() + 0.5, (t.text, t.advance, t.rect)
+        assert t.ink_height <= t.rect.height() + 0.5, (t.text, t.ink_height, t.rect)
+        assert t.rect.left() >= -0.5 and t.rect.top() >= -0.5, (t.text, t.rect)
+        assert t.rect.right() <= t.device_w + 0.5 and t.rect.bottom() <= t.device_h + 0.5, (t.text, t.rect)
+        assert t.pixel_size >= 0.018 * h, (t.text, t.pixel_size)   # no text shrunk to illegible
+
+    # the panels tile the screen without overlapping
+    panels = [window.header, window.now_calling, window.recent, window.counters, window.waiting, window.ticker]
+    for i, a in enumerate(panels):
+        assert window.rect().contains(a.geometry())
+        for b in panels[i + 1:]:
+            assert not a.geometry().intersects(b.geometry()), (a, b)
+
+    path = tmp_path / f"display-{w}x{h}.png"
+    assert image.save(str(path))
+    if os.environ.get("ONESTOP_UPDATE_SCREENSHOTS") == "1":
+        image.save(str(ROOT / "docs" / "screenshots" / f"display-{w}x{h}.png"))
+
+
+def test_board_scales_to_4k(sqlite_site_db, board, qtbot):
+    busy_morning()
+    program = board(size=(3840, 2160))
+    qtbot.waitUntil(lambda: program.window.now_calling.call is not None, timeout=5000)
+    program.window.grab()
+    assert program.window.now_calling.number_glyph_height() >= 0.12 * 2160
+
+
+def test_a_short_notice_stands_still_so_the_idle_board_costs_nothing(sqlite_site_db, board, qtbot):
+    set_notice("Kính chào quý khách")
+    program = board()
+    qtbot.waitUntil(lambda: program.window.ticker.text == "Kính chào quý khách", timeout=5000)
+    assert not program.window.ticker.scrolling
+    assert not program.window.now_calling.flashing
+
+
+def test_before_any_call_the_board_says_so_instead_of_staying_blank(sqlite_site_db, board, trace):
+    program = board()
+    trace.clear()
+    program.window.grab()
+    drawn = {t.text for t in trace}
+    assert "Chưa có số nào được gọi" in drawn and "—" in drawn
