@@ -9,18 +9,26 @@ commit), so it wakes at once and the poll is only a fallback.
 When the database goes away the watcher emits ``online_changed(False)``, keeps
 retrying, and on return emits ``online_changed(True)`` followed by every event
 it missed: the event log is complete, so nothing is lost.
+
+On SQLite an open connection keeps reading the file it opened even after
+that file was renamed away or replaced (restored from a backup), which would
+freeze a screen on a stale copy without any error.  So each poll also checks
+that the database path still names the same file: a missing file means
+offline, a different file means reopen.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import select
 import threading
 from urllib.parse import urlparse
 
+import peewee
 from PySide6.QtCore import QObject, Signal
 
-from db.connection import current_url, is_postgres
+from db.connection import current_url, database_proxy, is_postgres
 from db.errors import DatabaseUnavailable
 from db.events import NOTIFY_CHANNEL, events_after, last_event_id
 
@@ -42,6 +50,7 @@ class FeedWatcher(QObject):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._listen_conn = None
+        self._db_file: tuple[int, int] | None = None
 
     # -- lifecycle
     def start(self) -> None:
@@ -71,6 +80,7 @@ class FeedWatcher(QObject):
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                self._check_sqlite_file()
                 batch = events_after(self.last_id)
             except Exception as exc:  # any failure means "offline"; keep the last good state
                 if self.online:
@@ -86,6 +96,21 @@ class FeedWatcher(QObject):
                 if len(batch) >= 500:
                     continue  # more to catch up on
             self._wait()
+
+    def _check_sqlite_file(self) -> None:
+        """Raise ``DatabaseUnavailable`` if the SQLite file is gone; reopen if it was replaced."""
+        db = database_proxy.obj
+        if not isinstance(db, peewee.SqliteDatabase) or db.database in (":memory:", ""):
+            return
+        try:
+            st = os.stat(db.database)
+        except FileNotFoundError:
+            raise DatabaseUnavailable(f"database file missing: {db.database}") from None
+        identity = (st.st_dev, st.st_ino)
+        if self._db_file is not None and identity != self._db_file:
+            log.info("feed: %s was replaced; reopening it", db.database)
+            db.close()  # this thread's connection; the next read opens the new file
+        self._db_file = identity
 
     def _wait(self) -> None:
         """Sleep until the next poll, or until PostgreSQL notifies a commit."""
