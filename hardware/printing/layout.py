@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Sequence
 from zoneinfo import ZoneInfo
@@ -68,7 +69,8 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
-def wrap(text: str, font: Font, max_width: int) -> list[str]:
+@lru_cache(maxsize=1024)
+def wrap(text: str, font: Font, max_width: int) -> tuple[str, ...]:
     """Greedy word wrap by measured width; over-long words are split by letter."""
     words: list[str] = []
     for word in _nfc(text).split():
@@ -95,10 +97,10 @@ def wrap(text: str, font: Font, max_width: int) -> list[str]:
         line = word
     if line:
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
-def wrap_bilingual(text: str, font: Font, max_width: int) -> list[str]:
+def wrap_bilingual(text: str, font: Font, max_width: int) -> tuple[str, ...]:
     """Wrap "Tiếng Việt / English" at the slash first, so neither half is split."""
     if font.getlength(_nfc(text)) <= max_width or " / " not in text:
         return wrap(text, font, max_width)
@@ -106,7 +108,8 @@ def wrap_bilingual(text: str, font: Font, max_width: int) -> list[str]:
     return wrap(vi + " /", font, max_width) + wrap(en, font, max_width)
 
 
-def wrap_balanced(text: str, font: Font, max_width: int) -> list[str]:
+@lru_cache(maxsize=256)
+def wrap_balanced(text: str, font: Font, max_width: int) -> tuple[str, ...]:
     """Wrap into as few lines as ``wrap`` but with lengths as even as possible.
 
     A centred title that wraps should not leave one orphan word on its second
@@ -127,6 +130,23 @@ def wrap_balanced(text: str, font: Font, max_width: int) -> list[str]:
     return best
 
 
+@lru_cache(maxsize=512)
+def _glyphs(text: str, font: Font, anchor: str) -> tuple[Image.Image | None, int, int]:
+    """Coverage mask of ``text`` and its offset from the anchor point.
+
+    Cached: Pillow asks FreeType afresh for every glyph of every call, and the
+    site name, titles and labels are the same on every ticket (this halves the
+    render time).  At most ~20 KB per entry: the huge ticket code, different
+    on every ticket, is drawn without it.
+    """
+    left, top, right, bottom = font.getbbox(text, anchor=anchor)
+    if right <= left or bottom <= top:
+        return None, 0, 0
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor=anchor)
+    return mask, left, top
+
+
 class _Sheet:
     """A greyscale canvas written top to bottom, like paper coming out."""
 
@@ -145,6 +165,11 @@ class _Sheet:
             self.image = bigger
             self.draw = ImageDraw.Draw(self.image)
 
+    def text(self, xy: tuple[float, float], text: str, font: Font, *, fill: int = 0, anchor: str = "la") -> None:
+        mask, dx, dy = _glyphs(text, font, anchor)
+        if mask is not None:
+            self.image.paste(fill, (round(xy[0]) + dx, round(xy[1]) + dy), mask)
+
     def space(self, pixels: int) -> None:
         self.y += pixels
 
@@ -162,7 +187,7 @@ class _Sheet:
             x = x0 + width - length
         else:
             x = x0
-        self.draw.text((x, self.y), text, font=font, fill=fill, anchor="la")
+        self.text((x, self.y), text, font, fill=fill)
         self.y += ascent + descent
 
     def paragraph(self, text: str, font: Font, *, align: str = "center", leading: int = 0) -> None:
@@ -176,7 +201,7 @@ class _Sheet:
         left, top, right, bottom = font.getbbox(text, anchor="la")
         self._ensure(bottom - top)
         x = self.margin + (self.inner - (right - left)) / 2 - left
-        self.draw.text((x, self.y - top), text, font=font, fill=0, anchor="la")
+        self.draw.text((x, self.y - top), text, font=font, fill=0, anchor="la")   # unique: not cached
         self.y += bottom - top
 
     def badge(self, text: str, font: Font) -> None:
@@ -187,7 +212,7 @@ class _Sheet:
         self._ensure(h)
         x = self.margin + (self.inner - w) // 2
         self.draw.rounded_rectangle((x, self.y, x + w, self.y + h), radius=h // 2, fill=0)
-        self.draw.text((x + pad_x - left, self.y + pad_y - top), text, font=font, fill=255, anchor="la")
+        self.text((x + pad_x - left, self.y + pad_y - top), text, font, fill=255)
         self.y += h
 
     def rule(self, dash: int = 8) -> None:
@@ -208,9 +233,9 @@ class _Sheet:
             height = max(la + ld, va + vd) if last else la + ld
             self._ensure(height)
             base = self.y + (va if last and va > la else la)
-            self.draw.text((self.margin, base), part, font=label_font, fill=0, anchor="ls")
+            self.text((self.margin, base), part, label_font, anchor="ls")
             if last:
-                self.draw.text((self.width - self.margin, base), value, font=value_font, fill=0, anchor="rs")
+                self.text((self.width - self.margin, base), value, value_font, anchor="rs")
             self.y += height
 
     def paste_block(self, block: Image.Image, x: int) -> None:
