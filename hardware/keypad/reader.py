@@ -233,8 +233,9 @@ class KeypadReader:
         self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._serial_done = threading.Event()
-        self._state = ""  # nothing reported yet: the first real state always reaches on_state
-        self._detail = ""
+        # (state, detail) replaced as one tuple so readers never see a mix of two;
+        # "" = nothing reported yet, so the first real state always reaches on_state.
+        self._status: tuple[str, str] = ("", "")
         self._serial_thread: threading.Thread | None = None
         self._record_thread: threading.Thread | None = None
 
@@ -242,11 +243,12 @@ class KeypadReader:
 
     @property
     def state(self) -> str:
-        return self._state or WAITING
+        return self._status[0] or WAITING
 
     @property
     def detail(self) -> str:
-        return self._detail
+        """Why the state is what it is (the OS error text), for a log line or a tooltip."""
+        return self._status[1]
 
     def stats(self) -> dict[str, int]:
         with self._cond:
@@ -287,10 +289,11 @@ class KeypadReader:
     # ------------------------------------------------------------ state
 
     def _set_state(self, state: str, detail: str) -> None:
-        if state == self._state and detail == self._detail:
+        previous = self._status
+        if (state, detail) == previous:
             return
-        changed = state != self._state
-        self._state, self._detail = state, detail
+        self._status = (state, detail)
+        changed = state != previous[0]
         level = logging.WARNING if state in (WAITING, ERROR) else logging.INFO
         log.log(level, "keypad %s: %s%s", self.port, state, f" ({detail})" if detail else "")
         if changed and self.on_state is not None:

@@ -9,11 +9,27 @@ adapter) and plugging back in is a new pty with the link pointed at it.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 import tty
 from pathlib import Path
 from typing import Any, Callable
+
+from hypothesis import strategies as st
+
+#: four bytes the framed format accepts as one press
+VALID_FRAME = re.compile(rb"\x01[\x00-\xff][\x31-\x39]\x07")
+
+#: noise made of the bytes that matter to the framed decoder (start, end, keys)
+NASTY_BYTES = st.lists(st.sampled_from([0x01, 0x07, 0x31, 0x33, 0x39, 0x30, 0x05, 0x00, 0xFF]), max_size=24).map(bytes)
+
+
+def without_frames(noise: bytes) -> bytes:
+    """Noise holding no valid frame by itself (each one's end byte is broken)."""
+    while (match := VALID_FRAME.search(noise)) is not None:
+        noise = noise[:match.end() - 1] + b"\x08" + noise[match.end():]
+    return noise
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 10.0, interval: float = 0.01) -> Any:

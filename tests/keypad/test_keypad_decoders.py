@@ -7,12 +7,12 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from keypad_helpers import NASTY_BYTES, VALID_FRAME, without_frames
 
 from hardware.keypad import Press, make_decoder
 from hardware.keypad.ascii import AsciiDecoder
 from hardware.keypad.framed import FramedDecoder, encode_frame
 
-VALID_FRAME = re.compile(rb"\x01[\x00-\xff][\x31-\x39]\x07")
 
 
 def feed_chunks(decoder, chunks):
@@ -22,13 +22,6 @@ def feed_chunks(decoder, chunks):
         presses.extend(result.presses)
         discarded += result.discarded_bytes
     return presses, discarded
-
-
-def without_frames(noise: bytes) -> bytes:
-    """Noise that contains no valid frame by itself (break each one's end byte)."""
-    while (match := VALID_FRAME.search(noise)) is not None:
-        noise = noise[:match.end() - 1] + b"\x08" + noise[match.end():]
-    return noise
 
 
 def split(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -105,9 +98,6 @@ def test_framed_reset_drops_and_counts_an_unfinished_frame():
     assert (dropped.discarded_bytes, dropped.discarded_frames) == (2, 1)
     # the rest of that fragment arriving later must not complete it
     assert decoder.feed(b"\x33\x07").presses == []
-
-
-NASTY_BYTES = st.lists(st.sampled_from([0x01, 0x07, 0x31, 0x33, 0x39, 0x30, 0x05, 0x00, 0xFF]), max_size=24).map(bytes)
 
 
 @settings(max_examples=500)
