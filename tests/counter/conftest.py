@@ -53,7 +53,14 @@ class CounterDriver:
         self.qtbot.mouseClick(self.button(action), Qt.MouseButton.LeftButton)
         self.wait_idle()
 
+    def activate(self) -> None:
+        """Shortcuts go to the active window (tests may show two counters in one process)."""
+        if QApplication.activeWindow() is not self.window:
+            self.window.activateWindow()
+            self.qtbot.waitUntil(lambda: QApplication.activeWindow() is self.window, timeout=5000)
+
     def key(self, key) -> None:
+        self.activate()
         self.qtbot.keyClick(self.window, key)
         self.wait_idle()
 
