@@ -13,6 +13,7 @@ printer gets.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -283,9 +284,19 @@ def local_time(moment: datetime, timezone: str) -> datetime:
         return moment
 
 
+#: FreeType faces (shared through the font cache) are not safe to use from two
+#: threads at once; the kiosk and the demo's simulated citizens may both print.
+_render_lock = threading.Lock()
+
+
 def render_ticket(ticket: TicketInfo, site: SiteInfo, *, counters: Sequence[int] = (), width_mm: int = 80,
                   lang_en: bool = True) -> Image.Image:
     """Draw ``ticket`` as a mode "1" image 576 (80 mm) or 384 (58 mm) dots wide."""
+    with _render_lock:
+        return _render(ticket, site, counters, width_mm, lang_en)
+
+
+def _render(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int], width_mm: int, lang_en: bool) -> Image.Image:
     width = width_px(width_mm)
     s = SIZES[80 if width == 576 else 58]
     sheet = _Sheet(width, s.margin)

@@ -230,3 +230,31 @@ def test_printer_sim_command_stops_on_sigint(tmp_path):
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "stopped" in stderr
+
+
+def test_concurrent_jobs_from_two_threads_arrive_whole(simulator, ticket, priority_ticket, site):
+    """The kiosk's status timer and a print (or the demo and the kiosk) may overlap."""
+    import threading
+
+    printer = open_printer(simulator.url)
+    errors: list[BaseException] = []
+    images = [render_ticket(t, site, counters=(1,)) for t in (ticket, priority_ticket)]
+
+    def work(image: Image.Image) -> None:
+        try:
+            for _ in range(3):
+                assert printer.check_ready().ready
+                printer.print_ticket(image)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(image,)) for image in images]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == []
+    jobs = simulator.wait_for_jobs(6)
+    assert all(job.printed and job.cut for job in jobs)
+    assert sum(same_pixels(job.image, images[0]) for job in jobs) == 3
+    assert sum(same_pixels(job.image, images[1]) for job in jobs) == 3
