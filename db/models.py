@@ -127,6 +127,8 @@ class Ticket(BaseModel):
             (("status", "service", "priority", "queue_at"), False),
             (("service_day",), False),
             (("service", "finished_at"), False),
+            # reports: the served (or no-show, ...) tickets of a date range, without walking all history.
+            (("status", "service_day"), False),
         )
 
 

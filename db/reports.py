@@ -55,23 +55,36 @@ STAT_KEYS = ("mean", "median", "p90", "max")
 
 @dataclass(frozen=True)
 class _Dimension:
-    """One breakdown: the SQL expressions that say which group a row belongs to."""
+    """One breakdown and the columns that say which of its groups a ticket belongs to.
 
-    name: str            # "day", "service", ... ("" for the totals)
-    issued_key: str      # expression on ``t`` (ticket) for issued/no_show/cancelled/transferred
-    served_key: str      # expression on ``t`` for served, times, ratings
-    press_key: str | None  # expression on ``r`` (rating) for unattached presses; None = not applicable
+    The ``*_col`` names are columns of the per-group "grain" (see
+    ``_ticket_figures``); ``key`` is the same as an expression on ticket ``t``
+    for the window-function queries, ``press_key`` on rating ``r``.
+    """
+
+    name: str                # "day", "service", ... ("" for the totals)
+    issued_col: str          # grain column for issued / no_show / cancelled / transferred
+    served_col: str          # grain column for served, times, ratings
+    press_key: str | None    # rating expression for unattached presses; None = not applicable
+
+    @property
+    def key(self) -> str:
+        return f"t.{self.served_col}" if self.served_col else "0"
 
 
-_TOTALS = _Dimension("", "0", "0", "0")
+_TOTALS = _Dimension("", "", "", "0")
 _DIMENSIONS = (
-    _Dimension("day", "t.service_day", "t.service_day", "r.service_day"),
-    _Dimension("service", "t.issued_service_id", "t.service_id", None),
-    _Dimension("counter", "t.counter_id", "t.counter_id", "r.counter_id"),
-    _Dimension("officer", "t.officer_id", "t.officer_id", "r.officer_id"),
+    _Dimension("day", "service_day", "service_day", "r.service_day"),
+    _Dimension("service", "issued_service_id", "service_id", None),
+    _Dimension("counter", "counter_id", "counter_id", "r.counter_id"),
+    _Dimension("officer", "officer_id", "officer_id", "r.officer_id"),
 )
+_ALL = (_TOTALS, *_DIMENSIONS)
 
 _IN_RANGE = "t.service_day BETWEEN ? AND ?"
+_DONE = "t.status = 'done'"
+_WAIT = "(t.called_at - t.issued_at)"
+_SERVICE = "(t.finished_at - t.started_at)"
 
 
 def _sql(text: str) -> str:
@@ -89,112 +102,162 @@ def _rows(text: str, params: Iterable[Any]) -> list[tuple]:
     return list(cursor.fetchall())
 
 
+def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: Iterable[Any]) -> list[tuple]:
+    """Aggregate a small grouped "grain" CTE once more per breakdown, in one statement.
+
+    ``branches`` are (label, grain column); an empty column is the grand total.
+    Keys come back as text (one column type for all branches); ``_key``
+    turns them back.  The grain is referenced several times, so both engines
+    materialise it: the ticket range is scanned once.
+    """
+    parts = []
+    for label, column in branches:
+        if column:
+            parts.append(f"SELECT '{label}', CAST(g.{column} AS TEXT), {measures} FROM g GROUP BY g.{column}")
+        else:
+            # No GROUP BY: one row even for an empty range (NULL sums), skipped by the caller.
+            parts.append(f"SELECT '{label}', CAST('*' AS TEXT), {measures} FROM g")
+    return _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(parts), params)
+
+
+def _key(dim_name: str, text: str | None) -> Any:
+    """Back from the rollup's text key: day stays text, ids become ints, totals are 0."""
+    if text is None:
+        return None
+    if dim_name == "":
+        return 0
+    return text if dim_name == "day" else int(text)
+
+
 # ----------------------------------------------------------------- the queries
 
-def _counts(dim: _Dimension, span: tuple[str, str]) -> dict[Any, tuple[int, int, int, int]]:
-    """issued, no_show, cancelled, transferred per issued-side key."""
-    rows = _rows(f"""
-        SELECT {dim.issued_key} AS k,
-               COUNT(*),
-               SUM(CASE WHEN t.status = 'no_show' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN t.transfers > 0 THEN 1 ELSE 0 END)
-        FROM ticket t
+_GRAIN_COLUMNS = "t.service_day, t.issued_service_id, t.service_id, t.counter_id, t.officer_id"
+
+
+def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple], dict[tuple[str, Any], dict]]:
+    """Counts (issued side) and served sums/maxima (served side) for every breakdown.
+
+    The grain groups the range's tickets by every key at once (a month of a
+    busy province is a few thousand groups); each breakdown then sums the
+    grain.  Means are sums over counts, so they roll up exactly.
+    """
+    grain = f"""
+        SELECT {_GRAIN_COLUMNS},
+               COUNT(*) AS issued,
+               SUM(CASE WHEN t.status = 'no_show' THEN 1 ELSE 0 END) AS no_show,
+               SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+               SUM(CASE WHEN t.transfers > 0 THEN 1 ELSE 0 END) AS transferred,
+               SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS served,
+               SUM(CASE WHEN {_DONE} THEN {_WAIT} END) AS wait_sum,
+               MAX(CASE WHEN {_DONE} THEN {_WAIT} END) AS wait_max,
+               SUM(CASE WHEN {_DONE} THEN {_SERVICE} END) AS service_sum,
+               MAX(CASE WHEN {_DONE} THEN {_SERVICE} END) AS service_max,
+               SUM(CASE WHEN {_DONE} AND s.target_wait_min IS NOT NULL THEN 1 ELSE 0 END) AS with_target,
+               SUM(CASE WHEN {_DONE} AND s.target_wait_min IS NOT NULL
+                         AND {_WAIT} <= s.target_wait_min * 60 THEN 1 ELSE 0 END) AS within
+        FROM ticket t JOIN service s ON s.id = t.service_id
         WHERE {_IN_RANGE}
-        GROUP BY k""", span)
-    return {k: (int(a), int(b or 0), int(c or 0), int(d or 0)) for k, a, b, c, d in rows}
+        GROUP BY {_GRAIN_COLUMNS}"""
+    measures = ("SUM(g.issued), SUM(g.no_show), SUM(g.cancelled), SUM(g.transferred), SUM(g.served), "
+                "SUM(g.wait_sum), MAX(g.wait_max), SUM(g.service_sum), MAX(g.service_max), "
+                "SUM(g.with_target), SUM(g.within)")
+    branches = [(d.name, d.issued_col) for d in _ALL] + [("served:service", "service_id")]
+    counts: dict[tuple[str, Any], tuple] = {}
+    served: dict[tuple[str, Any], dict] = {}
+    for label, text, issued, no_show, cancelled, transferred, n, wait_sum, wait_max, svc_sum, svc_max, \
+            with_target, within in _rollup(grain, branches, measures, span):
+        if issued is None:
+            continue  # the totals row of an empty range
+        name = label.split(":")[-1]
+        key = _key(name, text)
+        if not label.startswith("served:"):
+            counts[(name, key)] = (int(issued), int(no_show or 0), int(cancelled or 0), int(transferred or 0))
+        if (name != "service" or label.startswith("served:")) and n:
+            served[(name, key)] = {
+                "served": int(n),
+                "wait_s": {"mean": float(wait_sum) / int(n), "max": wait_max},
+                "service_s": {"mean": float(svc_sum) / int(n), "max": svc_max},
+                "with_target": int(with_target or 0),
+                "within": int(within or 0),
+            }
+    return counts, served
 
 
-def _served(dim: _Dimension, span: tuple[str, str]) -> dict[Any, dict[str, Any]]:
-    """Served count, mean/max of the two times and within-target counts per served-side key.
+def _percentiles(dim: _Dimension, span: tuple[str, str], value: str) -> dict[Any, tuple[Any, Any]]:
+    """(median, p90) of ``value`` over served tickets, per served-side key.
 
-    Median and p90 come from one more query over the same rows, numbering each
-    partition's values with ``ROW_NUMBER`` and picking the wanted ranks.
+    ``ROW_NUMBER`` and the partition size come from one named window, so the
+    rows are sorted once; only the two or three wanted ranks are aggregated:
+    median = mean of ranks (n+1)/2 and (n+2)/2 (integer division: the same rank
+    twice when n is odd), p90 = rank ceil(0.9 n) = (9n + 9) / 10.  One query
+    per breakdown: sorting all breakdowns' rows together costs more.
     """
     rows = _rows(f"""
-        SELECT {dim.served_key} AS k,
-               COUNT(*),
-               AVG(t.called_at - t.issued_at), MAX(t.called_at - t.issued_at),
-               AVG(t.finished_at - t.started_at), MAX(t.finished_at - t.started_at),
-               SUM(CASE WHEN s.target_wait_min IS NOT NULL THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.target_wait_min IS NOT NULL
-                         AND t.called_at - t.issued_at <= s.target_wait_min * 60 THEN 1 ELSE 0 END)
-        FROM ticket t JOIN service s ON s.id = t.service_id
-        WHERE {_IN_RANGE} AND t.status = 'done'
-        GROUP BY k""", span)
-    result: dict[Any, dict[str, Any]] = {}
-    for k, n, wait_mean, wait_max, svc_mean, svc_max, with_target, within in rows:
-        result[k] = {
-            "served": int(n),
-            "wait_s": {"mean": wait_mean, "max": wait_max},
-            "service_s": {"mean": svc_mean, "max": svc_max},
-            "with_target": int(with_target or 0),
-            "within": int(within or 0),
-        }
-    ranks = _rows(f"""
         WITH d AS (
-            SELECT {dim.served_key} AS k,
-                   t.called_at - t.issued_at AS w,
-                   t.finished_at - t.started_at AS sv
+            SELECT {dim.key} AS k, {value} AS v
             FROM ticket t
-            WHERE {_IN_RANGE} AND t.status = 'done'
-              AND t.called_at IS NOT NULL AND t.started_at IS NOT NULL AND t.finished_at IS NOT NULL
+            WHERE {_IN_RANGE} AND {_DONE} AND {value} IS NOT NULL
         ), r AS (
-            SELECT k, w, sv,
-                   ROW_NUMBER() OVER (PARTITION BY k ORDER BY w) AS rw,
-                   ROW_NUMBER() OVER (PARTITION BY k ORDER BY sv) AS rs,
-                   COUNT(*) OVER (PARTITION BY k) AS n
+            SELECT k, v, ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
             FROM d
+            WINDOW w AS (PARTITION BY k ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
         )
         SELECT k,
-               AVG(CASE WHEN rw = (n + 1) / 2 OR rw = (n + 2) / 2 THEN w END),
-               MAX(CASE WHEN rw = (9 * n + 9) / 10 THEN w END),
-               AVG(CASE WHEN rs = (n + 1) / 2 OR rs = (n + 2) / 2 THEN sv END),
-               MAX(CASE WHEN rs = (9 * n + 9) / 10 THEN sv END)
+               AVG(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN v END),
+               MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END)
         FROM r
+        WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 OR rn = (9 * n + 9) / 10
         GROUP BY k""", span)
-    for k, wait_median, wait_p90, svc_median, svc_p90 in ranks:
-        entry = result.get(k)
-        if entry is not None:
-            entry["wait_s"].update(median=wait_median, p90=wait_p90)
-            entry["service_s"].update(median=svc_median, p90=svc_p90)
-    return result
+    return {k: (median, p90) for k, median, p90 in rows}
 
 
-def _ratings(dim: _Dimension, span: tuple[str, str]) -> dict[Any, dict[int, tuple[int, int]]]:
-    """Per served-side key and rating value: (rated tickets, of which served).
+def _rating_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[int, tuple[int, int]]]:
+    """Per breakdown key and rating value: (rated tickets, of which served).
 
-    A ticket's rating is its latest counted press; the ``ROW_NUMBER`` picks it
-    through the ``rating(ticket, pressed_at)`` index.
+    A ticket's rating is its latest counted press, picked by ``ROW_NUMBER``
+    over the presses of the range's tickets (``rating(ticket, pressed_at)``
+    index); ratings count where the ticket was served.
     """
-    rows = _rows(f"""
-        WITH latest AS (
-            SELECT r.ticket_id, r.value,
-                   ROW_NUMBER() OVER (PARTITION BY r.ticket_id ORDER BY r.pressed_at DESC, r.id DESC) AS rn
-            FROM rating r JOIN ticket t ON t.id = r.ticket_id
-            WHERE {_IN_RANGE} AND r.counted = ?
-        )
-        SELECT {dim.served_key} AS k, l.value,
-               COUNT(*), SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END)
-        FROM latest l JOIN ticket t ON t.id = l.ticket_id
+    grain = f"""
+        SELECT {_GRAIN_COLUMNS}, l.value,
+               COUNT(*) AS rated, SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS served
+        FROM (SELECT r.ticket_id, r.value,
+                     ROW_NUMBER() OVER (PARTITION BY r.ticket_id ORDER BY r.pressed_at DESC, r.id DESC) AS rn
+              FROM rating r JOIN ticket t ON t.id = r.ticket_id
+              WHERE {_IN_RANGE} AND r.counted = ?) l
+        JOIN ticket t ON t.id = l.ticket_id
         WHERE l.rn = 1
-        GROUP BY k, l.value""", (*span, True))
-    result: dict[Any, dict[int, tuple[int, int]]] = {}
-    for k, value, rated, served in rows:
-        result.setdefault(k, {})[int(value)] = (int(rated), int(served or 0))
+        GROUP BY {_GRAIN_COLUMNS}, l.value"""
+    result: dict[tuple[str, Any], dict[int, tuple[int, int]]] = {}
+    branches_sql = []
+    for d in _ALL:
+        column = f"g.{d.served_col}" if d.served_col else "'*'"
+        group = f"GROUP BY {column}, g.value" if d.served_col else "GROUP BY g.value"
+        branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), g.value, SUM(g.rated), SUM(g.served) "
+                            f"FROM g {group}")
+    for label, text, value, rated, served in _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(branches_sql),
+                                                   (*span, True)):
+        if rated is None:
+            continue
+        result.setdefault((label, _key(label, text)), {})[int(value)] = (int(rated), int(served or 0))
     return result
 
 
-def _unattached(dim: _Dimension, span: tuple[str, str]) -> dict[Any, int]:
-    """Counted presses that found no ticket, by the press's own day/counter/officer."""
-    if dim.press_key is None:
-        return {}
-    rows = _rows(f"""
-        SELECT {dim.press_key} AS k, COUNT(*)
-        FROM rating r
-        WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?
-        GROUP BY k""", (True, *span))
-    return {k: int(n) for k, n in rows}
+def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
+    """Counted presses that found no ticket, by the press's own day, counter and officer."""
+    parts = []
+    for d in _ALL:
+        if d.press_key is None:
+            continue
+        if d.name:
+            parts.append(f"SELECT '{d.name}', CAST({d.press_key} AS TEXT), COUNT(*) FROM r GROUP BY {d.press_key}")
+        else:
+            parts.append("SELECT '', CAST('*' AS TEXT), COUNT(*) FROM r")
+    rows = _rows("""
+        WITH r AS (SELECT * FROM rating r
+                   WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?)
+        """ + "\nUNION ALL\n".join(parts), (True, *span))
+    return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
 
 
 def _arrivals(span: tuple[str, str]) -> list[dict[str, int]]:
@@ -245,14 +308,24 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
     }
 
 
-def _breakdown(dim: _Dimension, span: tuple[str, str], levels: list[int]) -> dict[Any, dict[str, Any]]:
-    """FIGURES for every key of one dimension that has any activity in the range."""
-    counts = _counts(dim, span)
-    served = _served(dim, span)
-    ratings = _ratings(dim, span)
-    unattached = _unattached(dim, span)
-    keys = (set(counts) | set(served) | set(ratings) | set(unattached)) - {None}
-    return {k: _figures(counts.get(k), served.get(k), ratings.get(k), unattached.get(k, 0), levels) for k in keys}
+def _all_breakdowns(span: tuple[str, str], levels: list[int]) -> dict[str, dict[Any, dict[str, Any]]]:
+    """FIGURES for every key of every breakdown ("" = totals) that has any activity in the range."""
+    counts, served = _ticket_figures(span)
+    for dim in _ALL:
+        for name, value in (("wait_s", _WAIT), ("service_s", _SERVICE)):
+            for k, (median, p90) in _percentiles(dim, span, value).items():
+                entry = served.get((dim.name, k))
+                if entry is not None:
+                    entry[name].update(median=median, p90=p90)
+    ratings = _rating_figures(span)
+    unattached = _unattached(span)
+    result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
+    for name, key in set(counts) | set(served) | set(ratings) | set(unattached):
+        if key is None:  # never called: no counter / officer
+            continue
+        result[name][key] = _figures(counts.get((name, key)), served.get((name, key)), ratings.get((name, key)),
+                                     unattached.get((name, key), 0), levels)
+    return result
 
 
 def _parse_day(text: str, label: str) -> str:
@@ -279,8 +352,8 @@ def build_report(date_from: str | date, date_to: str | date) -> dict[str, Any]:
         with read_transaction():
             site = Site.get_or_none()
             levels = sorted((lv.value for lv in site_info(site).rating_levels), reverse=True) if site else [3, 2, 1]
-            totals = _breakdown(_TOTALS, span, levels).get(0) or _figures(None, None, None, 0, levels)
-            parts = {dim.name: _breakdown(dim, span, levels) for dim in _DIMENSIONS}
+            parts = _all_breakdowns(span, levels)
+            totals = parts[""].get(0) or _figures(None, None, None, 0, levels)
             arrivals = _arrivals(span)
             services = list(Service.select().order_by(Service.sort_order, Service.code))
             counters = list(Counter.select().order_by(Counter.number))
