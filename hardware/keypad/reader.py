@@ -378,9 +378,13 @@ class KeypadReader:
         with self._cond:
             self._stats.presses += 1
             if len(self._backlog) >= self.max_backlog:
-                dropped = self._backlog.popleft()
+                # Only after a very long outage; the presses already waiting are
+                # kept (the recorder may be writing the oldest one right now).
                 self._stats.lost += 1
-                log.error("keypad backlog full (%d): dropped the oldest press %s", self.max_backlog, dropped)
+                log.error("keypad backlog full (%d presses waiting for the database): press %d at %s dropped",
+                          self.max_backlog, press.value,
+                          time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(pressed_at)))
+                return
             self._backlog.append(PendingPress(press.value, pressed_at, press.address))
             self._cond.notify_all()
 
@@ -400,7 +404,8 @@ class KeypadReader:
             done = self._record(item)
             with self._cond:
                 if done:
-                    self._backlog.popleft()
+                    if self._backlog and self._backlog[0] is item:
+                        self._backlog.popleft()
                     continue
                 self._stats.retries += 1
                 if deadline is not None and time.monotonic() >= deadline:
