@@ -55,6 +55,8 @@ _EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "e
 
 #: in digit mode, counters up to this number are still read as a whole number.
 COUNTER_WHOLE_MAX = 19
+#: characters a ticket code may contain besides letters and digits; they are not spoken.
+CODE_SEPARATORS = " -_./"
 #: the longest ticket code we agree to read (a longer one is a caller's bug).
 MAX_CODE_LENGTH = 16
 
@@ -193,7 +195,8 @@ def code_tokens(code: str, lang: str = "vi", *, whole_numbers: bool = False,
     "A015" -> letter A, digits 0 1 5 (or, with ``whole_numbers``, the number
     15: the zero padding is for print, not for speech).  Only the LAST run of
     digits is the ticket number; any other digits (an unusual prefix such as
-    "B2") are read one by one.  Separators such as "-" or spaces are skipped.
+    "B2") are read one by one.  Separators (:data:`CODE_SEPARATORS`) are skipped;
+    any other symbol is refused rather than silently dropped.
     """
     lang = _check_lang(lang)
     text = unicodedata.normalize("NFC", str(code)).strip().upper()
@@ -205,8 +208,10 @@ def code_tokens(code: str, lang: str = "vi", *, whole_numbers: bool = False,
             kind = True
         elif ch.isalpha():
             kind = False
+        elif ch in CODE_SEPARATORS:
+            continue
         else:
-            continue  # separators
+            raise PhraseError(f"Số thứ tự không hợp lệ / invalid ticket code: {code!r}")
         if runs and runs[-1][0] == kind and kind:
             runs[-1] = (kind, runs[-1][1] + ch)
         else:

@@ -31,8 +31,10 @@ still runs with :class:`SilentPlayer`.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import shutil
+import sys
 import tempfile
 import time
 from collections import deque
@@ -41,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, SignalInstance
 
 from hardware.speech import wavutil
 from hardware.speech.announcer import Announcement, AnnouncementSettings
@@ -55,6 +57,54 @@ except ImportError as exc:  # pragma: no cover - libpulse0 is installed here
     MULTIMEDIA_ERROR = str(exc)
 
 log = logging.getLogger(__name__)
+
+
+def _measure_emit_leak() -> int:
+    """References to ``True`` that one Python ``Signal.emit()`` loses (0 on a correct PySide6).
+
+    Measured here: PySide6 6.12.0 on Python 3.11 returns ``True`` from
+    ``emit()`` without taking a reference, so every emit from Python lowers
+    True's refcount by one; after a few hundred emits the interpreter aborts
+    ("Fatal Python error: bool_dealloc").  Python 3.12+ makes True immortal,
+    which hides the bug there.  A hall display emits several signals per call
+    all day, so the loss is measured once and given back after each emit.
+    """
+    if sys.version_info >= (3, 12):
+        return 0
+
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe, tries = _Probe(), 32
+    before = sys.getrefcount(True)
+    for _ in range(tries):
+        probe.ping.emit()
+    lost = before - sys.getrefcount(True)
+    for _ in range(max(0, lost)):
+        _incref_true()
+    # Over-compensating is harmless (True is never freed); under-compensating is fatal: round up.
+    return max(0, -(-lost // tries))
+
+
+def _incref_true() -> None:
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+
+
+ctypes.pythonapi.Py_IncRef.argtypes = [ctypes.py_object]
+ctypes.pythonapi.Py_IncRef.restype = None
+#: references to True lost per Python-side emit (see _measure_emit_leak).
+EMIT_LEAK = _measure_emit_leak()
+
+
+def emit_signal(signal: SignalInstance, *args: object) -> None:
+    """``signal.emit(*args)`` without PySide6 6.12's refcount loss on ``True`` (Python < 3.12).
+
+    Every emit in this module goes through here; other Qt code of the
+    project should do the same (or move to Python 3.12+).
+    """
+    signal.emit(*args)
+    for _ in range(EMIT_LEAK):
+        _incref_true()
 
 AUDIO_MISSING = "Không có loa / no audio device"
 MULTIMEDIA_MISSING = "Không phát được âm thanh (thiếu QtMultimedia/libpulse0) / no audio playback (QtMultimedia unavailable)"
@@ -131,7 +181,7 @@ class QtWavPlayer(WavPlayer):
     def _on_state(self, state: "QMediaPlayer.PlaybackState") -> None:
         if self._active and not self._started and state == QMediaPlayer.PlaybackState.PlayingState:
             self._started = True
-            self.started.emit()
+            emit_signal(self.started)
 
     def _on_status(self, status: "QMediaPlayer.MediaStatus") -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
@@ -150,14 +200,14 @@ class QtWavPlayer(WavPlayer):
     def _on_outputs_changed(self) -> None:
         # A USB speaker plugged in after start: follow the new default device.
         self._output.setDevice(QMediaDevices.defaultAudioOutput())
-        self.device_changed.emit()
+        emit_signal(self.device_changed)
 
     def _finish(self, problem: str) -> None:
         if not self._active:
             return
         self._active = False
         self._watchdog.stop()
-        self.finished.emit(problem)
+        emit_signal(self.finished, problem)
 
 
 class SilentPlayer(WavPlayer):
@@ -174,7 +224,7 @@ class SilentPlayer(WavPlayer):
         self._problem = problem
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: self.finished.emit(""))
+        self._timer.timeout.connect(lambda: emit_signal(self.finished, ""))
 
     def device_problem(self) -> str | None:
         return self._problem
@@ -184,13 +234,13 @@ class SilentPlayer(WavPlayer):
             seconds = wavutil.wav_info(path)[3]
         except Exception:
             seconds = 0.0
-        self.started.emit()
+        emit_signal(self.started)
         self._timer.start(int(seconds * self.speed * 1000))
 
     def stop(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
-            self.finished.emit("stopped")
+            emit_signal(self.finished, "stopped")
 
 
 def default_player(parent: QObject | None = None) -> WavPlayer:
@@ -334,6 +384,8 @@ class AnnouncementQueue(QObject):
             item.path = self._renderer(item.announcement, out)
             item.speech_problem = None
         except Exception as exc:
+            if self._closed:  # the temporary folder is gone: nothing to report
+                return
             item.speech_problem = _problem_text(exc)
             log.debug("announcement %s: speech failed, chime only: %s", item.code, exc)
             try:
@@ -343,7 +395,7 @@ class AnnouncementQueue(QObject):
                 item.path = None
             item.detail = str(exc)
         try:
-            self._bridge.rendered.emit(item)
+            emit_signal(self._bridge.rendered, item)
         except RuntimeError:  # queue deleted meanwhile
             pass
 
@@ -364,7 +416,7 @@ class AnnouncementQueue(QObject):
         except Exception as exc:
             problem = (_problem_text(exc), str(exc))
         try:
-            self._bridge.probed.emit(problem)
+            emit_signal(self._bridge.probed, problem)
         except RuntimeError:
             pass
 
@@ -409,7 +461,7 @@ class AnnouncementQueue(QObject):
                 _remove(head.path)
                 log.info("announcement %s -> counter %s dropped: waited over %.0f s", head.code, head.counter,
                          self.max_delay_s)
-                self.announcement_dropped.emit(head.code, head.counter)
+                emit_signal(self.announcement_dropped, head.code, head.counter)
                 continue
             if not head.ready:
                 if not self._render_timer.isActive():
@@ -435,7 +487,7 @@ class AnnouncementQueue(QObject):
             return
         item.started = True
         self.latencies.append(time.monotonic() - item.enqueued_at)
-        self.announcement_started.emit(item.code, item.counter)
+        emit_signal(self.announcement_started, item.code, item.counter)
 
     def _on_player_finished(self, problem: str) -> None:
         item = self._current
@@ -449,7 +501,7 @@ class AnnouncementQueue(QObject):
             self._set_problem("playback", (PLAYBACK_FAILED, problem))
         elif not problem:
             self._set_problem("playback", None)
-        self.announcement_finished.emit(item.code, item.counter)
+        emit_signal(self.announcement_finished, item.code, item.counter)
         QTimer.singleShot(0, self._pump)  # not recursively: a synchronous player must not deepen the stack
 
     def _check_device(self) -> None:
@@ -471,7 +523,7 @@ class AnnouncementQueue(QObject):
         status = " · ".join(text for text in self._problems.values() if text)
         if status != self._status:
             self._status = status
-            self.status_changed.emit(status)
+            emit_signal(self.status_changed, status)
 
 
 def _problem_text(exc: BaseException) -> str:

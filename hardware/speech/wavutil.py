@@ -56,7 +56,9 @@ def from_bytes(data: bytes) -> array.array:
 def write_wav(path: str | Path, samples: array.array, rate: int = RATE) -> Path:
     """Write mono 16-bit PCM; returns the path for chaining."""
     path = Path(path)
-    with wave.open(str(path), "wb") as out:
+    # Open the file first: wave.open(name) that fails to create the file leaves a
+    # half-built Wave_write whose __del__ raises (an "unraisable" warning).
+    with open(path, "wb") as raw, wave.open(raw, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
