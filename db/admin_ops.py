@@ -1,0 +1,325 @@
+"""What a supervisor or administrator changes from the admin program.
+
+Plain functions, one write transaction each, each writing its event in the
+same transaction (screens following the feed see the change at once, and the
+event log records who did it: ``actor``).  The same rules as the site TOML
+apply (``db.site_config``), so a service created here could have come from a
+file and the other way round.  Nothing is ever deleted: services, counters and
+officers are deactivated, so their history stays in the reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from db import clock
+from db.connection import with_retry, write_transaction
+from db.errors import InvalidInput, NotAllowed, NotFound
+from db.events import record_event
+from db.models import Counter, CounterService, Officer, Service, Site, Ticket
+from db.officers import hash_pin
+from db.site import counter_info, service_info
+from db.values import CounterInfo, ServiceInfo
+
+ROLES = ("officer", "supervisor", "admin")
+_CODE = re.compile(r"[A-Z0-9]{1,16}")
+_PREFIX = re.compile(r"[A-Z]{0,4}")
+_PIN = re.compile(r"\d{4,12}")
+_USERNAME = re.compile(r"[a-z0-9_.-]{2,64}")
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    """An officer as the admin lists show it (never the PIN hash)."""
+
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    counter: int | None  # counter the officer is signed in at
+    locked: bool
+
+
+def _run(operation):
+    def attempt():
+        with write_transaction():
+            return operation()
+
+    return with_retry(attempt)
+
+
+def _service(code: str) -> Service:
+    row = Service.get_or_none(Service.code == str(code).strip().upper())
+    if row is None:
+        raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
+    return row
+
+
+def _counter(number: int) -> Counter:
+    row = Counter.get_or_none(Counter.number == int(number))
+    if row is None:
+        raise NotFound(f"Không có quầy {number}", f"No counter {number}")
+    return row
+
+
+def _officer(username: str) -> Officer:
+    row = Officer.get_or_none(Officer.username == str(username).strip())
+    if row is None:
+        raise NotFound(f"Không có cán bộ {username}", f"No officer {username}")
+    return row
+
+
+def _text(value: str | None, label_vi: str, label_en: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"Thiếu {label_vi}", f"{label_en} is required")
+    return value
+
+
+# ----------------------------------------------------------------- services
+
+def create_service(code: str, name: str, prefix: str, *, name_en: str = "", start: int = 1, end: int = 999,
+                   daily_limit: int | None = None, target_wait_min: int | None = None, group: str | None = None,
+                   group_en: str | None = None, actor: str | None = None, now: float | None = None) -> ServiceInfo:
+    """A new service, placed last on the kiosk; codes and prefixes must stay unique."""
+    moment = clock.now_epoch(now)
+    code = str(code).strip().upper()
+    prefix = str(prefix).strip().upper()
+    name = _text(name, "tên dịch vụ", "Service name")
+    if not _CODE.fullmatch(code):
+        raise InvalidInput(f"Mã dịch vụ {code!r} chỉ gồm A-Z, 0-9", f"Service code {code!r} must be A-Z0-9")
+    if not _PREFIX.fullmatch(prefix):
+        raise InvalidInput("Tiền tố gồm 0-4 chữ cái A-Z", "Prefix must be 0-4 capital letters A-Z")
+    if not (0 <= int(start) <= int(end)):
+        raise InvalidInput("Số đầu phải <= số cuối", "start must be <= end (and >= 0)")
+    for value, label in ((daily_limit, "daily_limit"), (target_wait_min, "target_wait_min")):
+        if value is not None and int(value) <= 0:
+            raise InvalidInput(f"{label} phải là số dương", f"{label} must be a positive integer")
+
+    def operation() -> ServiceInfo:
+        if Service.select().where(Service.code == code).exists():
+            raise InvalidInput(f"Mã dịch vụ {code} đã có", f"Service code {code} already exists")
+        clash = Service.get_or_none(Service.prefix == prefix)
+        if clash is not None:
+            raise InvalidInput(f"Tiền tố {prefix} đã dùng cho {clash.code}",
+                               f"Prefix {prefix!r} is already used by {clash.code}: ticket codes must be unique")
+        last = Service.select(Service.sort_order).order_by(Service.sort_order.desc()).limit(1).scalar() or 0
+        row = Service.create(code=code, name=name, name_en=(name_en or "").strip(), prefix=prefix, start=int(start),
+                             end=int(end), daily_limit=daily_limit, target_wait_min=target_wait_min,
+                             group=(group or None), group_en=(group_en or None), sort_order=last + 1, active=True)
+        record_event("service_created", at=moment, service=code, officer=actor, data={"name": name})
+        return service_info(row)
+
+    return _run(operation)
+
+
+def set_service_active(code: str, active: bool, *, actor: str | None = None, now: float | None = None) -> ServiceInfo:
+    """Stop (or resume) issuing tickets for a service; tickets already waiting are still served."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> ServiceInfo:
+        row = _service(code)
+        if row.active != active:
+            Service.update(active=active).where(Service.id == row.id).execute()
+            record_event("service_activated" if active else "service_deactivated", at=moment, service=row.code,
+                         officer=actor)
+        return service_info(Service.get_by_id(row.id))
+
+    return _run(operation)
+
+
+# ----------------------------------------------------------------- counters
+
+def _link_services(counter: Counter, services: list[str]) -> None:
+    CounterService.delete().where(CounterService.counter == counter.id).execute()
+    for position, code in enumerate(services):
+        CounterService.create(counter=counter.id, service=_service(code).id, position=position)
+
+
+def create_counter(number: int, name: str, services: list[str], *, keypad_address: int | None = None,
+                   actor: str | None = None, now: float | None = None) -> CounterInfo:
+    """A new counter calling ``services`` in that preference order."""
+    moment = clock.now_epoch(now)
+    number = int(number)
+    if number <= 0:
+        raise InvalidInput("Số quầy phải là số dương", "Counter number must be a positive integer")
+    if keypad_address is not None and not 0 <= int(keypad_address) <= 255:
+        raise InvalidInput("Địa chỉ bàn phím 0-255", "keypad_address must be 0-255")
+    if not services:
+        raise InvalidInput("Quầy cần ít nhất một dịch vụ", "A counter needs at least one service")
+    name = (name or "").strip() or f"Quầy {number}"
+
+    def operation() -> CounterInfo:
+        if Counter.select().where(Counter.number == number).exists():
+            raise InvalidInput(f"Quầy số {number} đã có", f"Counter {number} already exists")
+        row = Counter.create(number=number, name=name, keypad_address=keypad_address, active=True)
+        _link_services(row, services)
+        record_event("counter_created", at=moment, counter=number, officer=actor,
+                     data={"services": [s.upper() for s in services]})
+        return counter_info(row)
+
+    return _run(operation)
+
+
+def set_counter_services(number: int, services: list[str], *, actor: str | None = None,
+                         now: float | None = None) -> CounterInfo:
+    """Change which services a counter calls (and in which order)."""
+    moment = clock.now_epoch(now)
+    if not services:
+        raise InvalidInput("Quầy cần ít nhất một dịch vụ", "A counter needs at least one service")
+
+    def operation() -> CounterInfo:
+        row = _counter(number)
+        _link_services(row, services)
+        record_event("counter_services", at=moment, counter=row.number, officer=actor,
+                     data={"services": [s.upper() for s in services]})
+        return counter_info(row)
+
+    return _run(operation)
+
+
+def set_counter_active(number: int, active: bool, *, actor: str | None = None, now: float | None = None) -> CounterInfo:
+    """Close (or reopen) a counter; one that still holds a ticket must finish it first."""
+    moment = clock.now_epoch(now)
+
+    def operation() -> CounterInfo:
+        row = _counter(number)
+        if not active and row.current_ticket_id is not None:
+            current = Ticket.get_or_none(Ticket.id == row.current_ticket_id)
+            if current is not None and current.status in ("called", "serving"):
+                raise NotAllowed(f"Quầy {row.number} đang phục vụ số {current.code}",
+                                 f"Counter {row.number} still holds ticket {current.code}")
+        if row.active != active:
+            changes = {"active": active} if active else {"active": False, "officer": None, "current_ticket_id": None}
+            Counter.update(**changes).where(Counter.id == row.id).execute()
+            record_event("counter_activated" if active else "counter_deactivated", at=moment, counter=row.number,
+                         officer=actor)
+        return counter_info(Counter.get_by_id(row.id))
+
+    return _run(operation)
+
+
+# ----------------------------------------------------------------- officers
+
+def _officer_row(row: Officer, seats: dict[int, int], moment: float) -> OfficerRow:
+    return OfficerRow(row.username, row.full_name, row.role, bool(row.active), seats.get(row.id),
+                      bool(row.locked_until and row.locked_until > moment))
+
+
+def list_officers(*, include_inactive: bool = True, now: float | None = None) -> list[OfficerRow]:
+    moment = clock.now_epoch(now)
+
+    def read() -> list[OfficerRow]:
+        seats = {c.officer_id: c.number for c in Counter.select().where(Counter.officer.is_null(False))}
+        query = Officer.select().order_by(Officer.role.desc(), Officer.username)
+        if not include_inactive:
+            query = query.where(Officer.active == True)  # noqa: E712
+        return [_officer_row(o, seats, moment) for o in query]
+
+    return with_retry(read)
+
+
+def _check_pin(pin: str) -> str:
+    pin = str(pin).strip()
+    if not _PIN.fullmatch(pin):
+        raise InvalidInput("Mã PIN gồm 4-12 chữ số", "The PIN must be 4-12 digits")
+    return pin
+
+
+def create_officer(username: str, full_name: str, role: str, pin: str, *, actor: str | None = None,
+                   now: float | None = None) -> OfficerRow:
+    moment = clock.now_epoch(now)
+    username = str(username).strip()
+    full_name = _text(full_name, "họ tên", "Full name")
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput("Tên đăng nhập: 2-64 ký tự a-z, 0-9, . _ -",
+                           "Username: 2-64 characters a-z, 0-9, '.', '_', '-'")
+    if role not in ROLES:
+        raise InvalidInput(f"Vai trò {role!r} không hợp lệ", f"Role must be one of {', '.join(ROLES)}")
+    digest = hash_pin(_check_pin(pin))  # hashed before the transaction: scrypt takes a while
+
+    def operation() -> OfficerRow:
+        if Officer.select().where(Officer.username == username).exists():
+            raise InvalidInput(f"Tên đăng nhập {username} đã có", f"Username {username} already exists")
+        row = Officer.create(username=username, full_name=full_name, role=role, pin_hash=digest, active=True)
+        record_event("officer_created", at=moment, officer=actor, data={"username": username, "role": role})
+        return _officer_row(row, {}, moment)
+
+    return _run(operation)
+
+
+def _active_admins_except(officer_id: int) -> int:
+    return (Officer.select().where((Officer.role == "admin") & (Officer.active == True)  # noqa: E712
+                                   & (Officer.id != officer_id)).count())
+
+
+def set_officer_active(username: str, active: bool, *, actor: str | None = None,
+                       now: float | None = None) -> OfficerRow:
+    """Deactivate (or reactivate) an account; a deactivated officer is signed out of any counter.
+
+    Nobody can deactivate their own account or the last active administrator,
+    so the site can never lock itself out of its admin program.
+    """
+    moment = clock.now_epoch(now)
+
+    def operation() -> OfficerRow:
+        row = _officer(username)
+        if not active:
+            if actor is not None and row.username == actor:
+                raise NotAllowed("Không thể tự khoá tài khoản của mình", "You cannot deactivate your own account")
+            if row.role == "admin" and _active_admins_except(row.id) == 0:
+                raise NotAllowed("Phải còn ít nhất một quản trị viên", "At least one active admin must remain")
+        if bool(row.active) != active:
+            Officer.update(active=active).where(Officer.id == row.id).execute()
+            if not active:
+                Counter.update(officer=None).where(Counter.officer == row.id).execute()
+            record_event("officer_activated" if active else "officer_deactivated", at=moment, officer=actor,
+                         data={"username": row.username})
+        seats = {c.officer_id: c.number for c in Counter.select().where(Counter.officer == row.id)}
+        return _officer_row(Officer.get_by_id(row.id), seats, moment)
+
+    return _run(operation)
+
+
+def reset_pin(username: str, new_pin: str, *, actor: str | None = None, now: float | None = None) -> None:
+    """Set a new PIN (the officer forgot it) and lift a lockout; the PIN is never logged."""
+    moment = clock.now_epoch(now)
+    digest = hash_pin(_check_pin(new_pin))
+
+    def operation() -> None:
+        row = _officer(username)
+        Officer.update(pin_hash=digest, failed_logins=0, locked_until=None).where(Officer.id == row.id).execute()
+        record_event("pin_reset", at=moment, officer=actor, data={"username": row.username})
+
+    _run(operation)
+
+
+# ----------------------------------------------------------------- opening hours
+
+def set_opening_hours(hours: list[str], days: list[str], *, actor: str | None = None,
+                      now: float | None = None) -> None:
+    """When the kiosk issues tickets: spans like ``"07:30-11:30"`` on the given week days."""
+    moment = clock.now_epoch(now)
+    spans = [str(h).strip() for h in hours if str(h).strip()]
+    if not spans:
+        raise InvalidInput("Cần ít nhất một khoảng giờ", "Give at least one opening span")
+    for span in spans:
+        try:
+            clock.parse_span(span)
+        except (ValueError, AttributeError):
+            raise InvalidInput(f"Giờ làm việc sai: {span!r} (dạng 07:30-11:30)",
+                               f"Bad opening span {span!r} (use 07:30-11:30)") from None
+    wanted = [d for d in clock.DAY_NAMES if d in set(days)]
+    if len(wanted) != len(set(days)):
+        raise InvalidInput("Ngày không hợp lệ", f"Days must be among {', '.join(clock.DAY_NAMES)}")
+
+    def operation() -> None:
+        site = Site.get_or_none()
+        if site is None:
+            raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
+        Site.update(opening_hours=json.dumps(spans), days=json.dumps(wanted)).where(Site.id == site.id).execute()
+        record_event("opening_hours_changed", at=moment, officer=actor, data={"opening_hours": spans, "days": wanted})
+
+    _run(operation)
