@@ -18,7 +18,7 @@ def _card() -> tuple[QFrame, QVBoxLayout]:
     card = QFrame()
     card.setObjectName("card")
     card.setStyleSheet(f"#card {{ background:{theme.WHITE}; border:1px solid #cfd8dc; border-radius:10px; }}")
-    card.setMinimumWidth(520)
+    card.setMinimumWidth(640)
     layout = QVBoxLayout(card)
     layout.setContentsMargins(36, 28, 36, 28)
     layout.setSpacing(16)
@@ -80,6 +80,7 @@ class LoginPage(QWidget):
         self.pin.setMaxLength(32)
         self.counter = QComboBox()
         self.counter.setObjectName("counter")
+        self.counter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.counter_fixed = QLabel(f"Quầy {fixed_counter}" if fixed_counter else "")
         self.counter_fixed.setObjectName("counter_fixed")
         for field in (self.username, self.pin, self.counter, self.counter_fixed):
@@ -111,6 +112,8 @@ class LoginPage(QWidget):
     def _form_label(text: str) -> QLabel:
         label = QLabel(text)
         label.setFont(theme.font(18))
+        label.setMinimumHeight(46)   # centred on its field, not stuck to the field's top edge
+        label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
         return label
 
     def _submit(self) -> None:
@@ -125,7 +128,7 @@ class LoginPage(QWidget):
         chosen = self.counter.currentData()
         self.counter.clear()
         for info in counters:
-            seated = f" - {info.officer_name}" if info.officer_name else ""
+            seated = f"  ·  {info.officer_name}" if info.officer_name else ""
             self.counter.addItem(f"{info.name}{seated}", info.number)
         index = self.counter.findData(chosen)
         if index >= 0:

@@ -83,7 +83,7 @@ class TicketPanel(QFrame):
         self.priority = _label("ticket_priority", 18, bold=True, colour=theme.WHITE)
         self.priority.setText("  ƯU TIÊN  ")
         self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;")
-        self.service = _label("ticket_service", 24, bold=True)
+        self.service = _label("ticket_service", 26, bold=True)
         self.service.setWordWrap(True)
         self.status = _label("ticket_status", 19, colour=theme.GREY)
         self.waited = _label("ticket_waited", 19)
@@ -92,28 +92,32 @@ class TicketPanel(QFrame):
         self.note = _label("ticket_note", 17, colour="#6a1b9a")
         self.note.setWordWrap(True)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(20, 12, 20, 12)
-        left = QVBoxLayout()
-        left.addStretch(1)
-        left.addWidget(self.code)
+        # code on top, as wide as the panel allows; the details in two columns under it
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 10, 20, 12)
+        layout.setSpacing(4)
         badge_row = QHBoxLayout()
         badge_row.addStretch(1)
         badge_row.addWidget(self.priority)
         badge_row.addStretch(1)
-        left.addLayout(badge_row)
-        left.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(self.service)
-        right.addWidget(self.status)
-        right.addWidget(self.waited)
-        right.addSpacing(8)
-        right.addWidget(self.timer_caption)
-        right.addWidget(self.timer)
-        right.addWidget(self.note)
-        right.addStretch(1)
-        layout.addLayout(left, 5)
-        layout.addLayout(right, 6)
+        layout.addLayout(badge_row)
+        layout.addWidget(self.code, 1)
+        self.service.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.service)
+        details = QGridLayout()
+        details.setHorizontalSpacing(24)
+        details.setVerticalSpacing(2)
+        details.addWidget(self.status, 0, 0)
+        details.addWidget(self.waited, 1, 0)
+        self.timer_caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.timer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        details.addWidget(self.timer_caption, 0, 1)
+        details.addWidget(self.timer, 1, 1, 2, 1)
+        details.setColumnStretch(0, 3)
+        details.setColumnStretch(1, 2)
+        layout.addSpacing(6)
+        layout.addLayout(details)
+        layout.addWidget(self.note)
 
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_timer)
@@ -125,7 +129,9 @@ class TicketPanel(QFrame):
         if ticket is None or self.ticket is None or ticket.id != self.ticket.id:
             self.note.setText("")  # a note belongs to one ticket; the next snapshot brings the new one's
         self.ticket = ticket
-        self.priority.setVisible(bool(ticket and ticket.priority))
+        self.priority.setText("  ƯU TIÊN  " if ticket and ticket.priority else "")
+        self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;"
+                                    if ticket and ticket.priority else "background:transparent; border:none;")
         if ticket is None:
             self.code.setText("- - -")
             self.code.setStyleSheet(f"color:#b0bec5; border:none;")
@@ -168,7 +174,7 @@ class TicketPanel(QFrame):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        size = max(48, min(int(self.height() * 0.55), int(self.width() * 0.16)))
+        size = max(48, min(int(self.height() * 0.40), int(self.width() * 0.26)))
         self.code.setFont(theme.font(size, bold=True))
 
 
@@ -291,7 +297,9 @@ class WaitingPanel(QFrame):
         for column in range(1, len(self.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setStyleSheet("border:none;")
-        layout.addWidget(self.table, 1)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.table)
         caption = _label("next_caption", 15, bold=True)
         caption.setText("Thứ tự gọi tiếp theo (F1):")
         layout.addWidget(caption)
@@ -299,6 +307,7 @@ class WaitingPanel(QFrame):
         self.next_up.setWordWrap(True)
         self.next_up.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.next_up)
+        layout.addStretch(1)
 
     @Slot(object)
     def set_snapshot(self, snapshot: CounterSnapshot) -> None:
@@ -316,6 +325,9 @@ class WaitingPanel(QFrame):
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+        # as tall as its rows: the call order sits right under it, not below an empty grid
+        height = self.table.horizontalHeader().height() + sum(self.table.rowHeight(r) for r in range(len(lines)))
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 2)
         parts = []
         for ticket in snapshot.next_up:
             if ticket.priority:
@@ -359,11 +371,11 @@ class DayPanel(QFrame):
         if not day.rated:
             self.ratings.setText("Đánh giá nhận được: chưa có")
             return
-        parts = [f"{lv.label}: <b>{day.ratings.get(lv.value, 0)}</b>" for lv in self.levels]
+        parts = [f"{lv.label} <b>{day.ratings.get(lv.value, 0)}</b>" for lv in self.levels]
         others = sum(v for k, v in day.ratings.items() if k not in {lv.value for lv in self.levels})
         if others:
-            parts.append(f"khác: <b>{others}</b>")
-        self.ratings.setText(f"Đánh giá nhận được ({day.rated}): " + ", ".join(parts))
+            parts.append(f"khác <b>{others}</b>")
+        self.ratings.setText(f"Đánh giá nhận được: <b>{day.rated}</b> lượt<br>" + " &nbsp;·&nbsp; ".join(parts))
 
 
 class KeypadPanel(QFrame):

@@ -44,7 +44,7 @@ def test_keypad_press_is_rated_on_the_served_ticket_and_shown(sqlite_site_db, ma
     assert rating.counter.number == 1 and rating.officer.username == "lan"
 
     d.key(Qt.Key.Key_F4)
-    d.qtbot.waitUntil(lambda: "Rất hài lòng: <b>1</b>" in d.window.main.day.ratings.text(), timeout=10000)
+    d.qtbot.waitUntil(lambda: "Rất hài lòng <b>1</b>" in d.window.main.day.ratings.text(), timeout=10000)
 
 
 def test_unplugged_keypad_shows_waiting_for_device(sqlite_site_db, make_counter, tmp_path):
