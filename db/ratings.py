@@ -175,8 +175,11 @@ def _is_repeat(counter: Counter, value: int, moment: float, day: str, policy: Ra
     """
     if policy.debounce_s <= 0:
         return False
+    # ``counter + 0``: keeps SQLite (no statistics) off the counter index, which
+    # would walk every press the counter ever had, and on the service_day index
+    # (one or two days of presses).
     previous = (Rating.select(Rating.value, Rating.pressed_at)
-                .where((Rating.counter == counter.id)
+                .where(((Rating.counter + 0) == counter.id)
                        & (Rating.service_day >= clock.service_day(moment - policy.debounce_s, policy.timezone))
                        & (Rating.service_day <= day)
                        & (Rating.pressed_at <= moment)
