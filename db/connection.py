@@ -95,11 +95,17 @@ def make_database(url: str) -> peewee.Database:
 
 
 _current_url: str | None = None
+_generation = 0
+
+
+def generation() -> int:
+    """Bumped at every (re)binding, so per-process caches know the database changed."""
+    return _generation
 
 
 def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
     """Bind the models to the database at ``url`` and make sure the schema is current."""
-    global _current_url
+    global _current_url, _generation
     resolved = resolve_url(url)
     if database_proxy.obj is not None and _current_url == resolved:
         return database_proxy.obj
@@ -107,6 +113,7 @@ def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
     db = make_database(resolved)
     database_proxy.initialize(db)
     _current_url = resolved
+    _generation += 1
     if create:
         from db.schema import ensure_schema  # local import: schema imports models, models import this module
 

@@ -18,6 +18,7 @@ Why it cannot hand out a number twice or call a ticket twice:
 from __future__ import annotations
 
 import statistics
+import time
 from typing import Callable, TypeVar
 
 import peewee as pw
@@ -82,9 +83,9 @@ def _service(code: str) -> Service:
 
 def _roll_over(today: str, moment: float) -> None:
     """Close yesterday's unserved tickets (kept for reports, never called again)."""
-    from db.connection import database_proxy
+    from db.connection import generation
 
-    key = (id(database_proxy.obj), today)
+    key = (generation(), today)
     if key in _rolled_over:
         return
     stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today))
@@ -98,27 +99,80 @@ def _roll_over(today: str, moment: float) -> None:
 
 
 def _officer_username(officer_id: int | None) -> str | None:
-    if officer_id is None:
-        return None
-    row = Officer.get_or_none(Officer.id == officer_id)
-    return row.username if row else None
+    return _names.officer(officer_id)
+
+
+class _NameCache:
+    """Service names and counter numbers by id, re-read every few seconds.
+
+    ``to_info`` needs them for every ticket it describes; they change only
+    when an admin edits the site, so a short-lived cache saves several round
+    trips per operation on PostgreSQL.
+    """
+
+    TTL_S = 5.0
+
+    def __init__(self) -> None:
+        self._loaded_at = -1e9
+        self._key: int | None = None
+        self.services: dict[int, tuple[str, str, str]] = {}
+        self.counters: dict[int, int] = {}
+        self.officers: dict[int, str] = {}
+
+    def _fresh(self) -> None:
+        from db.connection import generation
+
+        key = generation()
+        if self._key == key and time.monotonic() - self._loaded_at < self.TTL_S:
+            return
+        self.services = {r.id: (r.code, r.name, r.name_en or r.name) for r in Service.select()}
+        self.counters = dict(Counter.select(Counter.id, Counter.number).tuples())
+        self.officers = dict(Officer.select(Officer.id, Officer.username).tuples())
+        self._key, self._loaded_at = key, time.monotonic()
+
+    def service(self, service_id: int) -> tuple[str, str, str]:
+        self._fresh()
+        if service_id not in self.services:
+            self._loaded_at = -1e9
+            self._fresh()
+        return self.services[service_id]
+
+    def counter(self, counter_id: int | None) -> int | None:
+        if counter_id is None:
+            return None
+        self._fresh()
+        if counter_id not in self.counters:
+            self._loaded_at = -1e9
+            self._fresh()
+        return self.counters.get(counter_id)
+
+    def officer(self, officer_id: int | None) -> str | None:
+        if officer_id is None:
+            return None
+        self._fresh()
+        if officer_id not in self.officers:
+            self._loaded_at = -1e9
+            self._fresh()
+        return self.officers.get(officer_id)
+
+
+_names = _NameCache()
 
 
 def to_info(row: Ticket, tz: str, *, ahead: int = 0, estimated_wait_s: int | None = None) -> TicketInfo:
-    service = Service.get_by_id(row.service_id)
-    issued_code = service.code if row.issued_service_id == row.service_id else Service.get_by_id(row.issued_service_id).code
-    counter_number = Counter.get_by_id(row.counter_id).number if row.counter_id else None
-    target = Counter.get_by_id(row.target_counter_id).number if row.target_counter_id else None
+    code, name, name_en = _names.service(row.service_id)
+    issued_code = code if row.issued_service_id == row.service_id else _names.service(row.issued_service_id)[0]
     return TicketInfo(
-        id=row.id, code=row.code, number=row.number, service=service.code,
-        service_name=service.name, service_name_en=service.name_en or service.name,
+        id=row.id, code=row.code, number=row.number, service=code,
+        service_name=name, service_name_en=name_en,
         issued_service=issued_code, status=row.status, priority=bool(row.priority),
         service_day=clock.local_datetime(row.issued_at, tz).date(),
         issued_at=clock.local_datetime(row.issued_at, tz),
         called_at=clock.epoch_to_local(row.called_at, tz),
         started_at=clock.epoch_to_local(row.started_at, tz),
         finished_at=clock.epoch_to_local(row.finished_at, tz),
-        counter=counter_number, target_counter=target, officer=_officer_username(row.officer_id),
+        counter=_names.counter(row.counter_id), target_counter=_names.counter(row.target_counter_id),
+        officer=_names.officer(row.officer_id),
         ahead=ahead, estimated_wait_s=estimated_wait_s, cancel_reason=row.cancel_reason, kiosk=row.kiosk,
     )
 
@@ -202,12 +256,19 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
             code=f"{service.prefix}{number:0{width}d}", priority=priority, status="waiting",
             queue_at=moment, issued_at=moment, issued_hour=local.hour, kiosk=kiosk,
         )
-        ahead = _people_ahead(row)
         record_event("issued", at=moment, ticket=row, service=service.code,
                      data={"priority": priority, "kiosk": kiosk})
-        return to_info(row, site.timezone, ahead=ahead, estimated_wait_s=estimate_wait_s(service.id, ahead))
+        return row, site.timezone
 
-    return _run(operation)
+    row, tz = _run(operation)
+
+    def describe() -> TicketInfo:
+        # Outside the write transaction: the number_sequence row lock is
+        # released sooner, and "ahead" is informative, not a queue rule.
+        ahead = _people_ahead(row)
+        return to_info(row, tz, ahead=ahead, estimated_wait_s=estimate_wait_s(row.service_id, ahead))
+
+    return with_retry(describe)
 
 
 def _returned_number(result) -> int:
@@ -274,8 +335,7 @@ def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, 
         raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
     Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
     fresh = Ticket.get_by_id(row.id)
-    service = Service.get_by_id(fresh.service_id)
-    record_event("called", at=moment, ticket=fresh, service=service.code, counter=counter.number,
+    record_event("called", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0], counter=counter.number,
                  officer=_officer_username(officer_id), data={"priority": bool(fresh.priority)})
     return to_info(fresh, site.timezone)
 
@@ -374,7 +434,7 @@ def _current(counter: Counter, allowed: tuple[str, ...], action_vi: str, action_
 
 
 def _finish_event(kind: str, counter: Counter, row: Ticket, moment: float, data: dict | None = None) -> None:
-    record_event(kind, at=moment, ticket=row, service=Service.get_by_id(row.service_id).code,
+    record_event(kind, at=moment, ticket=row, service=_names.service(row.service_id)[0],
                  counter=counter.number, officer=_officer_username(row.officer_id), data=data)
 
 
@@ -451,7 +511,7 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
         counter = _counter(counter_number)
         row = _current(counter, ("called", "serving"), "chuyển", "transferred")
         changes: dict = {"status": "waiting", "transfers": Ticket.transfers + 1, "started_at": None}
-        data: dict = {"from_counter": counter.number, "from_service": Service.get_by_id(row.service_id).code}
+        data: dict = {"from_counter": counter.number, "from_service": _names.service(row.service_id)[0]}
         if note:
             changes["note"] = note
             data["note"] = note
@@ -470,7 +530,7 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
         Ticket.update(**changes).where(Ticket.id == row.id).execute()
         Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
         fresh = Ticket.get_by_id(row.id)
-        record_event("transferred", at=moment, ticket=fresh, service=Service.get_by_id(fresh.service_id).code,
+        record_event("transferred", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0],
                      counter=counter.number, officer=_officer_username(row.officer_id), data=data)
         return to_info(fresh, site.timezone, ahead=_people_ahead(fresh))
 
@@ -492,7 +552,7 @@ def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | Non
         holder = Counter.get_or_none(Counter.current_ticket_id == row.id)
         if holder is not None:
             Counter.update(current_ticket_id=None).where(Counter.id == holder.id).execute()
-        record_event("cancelled", at=moment, ticket=row, service=Service.get_by_id(row.service_id).code,
+        record_event("cancelled", at=moment, ticket=row, service=_names.service(row.service_id)[0],
                      counter=holder.number if holder else None, data={"reason": reason})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
