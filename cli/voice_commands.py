@@ -38,9 +38,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--counter", type=int, required=True, help="counter number")
     parser.add_argument("--out", help="write the announcement to this WAV file instead of playing it")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
-    parser.add_argument("--mode", choices=("tts", "clips"), default="tts",
-                        help="tts: espeak-ng (default); clips: join recorded clips")
-    parser.add_argument("--clips", help="clip folder for --mode clips (default: assets/voice/LANG)")
+    parser.add_argument("--mode", choices=("tts", "clips"),
+                        help="tts: espeak-ng (default); clips: join recorded clips (default with --clips)")
+    parser.add_argument("--clips", help="clip folder for clip mode (default: assets/voice/LANG)")
     parser.add_argument("--whole-numbers", action="store_true",
                         help="read numbers whole (mười lăm) instead of digit by digit (một, năm)")
     parser.add_argument("--repeat", type=int, help="times the phrase is said (default: the site's, else 2)")
@@ -134,9 +134,10 @@ def play_wav(path: Path) -> tuple[str | None, str | None]:
 
 def cmd_announce(args: argparse.Namespace) -> int:
     site = _site(args)
+    mode = args.mode or ("clips" if args.clips else "tts")
     try:
         settings = AnnouncementSettings.from_site(
-            site, lang=args.lang, mode=args.mode, repeat=args.repeat, voice=args.voice,
+            site, lang=args.lang, mode=mode, repeat=args.repeat, voice=args.voice,
             whole_numbers=args.whole_numbers or None, clips_dir=Path(args.clips) if args.clips else None,
         )
         announcement = settings.announcement(args.code, args.counter, lang=args.lang)
@@ -153,7 +154,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
         print(f"onestop: không ghi được tệp / cannot write the file: {exc}", file=sys.stderr)
         return 2
     document = {
-        "code": args.code, "counter": args.counter, "lang": args.lang, "mode": args.mode,
+        "code": args.code, "counter": args.counter, "lang": args.lang, "mode": mode,
         "repeat": announcement.repeat, "text": text, "duration_s": round(wavutil.wav_info(path)[3], 2),
         "file": str(path) if args.out else None, "played": False, "player": None,
     }

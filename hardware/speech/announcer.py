@@ -17,7 +17,7 @@ import array
 import os
 import tempfile
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,6 @@ class AnnouncementSettings:
     rate: int = DEFAULT_RATE
     clips_dir: Path | None = None
     chime: bool = True
-    extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         template_parts(self.template)        # refuse a broken template now, not at the first call
@@ -181,6 +180,3 @@ class AnnouncementSettings:
             voice=self.voice if lang == self.lang else None, rate=self.rate,
             clips_dir=self.clips_dir if lang == self.lang else None, chime=self.chime,
         )
-
-    def with_(self, **changes: Any) -> "AnnouncementSettings":
-        return replace(self, **changes)

@@ -73,7 +73,7 @@ def test_a_malformed_command_line_exits_2(tmp_path):
 
 def test_missing_clips_are_named(tmp_path):
     (tmp_path / "clips").mkdir()
-    done = announce("A015", "--counter", "1", "--mode", "clips", "--clips", str(tmp_path / "clips"),
+    done = announce("A015", "--counter", "1", "--clips", str(tmp_path / "clips"),  # --clips implies clip mode
                     "--out", str(tmp_path / "x.wav"))
     assert done.returncode == 2
     assert "letter_a.wav" in done.stderr and "moi_cong_dan_co_so_thu_tu.wav" in done.stderr
