@@ -410,7 +410,8 @@ class KeypadReader:
                 self._stats.retries += 1
                 if deadline is not None and time.monotonic() >= deadline:
                     break
-                self._cond.wait(self.retry_s if deadline is None else min(self.retry_s, max(0.0, deadline - time.monotonic())))
+                pause = self.retry_s if deadline is None else min(self.retry_s, deadline - time.monotonic())
+                self._cond.wait(max(0.0, pause))
         with self._cond:
             leftovers = list(self._backlog)
             self._backlog.clear()

@@ -105,7 +105,8 @@ SENTINEL = encode_frame(0xFE, 1)   # address 0xFE -> counter 99: marks the end o
 @given(segments=st.lists(st.tuples(st.one_of(st.binary(max_size=60), NASTY_BYTES),
                                    st.sampled_from([1, 17]), st.integers(1, 3)), max_size=8),
        tail=st.one_of(st.binary(max_size=60), NASTY_BYTES))
-def test_random_bytes_with_frames_over_a_pty_record_exactly_the_frames(framed_reader, keypad, collector, segments, tail):
+def test_random_bytes_with_frames_over_a_pty_record_exactly_the_frames(framed_reader, keypad, collector,
+                                                                       segments, tail):
     with collector.lock:
         collector.calls.clear()
     stream, sent = b"", []
