@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from counter_app.idle import DEFAULT_LOCK_AFTER_S, IdleWatcher
+from counter_app.pyside_workarounds import keep_singletons_alive
 from counter_app.session import CounterSession, SignIn
 from counter_app.window import CounterWindow
 from ui_common.feed import FeedWatcher
@@ -28,6 +29,7 @@ class CounterProgram(QObject):
                  keypad_port: str | None = None, keypad_protocol: str = "ascii", poll_s: float = 0.2,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        keep_singletons_alive()  # PySide6 6.12 on Python 3.11: see pyside_workarounds
         self.session = CounterSession(fixed_counter=counter)
         self.idle = IdleWatcher(lock_after_s, self)
         self.window = CounterWindow(self.session, self.idle)
@@ -88,6 +90,7 @@ def main(args: Any) -> int:
     from ui_common.app import make_app, quit_on_signals
     from ui_common.widgets import place_fullscreen
 
+    keep_singletons_alive()
     app = make_app("onestop-counter")
     try:
         connect(getattr(args, "db", None))
