@@ -115,7 +115,7 @@ def key_columns(section: str, labels: dict[str, Any]) -> list[Column]:
     return [Column("scope", "Phạm vi", "Scope", "text", lambda r: "Tổng cộng / Totals")]
 
 
-def _levels(report: dict[str, Any], labels: dict[str, Any]) -> list[tuple[int, str, str]]:
+def rating_levels(report: dict[str, Any], labels: dict[str, Any]) -> list[tuple[int, str, str]]:
     """Rating levels to show: the site's, plus any value found in the data."""
     known = {value: (value, label, label_en) for value, label, label_en in labels.get("levels", [])}
     for value in report["totals"]["ratings"]["by_value"]:
@@ -129,7 +129,7 @@ def section_rows(report: dict[str, Any], section: str) -> list[Row]:
 
 # ----------------------------------------------------------------- terminal table
 
-def _duration_text(seconds: float | None) -> str:
+def format_duration(seconds: float | None) -> str:
     if seconds is None:
         return "-"
     total = int(round(seconds))
@@ -138,11 +138,12 @@ def _duration_text(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _text(value: Any, kind: str) -> str:
+def format_value(value: Any, kind: str) -> str:
+    """A value as people read it: durations m:ss, percentages with %, thousands with dots."""
     if value is None:
         return "-"
     if kind == "seconds":
-        return _duration_text(value)
+        return format_duration(value)
     if kind == "pct":
         return f"{value:.1f}%"
     if kind == "int":
@@ -175,7 +176,7 @@ _TERMINAL_EN = {"issued": "Issued", "served": "Served", "no_show": "No-show", "c
 def render_table(report: dict[str, Any], labels: dict[str, Any] | None = None) -> str:
     """A plain-text report for the terminal: one block per breakdown."""
     labels = labels or {}
-    levels = _levels(report, labels)
+    levels = rating_levels(report, labels)
     by_id = {c.id: c for c in figure_columns(levels)}
     title = labels.get("site") or "onestop-queue"
     lines = [f"{title}", f"Báo cáo / Report {report['from']} → {report['to']}", ""]
@@ -186,7 +187,7 @@ def render_table(report: dict[str, Any], labels: dict[str, Any] | None = None) -
         keys = key_columns(section, labels)
         shown = [by_id[p] for p in _TERMINAL]
         headers = [(k.vi, k.en) for k in keys] + [(c.short or c.vi, _TERMINAL_EN[p]) for p, c in zip(_TERMINAL, shown)]
-        body = [[_text(k.get(r), "text") for k in keys] + [_text(c.get(r), c.kind) for c in shown] for r in rows]
+        body = [[format_value(k.get(r), "text") for k in keys] + [format_value(c.get(r), c.kind) for c in shown] for r in rows]
         lines.append(f"== {vi} / {en} ==")
         lines.extend(_format_table(headers, body, [False] * len(keys) + [True] * len(shown)))
         lines.append("")
@@ -195,7 +196,7 @@ def render_table(report: dict[str, Any], labels: dict[str, Any] | None = None) -
     for value, label, label_en in levels:
         count = totals["by_value"].get(str(value), 0)
         pct = totals["pct_by_value"].get(str(value))
-        lines.append(f"  {value}  {label} / {label_en}: {count} ({_text(pct, 'pct')})")
+        lines.append(f"  {value}  {label} / {label_en}: {count} ({format_value(pct, 'pct')})")
     lines.append("")
     lines.append("== Số phát theo giờ / Arrivals by hour ==")
     busy = [a for a in report["arrivals_by_hour"] if a["issued"]]
@@ -218,7 +219,7 @@ def _csv_value(value: Any) -> Any:
 def csv_rows(report: dict[str, Any], labels: dict[str, Any] | None = None) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the one-table CSV (also handy for tests)."""
     labels = labels or {}
-    levels = _levels(report, labels)
+    levels = rating_levels(report, labels)
     figures = figure_columns(levels)
     header = ["Phần / Section", "Mã / Key", "Tên / Name"] + [c.header for c in figures]
     rows: list[list[Any]] = []
@@ -320,7 +321,7 @@ def build_workbook(report: dict[str, Any], labels: dict[str, Any] | None = None)
     from openpyxl.styles import Font
 
     labels = labels or {}
-    levels = _levels(report, labels)
+    levels = rating_levels(report, labels)
     figures = figure_columns(levels)
     wb = Workbook()
     ws = wb.active

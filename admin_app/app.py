@@ -1,0 +1,35 @@
+"""Starting ``onestop admin``: database, login (supervisor/admin only), then the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from db.connection import connect
+from db.site import load_site
+
+
+def main(args: argparse.Namespace) -> int:
+    connect(getattr(args, "db", None))
+    site = load_site()  # before Qt starts: "run onestop init first" goes to the terminal
+
+    from PySide6.QtWidgets import QDialog
+
+    from admin_app.login import LoginDialog
+    from admin_app.window import AdminWindow
+    from ui_common import theme
+    from ui_common.app import make_app, quit_on_signals
+
+    app = make_app("onestop-admin", sys.argv[:1])
+    app.setFont(theme.font(14))
+    keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
+    login = LoginDialog(site.name)
+    if login.exec() != QDialog.Accepted or login.officer is None:
+        return 0
+    window = AdminWindow(login.officer, site)
+    if args.windowed:
+        window.show()
+    else:
+        window.showMaximized()
+    window.start()
+    return app.exec()

@@ -1,0 +1,239 @@
+"""Management tab: services, counters and officers: create, deactivate, reset PIN, seat officers.
+
+Every change is one ``db.admin_ops`` (or ``db.officers``) call on the work
+lane; the lists are read back afterwards.  Supervisors may seat officers at
+counters; creating, deactivating and PIN resets are for administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from admin_app import forms
+from admin_app.background import Lane, error_text
+from admin_app.widgets import Message, admin_button, fill_table, make_table, selected_key
+from db import admin_ops
+from db.officers import OfficerInfo, sign_in_at_counter, sign_out
+from db.site import list_counters, list_services
+
+ROLE_TEXT = {"officer": "Cán bộ / Officer", "supervisor": "Giám sát / Supervisor", "admin": "Quản trị / Admin"}
+ACTIVE_TEXT = {True: "Hoạt động / Active", False: "Ngừng / Inactive"}
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip().upper() for c in text.replace(";", ",").split(",") if c.strip()]
+
+
+class ManagementTab(QWidget):
+    def __init__(self, lane: Lane, actor: OfficerInfo) -> None:
+        super().__init__()
+        self._lane = lane
+        self.actor = actor
+        admin = actor.role == "admin"
+        self.services_data: list = []
+        self.counters_data: list = []
+        self.officers_data: list = []
+
+        self.services = make_table(["Mã\nCode", "Tên dịch vụ\nName", "Tiền tố\nPrefix", "Mục tiêu chờ\nTarget wait",
+                                    "Giới hạn/ngày\nDaily limit", "Quầy\nCounters", "Trạng thái\nStatus"], stretch=1)
+        self.add_service_button = admin_button("Thêm dịch vụ… / Add service…", admin)
+        self.toggle_service_button = admin_button("Ngừng / mở lại / Deactivate / activate", admin)
+
+        self.counters = make_table(["Số\nNo.", "Tên quầy\nName", "Dịch vụ (thứ tự gọi)\nServices (call order)",
+                                    "Cán bộ\nOfficer", "Trạng thái\nStatus"], stretch=1)
+        self.add_counter_button = admin_button("Thêm quầy… / Add counter…", admin)
+        self.counter_services_button = admin_button("Đổi dịch vụ… / Services…", admin)
+        self.seat_button = QPushButton("Xếp cán bộ… / Seat officer…")
+        self.toggle_counter_button = admin_button("Đóng / mở lại / Close / reopen", admin)
+
+        self.officers = make_table(["Tài khoản\nUsername", "Họ tên\nFull name", "Vai trò\nRole", "Đang ở quầy\nAt counter",
+                                    "Trạng thái\nStatus"], stretch=1)
+        self.add_officer_button = admin_button("Thêm cán bộ… / Add officer…", admin)
+        self.reset_pin_button = admin_button("Đặt lại PIN… / Reset PIN…", admin)
+        self.toggle_officer_button = admin_button("Khoá / mở khoá / Deactivate / activate", admin)
+
+        self.pages = QTabWidget()
+        self.pages.addTab(self._page(self.services, [self.add_service_button, self.toggle_service_button]),
+                          "Dịch vụ / Services")
+        self.pages.addTab(self._page(self.counters, [self.add_counter_button, self.counter_services_button,
+                                                     self.seat_button, self.toggle_counter_button]), "Quầy / Counters")
+        self.pages.addTab(self._page(self.officers, [self.add_officer_button, self.reset_pin_button,
+                                                     self.toggle_officer_button]), "Cán bộ / Officers")
+        self.message = Message()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+
+        self.add_service_button.clicked.connect(lambda: self.add_service())
+        self.toggle_service_button.clicked.connect(self.toggle_service)
+        self.add_counter_button.clicked.connect(lambda: self.add_counter())
+        self.counter_services_button.clicked.connect(lambda: self.change_counter_services())
+        self.seat_button.clicked.connect(lambda: self.seat_officer())
+        self.toggle_counter_button.clicked.connect(self.toggle_counter)
+        self.add_officer_button.clicked.connect(lambda: self.add_officer())
+        self.reset_pin_button.clicked.connect(lambda: self.reset_pin())
+        self.toggle_officer_button.clicked.connect(self.toggle_officer)
+
+    @staticmethod
+    def _page(table, buttons: list[QPushButton]) -> QWidget:
+        page = QWidget()
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(table, 1)
+        layout.addLayout(row)
+        return page
+
+    # ---------------------------------------------------------------- reading
+    def refresh(self) -> None:
+        self._lane.run(lambda: (list_services(include_inactive=True), list_counters(include_inactive=True),
+                                admin_ops.list_officers()), self._show,
+                       lambda exc: self.message.error(error_text(exc)))
+
+    def _show(self, result) -> None:
+        self.services_data, self.counters_data, self.officers_data = result
+        fill_table(self.services, [
+            [s.code, s.name, s.prefix, f"{s.target_wait_min} phút" if s.target_wait_min else "",
+             s.daily_limit or "", ", ".join(str(c) for c in s.counters), ACTIVE_TEXT[bool(s.active)]]
+            for s in self.services_data])
+        fill_table(self.counters, [
+            [c.number, c.name, ", ".join(c.services), c.officer_name or "",
+             "Tạm dừng / Paused" if c.paused and c.active else ACTIVE_TEXT[bool(c.active)]]
+            for c in self.counters_data], numeric={0})
+        fill_table(self.officers, [
+            [o.username, o.full_name, ROLE_TEXT.get(o.role, o.role), o.counter or "",
+             "Tạm khoá (sai PIN) / Locked (PIN)" if o.locked and o.active else ACTIVE_TEXT[bool(o.active)]]
+            for o in self.officers_data])
+
+    # ---------------------------------------------------------------- writing
+    def _do(self, operation: Callable[[], Any], done_text: str) -> None:
+        def ok(_: Any) -> None:
+            self.message.ok(done_text)
+            self.refresh()
+
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+
+    def _selected(self, table, data: list, key: Callable[[Any], str]):
+        wanted = selected_key(table)
+        found = next((item for item in data if str(key(item)) == wanted), None)
+        if found is None:
+            self.message.error("Hãy chọn một dòng trước / Select a row first")
+        return found
+
+    def add_service(self, values: dict | None = None) -> None:
+        if values is None:
+            values = forms.FormDialog("Thêm dịch vụ / Add service", [
+                ("code", "Mã (A-Z, 0-9) / Code", forms.line(placeholder="TP")),
+                ("name", "Tên / Name", forms.line()),
+                ("name_en", "Tên tiếng Anh / English name", forms.line()),
+                ("prefix", "Tiền tố số phiếu / Ticket prefix", forms.line(placeholder="A")),
+                ("target_wait_min", "Mục tiêu chờ (phút) / Target wait (min)", forms.number(0, 0, 600, none_below=True)),
+                ("daily_limit", "Giới hạn mỗi ngày / Daily limit", forms.number(0, 0, 9999, none_below=True)),
+            ], self).ask()
+            if values is None:
+                return
+        self._do(lambda: admin_ops.create_service(
+            values["code"], values["name"], values["prefix"], name_en=values.get("name_en", ""),
+            target_wait_min=values.get("target_wait_min"), daily_limit=values.get("daily_limit"),
+            actor=self.actor.username), f"Đã thêm dịch vụ / Service added: {values['code'].upper()}")
+
+    def toggle_service(self) -> None:
+        service = self._selected(self.services, self.services_data, lambda s: s.code)
+        if service is not None:
+            self._do(lambda: admin_ops.set_service_active(service.code, not service.active, actor=self.actor.username),
+                     f"{service.code}: {ACTIVE_TEXT[not service.active]}")
+
+    def add_counter(self, values: dict | None = None) -> None:
+        if values is None:
+            next_number = max((c.number for c in self.counters_data), default=0) + 1
+            values = forms.FormDialog("Thêm quầy / Add counter", [
+                ("number", "Số quầy / Number", forms.number(next_number, 1, 999)),
+                ("name", "Tên / Name", forms.line(f"Quầy {next_number}")),
+                ("services", "Dịch vụ (mã, theo thứ tự) / Services", forms.line(placeholder="TP, KS")),
+            ], self).ask()
+            if values is None:
+                return
+        services = values["services"] if isinstance(values["services"], list) else _codes(values["services"])
+        self._do(lambda: admin_ops.create_counter(values["number"], values["name"], services,
+                                                  actor=self.actor.username),
+                 f"Đã thêm quầy / Counter added: {values['number']}")
+
+    def change_counter_services(self, services: list[str] | None = None) -> None:
+        counter = self._selected(self.counters, self.counters_data, lambda c: c.number)
+        if counter is None:
+            return
+        if services is None:
+            values = forms.FormDialog(f"Dịch vụ của quầy {counter.number} / Services", [
+                ("services", "Mã dịch vụ theo thứ tự / Codes in call order", forms.line(", ".join(counter.services))),
+            ], self).ask()
+            if values is None:
+                return
+            services = _codes(values["services"])
+        self._do(lambda: admin_ops.set_counter_services(counter.number, services, actor=self.actor.username),
+                 f"Quầy {counter.number}: {', '.join(services)}")
+
+    def seat_officer(self, username: str | None = "", counter_number: int | None = None) -> None:
+        """Seat an officer at the selected counter (``None`` = nobody: sign the counter out)."""
+        if counter_number is None:
+            counter = self._selected(self.counters, self.counters_data, lambda c: c.number)
+            if counter is None:
+                return
+            counter_number = counter.number
+        if username == "":
+            choices = [("— không ai / nobody —", None)] + [
+                (f"{o.full_name} ({o.username})", o.username) for o in self.officers_data if o.active]
+            values = forms.FormDialog(f"Xếp cán bộ vào quầy {counter_number} / Seat officer", [
+                ("username", "Cán bộ / Officer", forms.choice(choices)),
+            ], self).ask()
+            if values is None:
+                return
+            username = values["username"]
+        if username is None:
+            self._do(lambda: sign_out(counter_number), f"Quầy {counter_number}: trống / free")
+        else:
+            self._do(lambda: sign_in_at_counter(username, counter_number), f"{username} → quầy / counter {counter_number}")
+
+    def toggle_counter(self) -> None:
+        counter = self._selected(self.counters, self.counters_data, lambda c: c.number)
+        if counter is not None:
+            self._do(lambda: admin_ops.set_counter_active(counter.number, not counter.active, actor=self.actor.username),
+                     f"Quầy {counter.number}: {ACTIVE_TEXT[not counter.active]}")
+
+    def add_officer(self, values: dict | None = None) -> None:
+        if values is None:
+            values = forms.FormDialog("Thêm cán bộ / Add officer", [
+                ("username", "Tên đăng nhập / Username", forms.line()),
+                ("full_name", "Họ tên / Full name", forms.line()),
+                ("role", "Vai trò / Role", forms.choice([(t, r) for r, t in ROLE_TEXT.items()], "officer")),
+                ("pin", "Mã PIN (4-12 số) / PIN", forms.line(password=True)),
+            ], self).ask()
+            if values is None:
+                return
+        self._do(lambda: admin_ops.create_officer(values["username"], values["full_name"], values["role"],
+                                                  values["pin"], actor=self.actor.username),
+                 f"Đã thêm cán bộ / Officer added: {values['username']}")
+
+    def reset_pin(self, new_pin: str | None = None) -> None:
+        officer = self._selected(self.officers, self.officers_data, lambda o: o.username)
+        if officer is None:
+            return
+        if new_pin is None:
+            values = forms.FormDialog(f"Đặt lại PIN cho {officer.full_name} / Reset PIN", [
+                ("pin", "Mã PIN mới (4-12 số) / New PIN", forms.line(password=True)),
+            ], self).ask()
+            if values is None:
+                return
+            new_pin = values["pin"]
+        self._do(lambda: admin_ops.reset_pin(officer.username, new_pin, actor=self.actor.username),
+                 f"Đã đặt lại PIN / PIN reset: {officer.username}")
+
+    def toggle_officer(self) -> None:
+        officer = self._selected(self.officers, self.officers_data, lambda o: o.username)
+        if officer is not None:
+            self._do(lambda: admin_ops.set_officer_active(officer.username, not officer.active,
+                                                          actor=self.actor.username),
+                     f"{officer.username}: {ACTIVE_TEXT[not officer.active]}")

@@ -1,0 +1,159 @@
+"""Settings tab: the display's notice line, opening hours, the site TOML file, backups.
+
+Supervisors may change the notice line and the opening hours (day-to-day
+decisions); importing a site file and backing up are for administrators.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
+
+from admin_app.background import Lane, error_text
+from admin_app.widgets import Message, admin_button
+from db import admin_ops
+from db.backup import BackupNotSupported, backup_database
+from db.clock import DAY_NAMES, DAY_NAMES_VI
+from db.officers import OfficerInfo
+from db.site import import_site, load_site, set_notice
+from db.site_config import load_site_file
+from db.site_export import write_site_toml
+from ui_common import theme
+
+
+class SettingsTab(QWidget):
+    def __init__(self, lane: Lane, actor: OfficerInfo) -> None:
+        super().__init__()
+        self._lane = lane
+        self.actor = actor
+        admin = actor.role == "admin"
+
+        self.notice = QLineEdit()
+        self.notice.setPlaceholderText("vd. Chiều thứ Sáu tạm nghỉ để họp cơ quan")
+        self.notice_button = QPushButton("Lưu / Save")
+        notice_box = QGroupBox("Dòng thông báo trên màn hình sảnh / Hall display notice line")
+        row = QHBoxLayout(notice_box)
+        row.addWidget(self.notice, 1)
+        row.addWidget(self.notice_button)
+
+        self.hours = QLineEdit()
+        self.hours.setPlaceholderText("07:30-11:30, 13:30-17:00")
+        self.days = {name: QCheckBox(vi) for name, vi in zip(DAY_NAMES, DAY_NAMES_VI)}
+        self.hours_button = QPushButton("Lưu / Save")
+        hours_box = QGroupBox("Giờ phát số / Opening hours (kiosk issues tickets only then)")
+        column = QVBoxLayout(hours_box)
+        first = QHBoxLayout()
+        first.addWidget(self.hours, 1)
+        first.addWidget(self.hours_button)
+        days = QHBoxLayout()
+        for box in self.days.values():
+            days.addWidget(box)
+        days.addStretch(1)
+        column.addLayout(first)
+        column.addLayout(days)
+
+        self.import_button = admin_button("Nhập cấu hình từ tệp TOML… / Import site file…", admin)
+        self.export_button = QPushButton("Xuất cấu hình ra tệp TOML… / Export site file…")
+        site_box = QGroupBox("Cấu hình đơn vị / Site configuration")
+        row = QHBoxLayout(site_box)
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+
+        self.backup_button = admin_button("Sao lưu cơ sở dữ liệu… / Back up database…", admin)
+        self.backup_command = QLineEdit()
+        self.backup_command.setReadOnly(True)
+        self.backup_command.hide()
+        backup_box = QGroupBox("Sao lưu / Backup")
+        column2 = QVBoxLayout(backup_box)
+        hint = QLabel("SQLite: sao chép an toàn khi hệ thống đang chạy. PostgreSQL: dùng lệnh pg_dump hiển thị bên dưới.\n"
+                      "SQLite: a safe copy while the hall keeps working. PostgreSQL: run the pg_dump command shown.")
+        hint.setStyleSheet(f"color:{theme.GREY};")
+        column2.addWidget(hint)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_button)
+        row.addStretch(1)
+        column2.addLayout(row)
+        column2.addWidget(self.backup_command)
+
+        self.message = Message()
+        layout = QVBoxLayout(self)
+        for box in (notice_box, hours_box, site_box, backup_box):
+            layout.addWidget(box)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+
+        self.notice_button.clicked.connect(self.save_notice)
+        self.hours_button.clicked.connect(self.save_hours)
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.export_button.clicked.connect(lambda: self.export_file())
+        self.backup_button.clicked.connect(lambda: self.backup())
+
+    def refresh(self) -> None:
+        self._lane.run(load_site, self._show, lambda exc: self.message.error(error_text(exc)))
+
+    def _show(self, site) -> None:
+        self.notice.setText(site.notice)
+        self.hours.setText(", ".join(site.opening_hours))
+        for name, box in self.days.items():
+            box.setChecked(name in site.days)
+
+    def _run(self, operation, done_text: str, *, reload: bool = False) -> None:
+        def ok(_) -> None:
+            self.message.ok(done_text)
+            if reload:
+                self.refresh()
+
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+
+    def save_notice(self) -> None:
+        text = self.notice.text().strip()
+        self._run(lambda: set_notice(text), "Đã cập nhật dòng thông báo / Notice updated")
+
+    def save_hours(self) -> None:
+        spans = [s.strip() for s in self.hours.text().replace(";", ",").split(",") if s.strip()]
+        days = [name for name, box in self.days.items() if box.isChecked()]
+        self._run(lambda: admin_ops.set_opening_hours(spans, days, actor=self.actor.username),
+                  "Đã lưu giờ làm việc / Opening hours saved", reload=True)
+
+    def _path(self, save: bool, title: str, suggested: str, filters: str) -> str:
+        if save:
+            return QFileDialog.getSaveFileName(self, title, suggested, filters)[0]
+        return QFileDialog.getOpenFileName(self, title, "", filters)[0]
+
+    def import_file(self, path: str | Path | None = None) -> None:
+        path = path or self._path(False, "Nhập cấu hình / Import site", "", "TOML (*.toml)")
+        if not path:
+            return
+
+        def operation() -> dict:
+            return import_site(load_site_file(path))  # checked whole first: a bad file changes nothing
+
+        def ok(summary: dict) -> None:
+            self.message.ok(f"Đã nhập / Imported {path}: {summary['services']} dịch vụ, {summary['counters']} quầy, "
+                            f"{summary['officers']} cán bộ")
+            self.refresh()
+
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+
+    def export_file(self, path: str | Path | None = None) -> None:
+        path = path or self._path(True, "Xuất cấu hình / Export site", "site.toml", "TOML (*.toml)")
+        if path:
+            self._run(lambda: write_site_toml(path), f"Đã xuất / Exported: {path}")
+
+    def backup(self, path: str | Path | None = None) -> None:
+        path = path or self._path(True, "Sao lưu / Backup", "onestop-backup.db", "SQLite (*.db)")
+        if not path:
+            return
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, BackupNotSupported):
+                self.backup_command.setText(exc.command)
+                self.backup_command.show()
+            self.message.error(error_text(exc))
+
+        self._lane.run(lambda: backup_database(path),
+                       lambda r: self.message.ok(f"Đã sao lưu / Backed up: {r.path} ({r.size_bytes / 1e6:.1f} MB)"),
+                       failed)

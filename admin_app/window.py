@@ -1,0 +1,77 @@
+"""The admin program's main window: overview, reports, management and settings tabs."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from admin_app.background import Lane
+from admin_app.management import ManagementTab
+from admin_app.overview import OverviewTab
+from admin_app.reports_view import ReportsTab
+from admin_app.settings_view import SettingsTab
+from db.officers import OfficerInfo
+from db.values import SiteInfo
+from ui_common import theme
+from ui_common.widgets import OfflineBanner
+
+ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}
+
+
+class AdminWindow(QMainWindow):
+    def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.officer = officer
+        self.setWindowTitle(f"Quản trị / Administration – {site.name}")
+        self.resize(1366, 768)
+        # Two lanes: the every-second overview never waits behind a long report or a backup.
+        self.live = Lane("live", self)
+        self.work = Lane("work", self)
+
+        title = QLabel(site.name)
+        title.setFont(theme.font(20, bold=True))
+        title.setStyleSheet("color:white;")
+        who = QLabel(f"{officer.full_name} · {ROLE_TEXT.get(officer.role, officer.role)}")
+        who.setStyleSheet("color:white;")
+        self.logout_button = QPushButton("Đăng xuất / Log out")
+        header = QWidget()
+        header.setStyleSheet(f"background:{theme.NAVY};")
+        row = QHBoxLayout(header)
+        row.addWidget(title, 1)
+        row.addWidget(who)
+        row.addWidget(self.logout_button)
+
+        self.banner = OfflineBanner()
+        self.overview = OverviewTab(self.live, timezone=site.timezone, now=now, on_online=self.banner.set_online)
+        self.reports = ReportsTab(self.work, timezone=site.timezone, now=now)
+        self.management = ManagementTab(self.work, officer)
+        self.settings = SettingsTab(self.work, officer)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.overview, "Tổng quan / Overview")
+        self.tabs.addTab(self.reports, "Báo cáo / Reports")
+        self.tabs.addTab(self.management, "Quản lý / Management")
+        self.tabs.addTab(self.settings, "Cài đặt / Settings")
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(header)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
+        self.logout_button.clicked.connect(self.close)
+
+    def start(self) -> None:
+        """Begin the live refresh and load the lists (separate from __init__ so tests control it)."""
+        self.overview.start()
+        self.management.refresh()
+        self.settings.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.overview.stop()
+        self.live.close()
+        self.work.close()
+        super().closeEvent(event)
