@@ -9,9 +9,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui_common import theme
+from ui_common.pyside_workarounds import keep_singletons_alive
 
 
 def make_app(name: str, argv: list[str] | None = None) -> QApplication:
+    keep_singletons_alive()  # PySide6 6.12 on Python 3.11 leaks references to None/True (see the module)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(name)
     app.setOrganizationName("onestop-queue")
