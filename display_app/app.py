@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Slot
 
 from display_app.controller import Announcer, BoardController
 from display_app.views import BoardWindow
+from ui_common.pyside_workarounds import keep_singletons_alive
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class DisplayProgram(QObject):
 
     def __init__(self, *, announcer: Announcer | None = None, voice: bool = True, poll_s: float = 0.2,
                  debounce_ms: int = 150, clock=time.time, parent: QObject | None = None) -> None:
+        keep_singletons_alive()   # the board paints and emits all day (see ui_common.pyside_workarounds)
         super().__init__(parent)
         if announcer is None and voice:
             announcer = make_announcer(self)

@@ -7,6 +7,8 @@ their value objects into the board's own (:mod:`display_app.model`).
 
 from __future__ import annotations
 
+import os
+
 import peewee
 
 from db.connection import database_proxy
@@ -35,6 +37,7 @@ def load_snapshot(*, with_recent: bool = False) -> BoardSnapshot:
 
 
 def _load(with_recent: bool) -> BoardSnapshot:
+    _require_sqlite_file()
     try:
         as_of = last_event_id()
         site = load_site()
@@ -63,6 +66,18 @@ def _load(with_recent: bool) -> BoardSnapshot:
         recent=recent,
         site=site,
     )
+
+
+def _require_sqlite_file() -> None:
+    """Refuse to read when the SQLite file is missing (moved away, share unmounted).
+
+    Opening a missing path would make SQLite create an empty database there,
+    which would then stand in the way of the real file when it comes back.
+    """
+    db = database_proxy.obj
+    if isinstance(db, peewee.SqliteDatabase) and db.database not in (":memory:", ""):
+        if not os.path.exists(db.database):
+            raise DatabaseUnavailable(f"database file missing: {db.database}")
 
 
 def _drop_sqlite_connection() -> None:

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ui_common.pyside_workarounds import keep_singletons_alive
+
+keep_singletons_alive()   # qtbot's waits call void Qt methods thousands of times (PySide6 6.12 refcount bug)
+
 ROOT = Path(__file__).resolve().parents[2]
 ONESTOP = str(Path(sys.executable).with_name("onestop"))
 
