@@ -5,9 +5,11 @@ rules are strict and all live here, not in the reader or the screens:
 
 * every press is stored, one ``rating`` row, in one write transaction together
   with its ``rated`` event (screens follow the event log);
-* a press is attached to the ticket the counter is handling (called or being
-  served), else to the ticket finished there (status ``done``) within the
-  site's ``window_s``, else it is stored unattached (``ticket`` NULL);
+* a press is attached to the ticket being served at the counter (``serving``),
+  else to the ticket finished there (status ``done``) within the site's
+  ``window_s`` (the citizen who just left, even if the officer already called
+  the next number), else to the ticket merely called there, else it is stored
+  unattached (``ticket`` NULL);
 * a ticket's rating is its latest counted press: reports take that one;
 * the same value pressed again at the same counter within ``debounce_s``
   (default 2 s) is a key bounce or a child mashing the button: it is stored
@@ -154,17 +156,26 @@ def _ticket_for_press(counter: Counter, moment: float, policy: RatingPolicy) -> 
     little behind the officer's PC, a press right after "done" would otherwise
     look like it came before the ticket finished and be lost to it.
     """
+    current = None
     if counter.current_ticket_id is not None:
         current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-        if current is not None and current.status in HANDLING:
+        if current is not None and current.status == "serving":
             return current
     earliest_day = clock.service_day(moment - policy.window_s - _DAY_S, policy.timezone)
-    return (Ticket.select()
-            .where((Ticket.counter == counter.id) & (Ticket.status == "done")
-                   & (Ticket.service_day >= earliest_day)
-                   & (Ticket.finished_at >= moment - policy.window_s))
-            .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
-            .first())
+    finished = (Ticket.select()
+                .where((Ticket.counter == counter.id) & (Ticket.status == "done")
+                       & (Ticket.service_day >= earliest_day)
+                       & (Ticket.finished_at >= moment - policy.window_s))
+                .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
+                .first())
+    if finished is not None:
+        # An officer often presses "done" and calls the next number at once;
+        # the citizen who just left rates on the way out, so a ticket that is
+        # only *called* (the next citizen still walking up) does not take it.
+        return finished
+    if current is not None and current.status in HANDLING:
+        return current
+    return None
 
 
 def _is_repeat(counter: Counter, value: int, moment: float, day: str, policy: RatingPolicy) -> bool:

@@ -79,6 +79,15 @@ def test_press_after_the_next_call_goes_to_the_new_ticket(site_db, clock):
     assert record_press(1, 3, now=clock(9, 11, 30)).ticket_id == second.id != first.id
 
 
+def test_press_right_after_done_goes_to_the_leaving_citizen_even_if_the_next_is_called(site_db, clock):
+    first = serve(1, clock(9, 0))
+    queue.finish_service(1, now=clock(9, 10))
+    second = serve(1, clock(9, 10, 2), start=False)  # officer called the next number at once
+    assert record_press(1, 3, now=clock(9, 10, 8)).ticket_id == first.id
+    # once the leaving citizen's window is over, the called citizen's presses are theirs
+    assert record_press(1, 2, now=clock(9, 13)).ticket_id == second.id
+
+
 def test_no_show_and_transferred_tickets_are_not_rated(site_db, clock):
     serve(1, clock(9, 0), start=False)
     queue.mark_no_show(1, now=clock(9, 3))
