@@ -1,0 +1,98 @@
+"""``onestop kiosk``: start the self-service kiosk on this PC.
+
+Order matters for a kiosk that must come back by itself after a power cut:
+the window opens even when the database is not reachable yet (it shows
+"temporarily out of service" and keeps retrying), while a malformed printer
+URL is refused at once with exit code 2, since no retry can fix a typo.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import time
+
+log = logging.getLogger(__name__)
+
+
+def rss_mb() -> float | None:
+    """Resident memory of this process in MB (Linux ``/proc``; None elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def main(args) -> int:
+    started = time.perf_counter()
+    from db.connection import connect
+    from db.errors import DatabaseUnavailable
+    from kiosk_app.backend import KioskBackend
+    from kiosk_app.config import load_config
+
+    config = load_config(getattr(args, "config", None))
+    printer = args.printer or config.printer
+    kiosk_id = args.kiosk_id or config.kiosk_id
+    backend = KioskBackend(printer, kiosk_id=kiosk_id)        # PrinterUrlError (exit 2) before any window
+    try:
+        connect(getattr(args, "db", None))
+    except DatabaseUnavailable as exc:                        # start anyway: the screen says "out of service"
+        log.warning("kiosk: database not reachable at start (%s); retrying in the background", exc)
+
+    from PySide6.QtCore import Qt
+
+    from kiosk_app.controller import Screen
+    from kiosk_app.session import KioskSession
+    from kiosk_app.views import KioskWindow
+    from ui_common.app import make_app, quit_on_signals
+    from ui_common.widgets import place_fullscreen
+
+    app = make_app("onestop-kiosk")
+    window = KioskWindow()
+    session = KioskSession(backend, window, admin_users=config.admin_users)
+    session.exit_requested.connect(app.quit)
+    if args.touch or config.touch:
+        app.setOverrideCursor(Qt.BlankCursor)
+    if args.windowed:
+        window.resize(1080 // 2, 1920 // 2)
+        window.show()
+    else:
+        place_fullscreen(window, config.screen)
+    keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
+
+    def shut_down(*_: object) -> None:
+        # Qt 6 quit() first asks every window to close, and the kiosk window
+        # refuses citizens' close requests: let it close for a real shutdown.
+        window.allow_close()
+        app.quit()
+
+    signal.signal(signal.SIGINT, shut_down)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, shut_down)
+
+    if getattr(args, "bench_ready", False):
+        def report(state) -> None:
+            if state.screen is Screen.HOME and state.tiles and any(t.enabled for t in state.tiles):
+                print(json.dumps({"interactive_s": round(time.perf_counter() - started, 3), "rss_mb": rss_mb()}),
+                      flush=True)
+                shut_down()
+
+        session.state_changed.connect(report)
+
+    session.start()
+    log.info("kiosk %s started, printer %s", kiosk_id, backend.printer.url)
+    code = app.exec()
+    session.stop()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from cli.main import main as cli_main
+
+    sys.exit(cli_main(["kiosk", *sys.argv[1:]]))

@@ -1,0 +1,68 @@
+"""Everything the kiosk asks of the database and the printer, as plain calls.
+
+Each method is blocking and is run off the UI thread (``ui_common.tasks``),
+so a slow database or a hung printer can never freeze the screen.  Nothing
+here decides queue rules: ``db.queue`` does (opening hours, limits, numbers)
+and ``hardware.printing.ticket_job`` applies the print-failure policy.  The
+kiosk only reads the answers and shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db import queue
+from db.officers import OfficerInfo, authenticate
+from db.site import list_services, load_site
+from db.status import hall_status
+from db.values import ServiceInfo, SiteInfo
+from hardware.printing.base import TicketPrinter
+from hardware.printing.printers import open_printer
+from hardware.printing.status import PrinterStatus
+from hardware.printing.ticket_job import PrintOutcome, issue_and_print
+
+#: Roles allowed to close the kiosk.
+ADMIN_ROLES = ("supervisor", "admin")
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The site and its active services, read once at start (and on re-import)."""
+
+    site: SiteInfo
+    services: tuple[ServiceInfo, ...]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What changes during the day: waiting counts and why a service cannot issue."""
+
+    waiting: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, str | None] = field(default_factory=dict)
+
+
+class KioskBackend:
+    """Blocking database and printer calls for one kiosk."""
+
+    def __init__(self, printer: str | TicketPrinter, *, kiosk_id: str | None = None) -> None:
+        # A malformed URL is refused here (PrinterUrlError), before the window opens.
+        self.printer = open_printer(printer) if isinstance(printer, str) else printer
+        self.kiosk_id = kiosk_id
+
+    def load_site(self) -> SiteData:
+        return SiteData(load_site(), tuple(list_services()))
+
+    def snapshot(self, now: float | None = None) -> Snapshot:
+        status = hall_status(now=now, next_count=0)
+        waiting = {s.code: s.waiting for s in status.services}
+        reasons = {s.code: queue.issue_check(s.code, now=now) for s in status.services if s.active}
+        return Snapshot(waiting, reasons)
+
+    def printer_status(self) -> PrinterStatus:
+        return self.printer.check_ready()
+
+    def issue(self, service_code: str, *, priority: bool, now: float | None = None) -> PrintOutcome:
+        return issue_and_print(service_code, self.printer, priority=priority, kiosk=self.kiosk_id, now=now)
+
+    def authenticate(self, username: str, pin: str) -> OfficerInfo:
+        return authenticate(username, pin, roles=ADMIN_ROLES)

@@ -1,0 +1,671 @@
+"""The kiosk's flow and guards, in plain Python (no Qt), so they can be tested alone.
+
+The controller turns taps into at most one ticket each and decides which
+screen the citizen sees; it never decides queue rules (``db.queue`` refuses a
+closed service or a used-up range, ``ticket_job`` applies the print policy).
+It gets its inputs as method calls (taps, feed events, a 1 s ``tick``) and
+publishes one immutable ``KioskState`` to its listeners; the Qt window only
+draws that state.
+
+Blocking work (database, printer) goes through an injected ``runner``
+``(operation, on_done, on_failed)``: ``ui_common.tasks.run_task`` in the
+program, a synchronous call in unit tests.  Both clocks are injected too:
+``now`` (wall clock, for opening hours) and ``monotonic`` (for the tap guard
+and the screen timeouts), so tests cross 11:30 or wait 10 s without sleeping.
+
+Why the guards look the way they do:
+
+* one tap = one ticket: a service tap is refused while a ticket is in flight
+  and for ``TAP_GUARD_S`` after the previous one, and the same window protects
+  the confirmation screen so the second half of a double tap does not dismiss
+  it either;
+* a double tap on a *field* would otherwise land its second half on whatever
+  service button appears under the finger, so taps on a screen shown less than
+  ``NAV_GUARD_S`` ago are ignored;
+* opening hours are recomputed from the site settings on every tick (pure
+  arithmetic), and the database view of limits and waiting counts is
+  refreshed on every feed event and at least every ``REFRESH_S``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any, Callable
+
+from db import clock
+from db.errors import AuthError, DatabaseUnavailable, LimitReached, QueueError, ServiceClosed
+from hardware.printing.errors import PrinterError
+from hardware.printing.reference import build_ticket_reference
+from kiosk_app import texts
+from kiosk_app.backend import SiteData, Snapshot
+from kiosk_app.texts import Bilingual
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[Exception], None]], Any]
+
+TAP_GUARD_S = 1.5          # a second service tap within this is ignored
+NAV_GUARD_S = 0.5          # taps on a screen younger than this are ignored
+TICKET_SCREEN_S = 10.0     # printed ticket: back home after this (or a touch)
+SCREEN_TICKET_S = 60.0     # unprinted ticket shown on screen: time to note it or photograph it
+MESSAGE_S = 8.0            # a refusal after the tap
+IDLE_RESET_S = 45.0        # a half-finished choice (field open, English, priority) is reset
+ADMIN_S = 60.0             # the exit dialog closes itself if left open
+REFRESH_S = 30.0           # waiting counts and limits, besides the feed
+OFFLINE_PROBE_S = 3.0      # while the database is away
+PRINTER_POLL_S = 10.0      # "is the printer ready?" while it is
+PRINTER_POLL_BAD_S = 2.0   # ... and while it is not, so the banner goes soon after a fix
+PRINT_FAILURE_HOLD_S = 20.0  # printers that cannot report status: how long a failed print counts
+
+
+class Screen(str, Enum):
+    STARTING = "starting"
+    HOME = "home"
+    SERVICES = "services"
+    TICKET = "ticket"
+    MESSAGE = "message"
+    CLOSED = "closed"
+    OFFLINE = "offline"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One big button: a field (opens its services) or a service (issues at once)."""
+
+    key: str
+    title: Bilingual
+    colour: int                  # index into the theme's field colours
+    waiting: int
+    detail: Bilingual | None     # what a field holds, in small print
+    service: str | None          # the service a tap issues directly, if any
+    reason: str | None           # why it cannot be tapped now (texts.reason)
+    pending: bool = False        # its ticket is being issued right now
+
+    @property
+    def enabled(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True)
+class FieldView:
+    key: str
+    title: Bilingual
+    colour: int
+    services: tuple[Tile, ...]
+
+
+@dataclass(frozen=True)
+class TicketView:
+    code: str
+    service: Bilingual
+    ahead: int
+    wait: Bilingual | None
+    priority: bool
+    printed: bool
+    reference: str               # the QR payload (same as on paper)
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    """A refusal after the tap: what happened, and in small print why."""
+
+    title: Bilingual
+    body: Bilingual
+    note: Bilingual | None = None
+
+
+@dataclass(frozen=True)
+class KioskState:
+    screen: Screen
+    lang: str = "vi"
+    priority: bool = False
+    allow_priority: bool = False
+    site_name: Bilingual = Bilingual("", "")
+    tiles: tuple[Tile, ...] = ()
+    field: FieldView | None = None
+    busy: bool = False
+    ticket: TicketView | None = None
+    message: Message | None = None
+    printer_banner: Bilingual | None = None
+    printer_problem: str | None = None      # PrinterError kind
+    issuing_disabled: bool = False
+    reopens: Bilingual | None = None
+    hours: Bilingual | None = None
+    admin_users: tuple[str, ...] = ("admin",)
+    admin_busy: bool = False
+    admin_error: Bilingual | None = None
+    exit_requested: bool = False
+
+
+def _field_key(group: str) -> str:
+    return f"field:{group}"
+
+
+def _service_key(code: str) -> str:
+    return f"service:{code}"
+
+
+class KioskController:
+    """Flow and guards of one kiosk; see the module docstring."""
+
+    def __init__(self, backend: Any, runner: Runner, *, now: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic, admin_users: tuple[str, ...] = ("admin",)) -> None:
+        self.backend = backend
+        self._run = runner
+        self._now = now
+        self._mono = monotonic
+        self._admin_users = admin_users
+        self._listeners: list[Callable[[KioskState], None]] = []
+        self._state: KioskState | None = None
+
+        self._site: SiteData | None = None
+        self._snapshot = Snapshot()
+        self._open = True
+        self._reopens: Bilingual | None = None
+        self._lang = "vi"
+        self._priority = False
+        self._base = Screen.HOME
+        self._field: str | None = None
+        self._overlay: Screen | None = None
+        self._overlay_since = 0.0
+        self._ticket: TicketView | None = None
+        self._message: Message | None = None
+        self._in_flight = False
+        self._pending: str | None = None
+        self._last_issue_tap = -1e9
+        self._last_nav = -1e9
+        self._last_activity = 0.0
+        self._feed_offline = False
+        self._task_offline = False
+        self._loading = False
+        self._refreshing = False
+        self._refresh_dirty = False
+        self._last_refresh = -1e9
+        self._checking_printer = False
+        self._last_printer_check = -1e9
+        self._printer_error: PrinterError | None = None
+        self._printer_error_at = 0.0
+        self._printer_error_from_print = False
+        self._admin_busy = False
+        self._admin_error: Bilingual | None = None
+        self._exit_requested = False
+
+    # ------------------------------------------------------------ publishing
+    def subscribe(self, listener: Callable[[KioskState], None]) -> None:
+        self._listeners.append(listener)
+        listener(self.state)
+
+    @property
+    def state(self) -> KioskState:
+        if self._state is None:
+            self._state = self._build_state()
+        return self._state
+
+    def _changed(self) -> None:
+        new = self._build_state()
+        if new == self._state:
+            return
+        self._state = new
+        for listener in list(self._listeners):
+            listener(new)
+
+    # ------------------------------------------------------------ start / timers
+    def start(self) -> None:
+        """Load the site, then the counts and the printer state (all in the background)."""
+        self._last_activity = self._mono()
+        self._load_site()
+
+    def tick(self) -> None:
+        """Called about once a second: timeouts, opening hours, periodic checks."""
+        m = self._mono()
+        self._update_opening()
+        if self._overlay is Screen.TICKET:
+            limit = TICKET_SCREEN_S if self._ticket is None or self._ticket.printed else SCREEN_TICKET_S
+            if m - self._overlay_since >= limit:
+                self._go_home()
+        elif self._overlay is Screen.MESSAGE and m - self._overlay_since >= MESSAGE_S:
+            self._go_home()
+        elif self._overlay is Screen.ADMIN and not self._admin_busy and m - self._overlay_since >= ADMIN_S:
+            self.cancel_admin()
+        elif self._overlay is None and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
+            if self._base is Screen.SERVICES or self._lang != "vi" or self._priority:
+                self._go_home()
+        if self._site is None:
+            if not self._loading and m - self._last_refresh >= OFFLINE_PROBE_S:
+                self._load_site()
+        elif self._offline:
+            if m - self._last_refresh >= OFFLINE_PROBE_S:
+                self.refresh()
+        elif m - self._last_refresh >= REFRESH_S:
+            self.refresh()
+        if self._site is not None:
+            due = PRINTER_POLL_BAD_S if self._printer_error is not None else PRINTER_POLL_S
+            if m - self._last_printer_check >= due:
+                self.check_printer()
+        self._changed()
+
+    @property
+    def _offline(self) -> bool:
+        return self._feed_offline or self._task_offline
+
+    def _update_opening(self) -> None:
+        if self._site is None:
+            return
+        site = self._site.site
+        moment = self._now()
+        state = clock.opening_state(moment, site.timezone, site.opening_hours, site.days)
+        was_open = self._open
+        self._open = state.open
+        self._reopens = None
+        if not state.open and state.reopens_at is not None:
+            vi, en = clock.format_reopening(state.reopens_at, clock.local_datetime(moment, site.timezone))
+            self._reopens = Bilingual(vi, en)
+        if was_open and not state.open and self._overlay is None:
+            self._base, self._field = Screen.HOME, None
+        if state.open and not was_open:
+            self._last_nav = self._mono()
+            self.refresh()          # limits and counts of the new session
+
+    # ------------------------------------------------------------ background work
+    def _load_site(self) -> None:
+        self._loading = True
+        self._last_refresh = self._mono()
+        self._run(self.backend.load_site, self._site_loaded, self._site_failed)
+
+    def _site_loaded(self, data: SiteData) -> None:
+        self._loading = False
+        self._task_offline = False
+        self._site = data
+        if not data.site.allow_priority:
+            self._priority = False
+        self._update_opening()
+        self.refresh()
+        self.check_printer()
+        self._changed()
+
+    def _site_failed(self, exc: Exception) -> None:
+        self._loading = False
+        log.warning("kiosk: cannot load the site (%s)", exc)
+        self._task_offline = True
+        self._changed()
+
+    def refresh(self) -> None:
+        """Re-read waiting counts and per-service refusals (coalesced while one runs)."""
+        if self._site is None:
+            return
+        if self._refreshing:
+            self._refresh_dirty = True
+            return
+        self._refreshing = True
+        self._last_refresh = self._mono()
+        now = self._now()
+        self._run(lambda: self.backend.snapshot(now), self._refreshed, self._refresh_failed)
+
+    def _refreshed(self, snapshot: Snapshot) -> None:
+        self._refreshing = False
+        self._task_offline = False
+        self._snapshot = snapshot
+        if self._refresh_dirty:
+            self._refresh_dirty = False
+            self.refresh()
+        self._changed()
+
+    def _refresh_failed(self, exc: Exception) -> None:
+        self._refreshing = False
+        self._refresh_dirty = False
+        if isinstance(exc, DatabaseUnavailable) or not isinstance(exc, QueueError):
+            self._task_offline = True
+        log.warning("kiosk: refresh failed (%s)", exc)
+        self._changed()
+
+    def check_printer(self) -> None:
+        if self._checking_printer:
+            return
+        self._checking_printer = True
+        self._last_printer_check = self._mono()
+        self._run(self.backend.printer_status, self._printer_checked, self._printer_check_failed)
+
+    def _printer_checked(self, status: Any) -> None:
+        self._checking_printer = False
+        self._last_printer_check = self._mono()
+        if status.checked:
+            self._printer_error = status.error
+            self._printer_error_from_print = False
+        elif self._printer_error is not None:
+            # The printer cannot report: a failed print counts for a while, then
+            # issuing is tried again (the next print tells the truth).
+            if not self._printer_error_from_print or self._mono() - self._printer_error_at >= PRINT_FAILURE_HOLD_S:
+                self._printer_error = None
+        self._changed()
+
+    def _printer_check_failed(self, exc: Exception) -> None:
+        self._checking_printer = False
+        self._last_printer_check = self._mono()
+        self._set_printer_error(exc if isinstance(exc, PrinterError) else PrinterError("error", str(exc)),
+                                from_print=False)
+        self._changed()
+
+    def _set_printer_error(self, error: PrinterError, *, from_print: bool) -> None:
+        self._printer_error = error
+        self._printer_error_at = self._mono()
+        self._printer_error_from_print = from_print
+        # Look again soon: the fault may be gone (a reconnect) or confirmed.
+        self._last_printer_check = self._mono() - PRINTER_POLL_S + PRINTER_POLL_BAD_S
+
+    # ------------------------------------------------------------ feed
+    def feed_events(self, events: list) -> None:
+        """Something happened in the hall: counts (and maybe limits) changed."""
+        if any(getattr(e, "kind", "") == "site_imported" for e in events):
+            self._load_site()
+            return
+        self.refresh()
+
+    def feed_online(self, online: bool) -> None:
+        self._feed_offline = not online
+        if online:
+            if self._site is None:
+                self._load_site()
+            else:
+                self.refresh()
+        self._changed()
+
+    # ------------------------------------------------------------ taps
+    def _tap_allowed(self) -> bool:
+        """A tap on a screen younger than NAV_GUARD_S is the tail of a double tap."""
+        m = self._mono()
+        if m - self._last_nav < NAV_GUARD_S:
+            return False
+        self._last_activity = m
+        return True
+
+    def _navigate(self) -> None:
+        self._last_nav = self._mono()
+        self._last_activity = self._last_nav
+
+    def tap_tile(self, key: str) -> None:
+        state = self.state
+        if state.screen is not Screen.HOME or state.busy:
+            return
+        tile = next((t for t in state.tiles if t.key == key), None)
+        if tile is None or not tile.enabled:
+            return
+        if tile.service is not None:
+            self.tap_service(tile.service)
+            return
+        if not self._tap_allowed():
+            return
+        self._base, self._field = Screen.SERVICES, key
+        self._navigate()
+        self._changed()
+
+    def tap_service(self, code: str) -> None:
+        """Issue and print one ticket for ``code``: the one place a ticket is asked for."""
+        state = self.state
+        if state.screen not in (Screen.HOME, Screen.SERVICES) or self._in_flight:
+            return
+        m = self._mono()
+        if m - self._last_issue_tap < TAP_GUARD_S or not self._tap_allowed():
+            return
+        offered = state.tiles + (state.field.services if state.field else ())
+        tile = next((t for t in offered if t.service == code), None)
+        if tile is None or not tile.enabled:
+            return
+        self._last_issue_tap = m
+        self._in_flight = True
+        self._pending = code
+        self._changed()
+        priority, now = self._priority, self._now()
+        self._run(lambda: self.backend.issue(code, priority=priority, now=now), self._issued, self._issue_failed)
+
+    def _issued(self, outcome: Any) -> None:
+        self._in_flight = False
+        self._pending = None
+        self._task_offline = False
+        if outcome.error is not None:
+            self._set_printer_error(outcome.error, from_print=True)
+        elif self._printer_error_from_print:
+            self._printer_error = None
+        if outcome.cancelled:
+            error = outcome.error
+            self._show_message(Message(texts.bilingual("print_failed"), texts.bilingual("print_cancelled"),
+                                       Bilingual(error.message_vi, error.message_en)))
+        else:
+            self._show_ticket(outcome.ticket, printed=outcome.printed)
+        self.refresh()
+
+    def _issue_failed(self, exc: Exception) -> None:
+        self._in_flight = False
+        self._pending = None
+        if isinstance(exc, DatabaseUnavailable):
+            # Nothing was issued (or it rolled back): the out-of-service screen,
+            # which goes away by itself when the database answers again.
+            self._task_offline = True
+            self._go_home()
+            return
+        if not isinstance(exc, QueueError):
+            log.error("kiosk: issuing failed unexpectedly: %r", exc)
+            self._show_message(Message(texts.bilingual("sorry"), texts.bilingual("try_again")))
+            return
+        if isinstance(exc, PrinterError):
+            self._set_printer_error(exc, from_print=False)
+        self._show_message(Message(texts.bilingual("sorry"), Bilingual(exc.message_vi, exc.message_en)))
+        if isinstance(exc, (ServiceClosed, LimitReached)):
+            self.refresh()
+
+    def _show_ticket(self, ticket: Any, *, printed: bool) -> None:
+        assert self._site is not None
+        wait = None
+        if ticket.estimated_wait_s is not None:
+            wait = texts.wait_estimate(ticket.estimated_wait_s)
+        elif ticket.ahead == 0:
+            wait = texts.wait_estimate(0)
+        self._ticket = TicketView(
+            code=ticket.code, service=Bilingual(ticket.service_name, ticket.service_name_en or ticket.service_name),
+            ahead=ticket.ahead, wait=wait, priority=ticket.priority, printed=printed,
+            reference=build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
+        )
+        self._overlay, self._overlay_since = Screen.TICKET, self._mono()
+        self._changed()
+
+    def _show_message(self, message: Message) -> None:
+        self._message = message
+        self._overlay, self._overlay_since = Screen.MESSAGE, self._mono()
+        self._changed()
+
+    def touch_ticket(self) -> None:
+        """A touch anywhere on the confirmation ends it (not the tail of the issuing tap)."""
+        if self._overlay is not Screen.TICKET or (self._ticket is not None and not self._ticket.printed):
+            return
+        if self._mono() - self._last_issue_tap < TAP_GUARD_S:
+            return
+        self._go_home()
+
+    def finish_ticket(self) -> None:
+        """The "Done" button of an on-screen (unprinted) ticket."""
+        if self._overlay is not Screen.TICKET or self._mono() - self._last_issue_tap < TAP_GUARD_S:
+            return
+        self._go_home()
+
+    def touch_message(self) -> None:
+        if self._overlay is Screen.MESSAGE and self._mono() - self._overlay_since >= NAV_GUARD_S:
+            self._go_home()
+
+    def back(self) -> None:
+        if self.state.screen is Screen.SERVICES and not self._in_flight and self._tap_allowed():
+            self._base, self._field = Screen.HOME, None
+            self._navigate()
+            self._changed()
+
+    def toggle_language(self) -> None:
+        if self.state.screen in (Screen.HOME, Screen.SERVICES) and not self._in_flight:
+            self._lang = "en" if self._lang == "vi" else "vi"
+            self._last_activity = self._mono()
+            self._changed()
+
+    def toggle_priority(self) -> None:
+        if (self._site is not None and self._site.site.allow_priority and not self._in_flight
+                and self.state.screen in (Screen.HOME, Screen.SERVICES)):
+            self._priority = not self._priority
+            self._last_activity = self._mono()
+            self._changed()
+
+    def _go_home(self) -> None:
+        """Back to the first screen, ready for the next citizen: Vietnamese, no priority."""
+        self._overlay = None
+        self._ticket = None
+        self._message = None
+        self._base, self._field = Screen.HOME, None
+        self._lang = "vi"
+        self._priority = False
+        self._navigate()
+        self._changed()
+
+    # ------------------------------------------------------------ admin exit
+    def open_admin(self) -> None:
+        """The hidden long-press: show the PIN dialog (never while a ticket is in flight)."""
+        if self._in_flight or self._overlay is Screen.ADMIN:
+            return
+        self._overlay, self._overlay_since = Screen.ADMIN, self._mono()
+        self._admin_error = None
+        self._changed()
+
+    def cancel_admin(self) -> None:
+        if self._overlay is Screen.ADMIN and not self._admin_busy:
+            self._admin_error = None
+            self._go_home()
+
+    def submit_admin(self, username: str, pin: str) -> None:
+        if self._overlay is not Screen.ADMIN or self._admin_busy:
+            return
+        self._admin_busy = True
+        self._admin_error = None
+        self._overlay_since = self._mono()
+        self._changed()
+        self._run(lambda: self.backend.authenticate(username, pin), self._admin_ok, self._admin_failed)
+
+    def _admin_ok(self, officer: Any) -> None:
+        self._admin_busy = False
+        log.info("kiosk: exit by %s", getattr(officer, "username", officer))
+        self._exit_requested = True
+        self._changed()
+
+    def _admin_failed(self, exc: Exception) -> None:
+        self._admin_busy = False
+        self._overlay_since = self._mono()
+        if isinstance(exc, (AuthError, QueueError)):
+            self._admin_error = Bilingual(exc.message_vi, exc.message_en)
+        else:
+            self._admin_error = texts.bilingual("try_again")
+        self._changed()
+
+    # ------------------------------------------------------------ the state
+    def _reason(self, code: str) -> str | None:
+        if not self._open:
+            return "closed"
+        reason = self._snapshot.reasons.get(code)
+        if reason is not None:
+            return reason
+        if self._issuing_disabled:
+            return "printer"
+        return None
+
+    @property
+    def _issuing_disabled(self) -> bool:
+        return (self._printer_error is not None and self._site is not None
+                and self._site.site.on_print_failure == "cancel")
+
+    def _service_tile(self, service: Any, colour: int) -> Tile:
+        return Tile(
+            key=_service_key(service.code), title=Bilingual(service.name, service.name_en or service.name),
+            colour=colour, waiting=self._snapshot.waiting.get(service.code, 0), detail=None, service=service.code,
+            reason=self._reason(service.code), pending=self._pending == service.code,
+        )
+
+    def _tiles(self) -> tuple[tuple[Tile, ...], dict[str, FieldView]]:
+        """Home tiles in site order: one per field, ungrouped services on their own."""
+        assert self._site is not None
+        tiles: list[Tile] = []
+        fields: dict[str, FieldView] = {}
+        groups: dict[str, list] = {}
+        order: list[tuple[str, Any]] = []
+        for service in self._site.services:
+            if service.group:
+                if service.group not in groups:
+                    groups[service.group] = []
+                    order.append(("field", service.group))
+                groups[service.group].append(service)
+            else:
+                order.append(("service", service))
+        for colour, (kind, item) in enumerate(order):
+            if kind == "service":
+                tiles.append(self._service_tile(item, colour))
+                continue
+            members = groups[item]
+            first = members[0]
+            title = Bilingual(item, first.group_en or item)
+            if len(members) == 1:        # a field with one service: tapping it issues at once
+                tile = self._service_tile(first, colour)
+                tiles.append(replace(tile, key=_field_key(item), title=title, detail=tile.title))
+                continue
+            services = tuple(self._service_tile(s, colour) for s in members)
+            enabled = [s for s in services if s.enabled]
+            reason = None if enabled else services[0].reason
+            detail = Bilingual(" · ".join(s.title.vi for s in services), " · ".join(s.title.en for s in services))
+            tile = Tile(key=_field_key(item), title=title, colour=colour, waiting=sum(s.waiting for s in services),
+                        detail=detail, service=None, reason=reason, pending=any(s.pending for s in services))
+            tiles.append(tile)
+            fields[tile.key] = FieldView(tile.key, title, colour, services)
+        return tuple(tiles), fields
+
+    def _build_state(self) -> KioskState:
+        if self._site is None:
+            screen = Screen.ADMIN if self._overlay is Screen.ADMIN else (
+                Screen.OFFLINE if self._offline else Screen.STARTING)
+            return KioskState(screen=screen, admin_users=self._admin_users, admin_busy=self._admin_busy,
+                              admin_error=self._admin_error, exit_requested=self._exit_requested)
+        site = self._site.site
+        tiles, fields = self._tiles()
+        field = fields.get(self._field) if self._base is Screen.SERVICES and self._field else None
+        if self._overlay is not None:
+            screen = self._overlay
+        elif self._offline:
+            screen = Screen.OFFLINE
+        elif not self._open:
+            screen = Screen.CLOSED
+        elif self._base is Screen.SERVICES and field is not None:
+            screen = Screen.SERVICES
+        else:
+            screen = Screen.HOME
+        banner = None
+        if self._printer_error is not None:
+            key = "printer_banner_cancel" if site.on_print_failure == "cancel" else "printer_banner_show"
+            error = self._printer_error
+            banner = Bilingual(texts.text(key, "vi", problem=error.message_vi),
+                               texts.text(key, "en", problem=error.message_en))
+        return KioskState(
+            screen=screen,
+            lang=self._lang,
+            priority=self._priority,
+            allow_priority=site.allow_priority,
+            site_name=Bilingual(site.name, site.name_en or site.name),
+            tiles=tiles,
+            field=field if screen is Screen.SERVICES else None,
+            busy=self._in_flight,
+            ticket=self._ticket if screen is Screen.TICKET else None,
+            message=self._message if screen is Screen.MESSAGE else None,
+            printer_banner=banner,
+            printer_problem=self._printer_error.kind if self._printer_error is not None else None,
+            issuing_disabled=self._issuing_disabled,
+            reopens=self._reopens if not self._open else None,
+            hours=texts.opening_hours(site.opening_hours, site.days),
+            admin_users=self._admin_users,
+            admin_busy=self._admin_busy,
+            admin_error=self._admin_error,
+            exit_requested=self._exit_requested,
+        )
