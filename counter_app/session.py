@@ -172,6 +172,20 @@ class CounterSession(QObject):
         self.signed_out.emit()
         run_task(lambda: sign_out(counter), None, lambda exc: log.warning("sign-out failed: %s", exc))
 
+    def _displaced(self, snapshot: CounterSnapshot) -> None:
+        """Someone else sat down at this counter, or this officer did at another one."""
+        who = snapshot.counter.officer_name
+        self._generation += 1
+        self.officer = None
+        self.counter = None
+        self.ticket, self.snapshot, self.busy, self.locked = None, None, None, False
+        self._emit_actions()
+        self.signed_out.emit()
+        self.login_failed.emit(
+            (f"Bạn đã được đăng xuất: {who} vừa đăng nhập tại quầy này" if who
+             else "Bạn đã được đăng xuất khỏi quầy này (đăng nhập ở nơi khác)") if self.lang == "vi"
+            else (f"Signed out: {who} signed in at this counter" if who else "Signed out: signed in elsewhere"))
+
     @Slot()
     def lock(self) -> None:
         """Inactivity lock: the officer stays seated, the screen asks for the PIN again."""
@@ -371,6 +385,9 @@ class CounterSession(QObject):
         run_task(lambda: load_snapshot(counter, username), loaded, failed)
 
     def _apply(self, snapshot: CounterSnapshot, *, fresh: bool) -> None:
+        if fresh and self.officer is not None and snapshot.counter.officer != self.officer.username:
+            self._displaced(snapshot)
+            return
         self.snapshot = snapshot
         if fresh:  # an action finished meanwhile knows better than this older read
             current = snapshot.current

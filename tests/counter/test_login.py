@@ -60,6 +60,20 @@ def test_an_officer_sits_at_one_counter_at_a_time(sqlite_site_db, make_counter):
     second.login("lan", "1234", counter=2)
     assert get_counter(2).officer == "lan"
     assert get_counter(1).officer is None
+    # the first window notices and stops acting in her name
+    first.qtbot.waitUntil(lambda: first.window.stack.currentWidget() is first.window.login, timeout=5000)
+    assert "đăng xuất" in first.window.login.message.text()
+    assert first.enabled() == set()
+
+
+def test_another_officer_taking_a_free_counter_signs_the_first_out(sqlite_site_db, make_counter):
+    first = make_counter()
+    first.login("lan", "1234", counter=1)
+    second = make_counter()
+    second.login("hung", "1234", counter=1)
+    first.qtbot.waitUntil(lambda: first.window.stack.currentWidget() is first.window.login, timeout=5000)
+    assert "Nguyễn Văn Hùng" in first.window.login.message.text()
+    assert get_counter(1).officer == "hung"
 
 
 def test_inactivity_locks_and_only_the_pin_unlocks(sqlite_site_db, make_counter):
