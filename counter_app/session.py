@@ -20,7 +20,6 @@ busy or vanished database can never freeze the window, and:
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -414,7 +413,3 @@ class CounterSession(QObject):
     def on_keypad_state(self, state: str) -> None:
         self.keypad_state = state
         self.keypad_state_changed.emit(state)
-
-    @staticmethod
-    def now() -> float:
-        return time.time()
