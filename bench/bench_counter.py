@@ -48,7 +48,7 @@ def bench_calls(url: str, calls: int, waiting: int) -> list[float]:
     from PySide6.QtTest import QTest
 
     from counter_app.app import CounterProgram
-    from counter_app.pyside_workarounds import keep_singletons_alive
+    from ui_common.pyside_workarounds import keep_singletons_alive
     from counter_app.rules import Action
     from db import queue
     from db.connection import connect

@@ -21,6 +21,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from pg_server import PostgresServer, free_port  # noqa: F401  (free_port is used by other tests)
 
+from ui_common.pyside_workarounds import keep_singletons_alive
+
+# qtbot's waits and the programs' timers call void Qt methods thousands of times:
+# on PySide6 6.12 + CPython 3.11 each drops a reference to None (see the module).
+keep_singletons_alive()
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QThreadPool, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from counter_app.pyside_workarounds import keep_singletons_alive
+from ui_common.pyside_workarounds import keep_singletons_alive
 
 keep_singletons_alive()   # qtbot's waits call void Qt methods thousands of times (see pyside_workarounds)
 

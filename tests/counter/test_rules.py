@@ -128,7 +128,7 @@ def test_thousands_of_void_qt_calls_do_not_use_up_none(qapp):
 
     from PySide6.QtWidgets import QLabel
 
-    from counter_app.pyside_workarounds import keep_singletons_alive
+    from ui_common.pyside_workarounds import keep_singletons_alive
 
     keep_singletons_alive()
     label = QLabel("x")
@@ -143,7 +143,7 @@ def test_thousands_of_python_side_emits_do_not_use_up_true(qapp):
     """The same PySide6 bug for ``Signal.emit`` and ``True`` (the session emits on every change)."""
     from PySide6.QtCore import QObject, Signal
 
-    from counter_app.pyside_workarounds import keep_singletons_alive
+    from ui_common.pyside_workarounds import keep_singletons_alive
 
     class Probe(QObject):
         ping = Signal(object)
