@@ -569,7 +569,7 @@ class KioskController:
         if not self._open:
             return "closed"
         reason = self._snapshot.reasons.get(code)
-        if reason is not None:
+        if reason is not None and reason != "closed":   # opening hours: our own clock is fresher
             return reason
         if self._issuing_disabled:
             return "printer"
