@@ -58,8 +58,8 @@ def sim(tmp_path):
 
 
 @pytest.fixture
-def kiosk(qtbot, sqlite_site_db):
-    """``kiosk(printer_url, epoch=..., size=...)`` -> a started ``KioskHarness``; closed afterwards."""
+def make_kiosk(qtbot):
+    """``make_kiosk(printer_url, epoch=..., size=...)`` -> a started ``KioskHarness`` on the current database."""
     from kiosk_app.harness import KioskHarness
 
     made: list[KioskHarness] = []
@@ -75,3 +75,19 @@ def kiosk(qtbot, sqlite_site_db):
     for harness in made:
         harness.close()
     QThreadPool.globalInstance().waitForDone(10_000)
+
+
+@pytest.fixture
+def kiosk(sqlite_site_db, make_kiosk):
+    """``make_kiosk`` on the built-in site in a fresh SQLite database."""
+    return make_kiosk
+
+
+@pytest.fixture
+def pg_site_db(pg_server):
+    """The built-in site on a fresh PostgreSQL database of the session's server."""
+    from db.connection import close
+    from tests.conftest import _connect_with_site
+
+    yield _connect_with_site(pg_server.create_database())
+    close()

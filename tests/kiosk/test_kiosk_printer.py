@@ -1,0 +1,188 @@
+"""Printer faults at the kiosk, under both ``on_print_failure`` policies.
+
+The printer is the TCP simulator (real sockets, real DLE EOT answers); a
+fault is switched on in the simulator and the kiosk must find it by itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+import zxingcpp
+from PIL import Image
+from PySide6.QtCore import QBuffer, QIODevice
+
+from db.models import Ticket
+from hardware.printing.simulator import PrinterSimulator, SimulatedState
+from kiosk_app.controller import PRINTER_POLL_S, Screen
+from tests.conftest import free_port
+from tests.kiosk.conftest import click, load_site
+
+BUSINESS = "field:Kinh doanh"
+
+#: fault -> (how to make the simulator misbehave, the PrinterError kind the kiosk must report)
+STATUS_FAULTS = {
+    "paper_out": ("paper_out", "Máy in hết giấy"),
+    "offline": ("offline", "Máy in đang ngoại tuyến"),
+    "cover_open": ("cover_open", "Nắp máy in đang mở"),
+}
+
+
+def decode_qr(pixmap) -> str:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    import io
+
+    image = Image.open(io.BytesIO(bytes(buffer.data()))).convert("L")
+    results = zxingcpp.read_barcodes(image)
+    assert results, "no QR code found on screen"
+    return results[0].text
+
+
+def poll(k) -> None:
+    """Let the kiosk's next printer check come due (no real waiting)."""
+    k.clock.advance(PRINTER_POLL_S + 0.5)
+
+
+@pytest.mark.parametrize("fault", list(STATUS_FAULTS))
+def test_show_policy_printer_fault_gives_banner_and_an_on_screen_ticket_with_qr(kiosk, sim, qtbot, clock, fault):
+    kind, words = STATUS_FAULTS[fault]
+    k = kiosk(sim.url, epoch=clock(9, 30))
+    assert not k.window.banner.isVisible()
+    setattr(sim.state, fault, True)
+    poll(k)
+    state = k.wait_for(lambda s: s.printer_problem == kind)
+    banner = k.window.banner
+    assert banner.isVisible()
+    vi, en = banner.text().split("\n")
+    assert vi.startswith(words) and vi.endswith("Số thứ tự sẽ hiển thị trên màn hình.")
+    assert en.endswith("Your number will be shown on the screen.")
+    assert not state.issuing_disabled and k.window.tile_button(BUSINESS).isEnabled()
+
+    click(qtbot, k.window.tile_button(BUSINESS))
+    state = k.wait_for(lambda s: s.screen is Screen.TICKET)
+    page = k.window.ticket
+    assert not state.ticket.printed and page.code.text() == "E001"
+    assert page.qr.isVisible() and decode_qr(page.qr.pixmap()) == state.ticket.reference
+    assert state.ticket.reference.startswith("OSQ1:UBND-XA-QUANG-KIM:20261125:E001:")
+    assert "Máy in đang gặp sự cố" in page.headline.text() and page.done_button.isVisible()
+    ticket = Ticket.get(Ticket.code == "E001")
+    assert ticket.status == "waiting"                      # valid: it will be called
+    assert not [j for j in sim.jobs if j.printed]
+
+    k.pass_guards()
+    click(qtbot, page)                                     # a touch (a phone photo) does not end it ...
+    qtbot.wait(100)
+    assert k.state.screen is Screen.TICKET
+    click(qtbot, page.done_button)                         # ... "Done" does
+    k.wait_for(lambda s: s.screen is Screen.HOME)
+
+    setattr(sim.state, fault, False)                       # an officer loads paper / closes the cover
+    k.clock.advance(3)
+    k.wait_for(lambda s: s.printer_problem is None)
+    assert not k.window.banner.isVisible()
+
+
+def test_show_policy_unprinted_ticket_screen_stays_a_minute(kiosk, sim, qtbot, clock):
+    sim.state.paper_out = True
+    k = kiosk(sim.url, epoch=clock(9, 30))
+    k.wait_for(lambda s: s.printer_problem == "paper_out")
+    click(qtbot, k.window.tile_button(BUSINESS))
+    k.wait_for(lambda s: s.screen is Screen.TICKET)
+    k.clock.advance(30)
+    qtbot.wait(100)
+    assert k.state.screen is Screen.TICKET
+    k.clock.advance(31)
+    k.wait_for(lambda s: s.screen is Screen.HOME)
+
+
+@pytest.mark.parametrize("fault", list(STATUS_FAULTS))
+def test_cancel_policy_printer_fault_disables_issuing_until_fixed(kiosk, sim, qtbot, clock, fault):
+    kind, words = STATUS_FAULTS[fault]
+    load_site(policy="cancel")
+    k = kiosk(sim.url, epoch=clock(9, 30))
+    setattr(sim.state, fault, True)
+    poll(k)
+    state = k.wait_for(lambda s: s.issuing_disabled)
+    assert state.printer_problem == kind
+    vi, en = k.window.banner.text().split("\n")
+    assert vi.startswith(words) and vi.endswith("Tạm ngừng cấp số.")
+    assert en.endswith("Tickets cannot be issued for now.")
+    for button in k.window.home.buttons.values():
+        assert not button.isEnabled() and button.badge == "Máy in đang lỗi"
+    k.pass_guards()
+    click(qtbot, k.window.tile_button(BUSINESS))
+    k.session.controller.tap_service("KD")
+    qtbot.wait(150)
+    assert Ticket.select().count() == 0 and k.state.screen is Screen.HOME
+
+    setattr(sim.state, fault, False)
+    k.clock.advance(3)
+    k.wait_for(lambda s: not s.issuing_disabled and s.printer_problem is None)
+    assert k.window.tile_button(BUSINESS).isEnabled() and not k.window.banner.isVisible()
+    k.pass_guards()
+    click(qtbot, k.window.tile_button(BUSINESS))
+    state = k.wait_for(lambda s: s.screen is Screen.TICKET)
+    assert state.ticket.printed and sim.wait_for_jobs(1)[0].printed
+
+
+def test_cancel_policy_fault_between_checks_issues_nothing_and_says_why(kiosk, sim, qtbot, clock):
+    load_site(policy="cancel")
+    k = kiosk(sim.url, epoch=clock(9, 30))
+    sim.state.paper_out = True                             # runs out after the kiosk's last check
+    click(qtbot, k.window.tile_button(BUSINESS))
+    k.wait_for(lambda s: s.screen is Screen.MESSAGE)
+    page = k.window.message
+    assert page.title.text() == "Không lấy được số"
+    assert page.body.text().startswith("Máy in hết giấy")
+    assert Ticket.select().count() == 0                    # no ghost ticket
+    assert k.state.issuing_disabled
+
+
+@pytest.mark.parametrize("policy", ["show", "cancel"])
+def test_printer_hanging_up_mid_job_follows_the_policy(kiosk, sim, qtbot, clock, policy):
+    load_site(policy=policy)
+    k = kiosk(sim.url, epoch=clock(9, 30))
+    sim.state.hangup_after = 300                           # status answers fine, the job is cut short
+    click(qtbot, k.window.tile_button(BUSINESS))
+    state = k.wait_for(lambda s: s.screen in (Screen.TICKET, Screen.MESSAGE), timeout=10)
+    ticket = Ticket.get(Ticket.code == "E001")
+    if policy == "show":
+        assert state.screen is Screen.TICKET and not state.ticket.printed
+        assert ticket.status == "waiting"
+    else:
+        assert state.screen is Screen.MESSAGE
+        assert k.window.message.title.text() == "Không in được phiếu"
+        assert k.window.message.body.text().startswith("Số vừa cấp đã được huỷ")
+        assert "Mất kết nối với máy in" in k.window.message.note.text()
+        assert ticket.status == "cancelled" and ticket.cancel_reason == "print_failed"
+    assert state.printer_problem == "disconnected"
+    # the printer itself answers again: the banner goes at the next check
+    sim.state.hangup_after = None
+    k.clock.advance(3)
+    k.wait_for(lambda s: s.printer_problem is None)
+
+
+@pytest.mark.parametrize("policy", ["show", "cancel"])
+def test_printer_not_answering_is_a_timeout(kiosk, tmp_path, qtbot, clock, policy):
+    load_site(policy=policy)
+    with PrinterSimulator(out_dir=tmp_path / "hung", state=SimulatedState(hang=True)) as hung:
+        k = kiosk(hung.url, epoch=clock(9, 30), wait_home=False)
+        state = k.wait_for(lambda s: s.printer_problem == "timeout", timeout=10)
+        assert "Máy in không phản hồi" in k.window.banner.text()
+        assert state.issuing_disabled == (policy == "cancel")
+        if policy == "show":
+            k.pass_guards()
+            click(qtbot, k.window.tile_button(BUSINESS))
+            state = k.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10)
+            assert not state.ticket.printed and Ticket.get(Ticket.code == "E001").status == "waiting"
+
+
+@pytest.mark.parametrize("policy", ["show", "cancel"])
+def test_printer_switched_off_is_not_found(kiosk, qtbot, clock, policy):
+    load_site(policy=policy)
+    k = kiosk(f"tcp://127.0.0.1:{free_port()}", epoch=clock(9, 30), wait_home=False)
+    state = k.wait_for(lambda s: s.printer_problem == "not_found", timeout=10)
+    assert k.window.banner.text().startswith("Không tìm thấy máy in")
+    assert state.issuing_disabled == (policy == "cancel")
+    assert k.window.tile_button(BUSINESS).isEnabled() == (policy == "show")
