@@ -13,6 +13,8 @@ import logging
 import signal
 import sys
 import time
+from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,18 @@ def rss_mb() -> float | None:
     return None
 
 
-def main(args) -> int:
-    started = time.perf_counter()
+@dataclass
+class KioskProgram:
+    """Everything one running kiosk is made of (kept together so nothing is collected early)."""
+
+    app: Any
+    window: Any
+    session: Any
+    backend: Any
+
+
+def build(args) -> KioskProgram:
+    """Open the database, the printer and the window, placed for kiosk use (not yet started)."""
     from db.connection import connect
     from db.errors import DatabaseUnavailable
     from kiosk_app.backend import KioskBackend
@@ -47,10 +59,9 @@ def main(args) -> int:
 
     from PySide6.QtCore import Qt
 
-    from kiosk_app.controller import Screen
     from kiosk_app.session import KioskSession
     from kiosk_app.views import KioskWindow
-    from ui_common.app import make_app, quit_on_signals
+    from ui_common.app import make_app
     from ui_common.widgets import place_fullscreen
 
     app = make_app("onestop-kiosk")
@@ -63,7 +74,18 @@ def main(args) -> int:
         window.resize(1080 // 2, 1920 // 2)
         window.show()
     else:
-        place_fullscreen(window, config.screen)
+        place_fullscreen(window, config.screen)               # frameless, screen-sized even with no WM
+    return KioskProgram(app, window, session, backend)
+
+
+def main(args) -> int:
+    started = time.perf_counter()
+    program = build(args)
+    app, window, session = program.app, program.window, program.session
+
+    from kiosk_app.controller import Screen
+    from ui_common.app import quit_on_signals
+
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
 
     def shut_down(*_: object) -> None:
@@ -86,7 +108,7 @@ def main(args) -> int:
         session.state_changed.connect(report)
 
     session.start()
-    log.info("kiosk %s started, printer %s", kiosk_id, backend.printer.url)
+    log.info("kiosk started, printer %s", program.backend.printer.url)
     code = app.exec()
     session.stop()
     return code
