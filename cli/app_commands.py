@@ -14,7 +14,7 @@ PROGRAM_COMMANDS = [
     "counter_app.command",
     "display_app.command",
     "admin_app.command",
-    "demo.command",
+    "cli.demo.command",
 ]
 
 

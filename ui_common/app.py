@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ui_common import theme
@@ -18,6 +18,11 @@ def make_app(name: str, argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(name)
     app.setOrganizationName("onestop-queue")
     theme.apply_app_font(app)
+    # Database work runs on the global pool (ui_common.tasks); one slow call
+    # (a locked database waits up to its busy timeout) must not hold up the
+    # rest, and the demo runs several programs in one process.
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(max(pool.maxThreadCount(), 8))
     return app
 
 

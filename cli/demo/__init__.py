@@ -1,0 +1,1 @@
+"""``onestop demo``: the whole hall on one PC with simulated hardware."""
