@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from db.connection import connect
@@ -24,8 +25,18 @@ def main(args: argparse.Namespace) -> int:
     app.setFont(theme.font(14))
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
     login = LoginDialog(site.name)
+
+    def stop_login(*_: object) -> None:
+        # QDialog.exec() runs its own event loop, which app.quit() does not end.
+        login.reject()
+        app.quit()
+
+    signal.signal(signal.SIGINT, stop_login)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop_login)
     if login.exec() != QDialog.Accepted or login.officer is None:
         return 0
+    quit_on_signals(app)  # back to plain app.quit() for the main window's loop
     window = AdminWindow(login.officer, site)
     if args.windowed:
         window.show()
