@@ -18,7 +18,7 @@ holds ``--history`` past tickets.
 * **idle CPU**: ``time.process_time()`` of the display process (all its
   threads: UI, feed poller/listener, announcer) over ``--idle-s`` seconds with
   nothing happening, once with a notice that fits the screen (still) and
-  once with a long one (scrolling at 30 fps).  Target < 2 % of one core.
+  once with a long one (scrolling at 25 fps).  Target < 2 % of one core.
 * **memory**: RSS and peak RSS of the display process.  Target < 200 MB.
 
 Default: both engines; PostgreSQL is a throwaway server (``tests/pg_server.py``).
