@@ -17,7 +17,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from db.connection import database_proxy, write_transaction
 from db.models import ALL_MODELS, SchemaVersion, Ticket
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -28,8 +28,17 @@ def _v2_ticket_note(migrator: SchemaMigrator) -> list:
     return [migrator.add_column("ticket", "note", Ticket.note)]
 
 
+def _v3_report_indexes(migrator: SchemaMigrator) -> list:
+    """Version 3: the ``ticket (status, service_day)`` index the reports need.
+
+    Indexes (and tables) added to the models are created by the
+    ``create_tables(safe=True)`` pass that follows every upgrade.
+    """
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes}
 
 
 def _migrator() -> SchemaMigrator:
@@ -64,4 +73,6 @@ def ensure_schema() -> int:
             if operations:
                 migrate(*operations)
             SchemaVersion.create(version=target, applied_at=time.time())
+        # New tables and indexes of the models (IF NOT EXISTS: existing ones are kept).
+        db.create_tables(ALL_MODELS, safe=True)
     return SCHEMA_VERSION
