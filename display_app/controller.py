@@ -64,6 +64,7 @@ class BoardController(QObject):
         self._dirty = False
         self._stopped = False
         self._site = None
+        self._failing = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
@@ -113,6 +114,9 @@ class BoardController(QObject):
     @Slot(object)
     def _on_snapshot(self, snap: BoardSnapshot) -> None:
         self._in_flight = False
+        if self._failing:
+            log.info("display: snapshot read again")
+            self._failing = False
         if self._stopped:
             return
         first = not self.state.loaded
@@ -133,7 +137,9 @@ class BoardController(QObject):
         self._in_flight = False
         if self._stopped:
             return
-        log.warning("display: snapshot failed (%s)", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        if not self._failing:           # once per outage, not every retry
+            log.warning("display: snapshot failed (%s)", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        self._failing = True
         if not self.state.loaded:
             self._set_online(False)
             self._retry.start()
