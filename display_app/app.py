@@ -101,6 +101,9 @@ def main(args: Any) -> int:
         program.window.resize(1280, 720)
         program.window.show()
     else:
+        from PySide6.QtCore import Qt
+
+        program.window.setCursor(Qt.BlankCursor)   # no pointer over the hall's screen
         place_fullscreen(program.window, args.screen)
     keep = quit_on_signals(app)
     app.aboutToQuit.connect(program.stop)

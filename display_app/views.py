@@ -530,7 +530,6 @@ class BoardWindow(QWidget):
         super().__init__(parent)
         self.setWindowTitle("Bảng gọi số / Hall display")
         self.setAttribute(Qt.WA_OpaquePaintEvent, True)
-        self.setCursor(Qt.BlankCursor)
         self.header = HeaderBar(self, clock=clock)
         self.now_calling = NowCallingPanel(self)
         self.recent = RecentCalls(self)
