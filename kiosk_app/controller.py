@@ -165,7 +165,7 @@ class KioskController:
         self._state: KioskState | None = None
 
         self._site: SiteData | None = None
-        self._snapshot = Snapshot()
+        self._snapshot: Snapshot | None = None      # None until the first counts arrive
         self._open = True
         self._reopens: Bilingual | None = None
         self._lang = "vi"
@@ -568,7 +568,8 @@ class KioskController:
     def _reason(self, code: str) -> str | None:
         if not self._open:
             return "closed"
-        reason = self._snapshot.reasons.get(code)
+        snapshot = self._snapshot or Snapshot()
+        reason = snapshot.reasons.get(code)
         if reason is not None and reason != "closed":   # opening hours: our own clock is fresher
             return reason
         if self._issuing_disabled:
@@ -581,9 +582,10 @@ class KioskController:
                 and self._site.site.on_print_failure == "cancel")
 
     def _service_tile(self, service: Any, colour: int) -> Tile:
+        waiting = (self._snapshot or Snapshot()).waiting.get(service.code, 0)
         return Tile(
             key=_service_key(service.code), title=Bilingual(service.name, service.name_en or service.name),
-            colour=colour, waiting=self._snapshot.waiting.get(service.code, 0), detail=None, service=service.code,
+            colour=colour, waiting=waiting, detail=None, service=service.code,
             reason=self._reason(service.code), pending=self._pending == service.code,
         )
 
@@ -636,6 +638,8 @@ class KioskController:
             screen = self._overlay
         elif self._offline:
             screen = Screen.OFFLINE
+        elif self._snapshot is None:
+            screen = Screen.STARTING         # no buttons before limits and counts are known
         elif not self._open:
             screen = Screen.CLOSED
         elif self._base is Screen.SERVICES and field is not None:

@@ -198,6 +198,7 @@ class CornerHotspot(QWidget):
         self.setObjectName("admin-hotspot")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.PreciseTimer)   # a coarse timer may fire 5 % (150 ms) late
         self._timer.timeout.connect(self.long_pressed)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -393,7 +394,8 @@ class ServicesPage(Page):
             return
         lang = state.lang
         colour = field_colour(field.colour)
-        self.head.setStyleSheet(f"#field-head {{ background:{colour.name()}; border-radius:{int(self.unit * 1.5)}px; }}")
+        radius = int(self.unit * 1.5)
+        self.head.setStyleSheet(f"#field-head {{ background:{colour.name()}; border-radius:{radius}px; }}")
         self.back.configure(title=texts.text("back", lang), bg=theme.WHITE, fg=colour.darker(130))
         self.back.setEnabled(not state.busy)
         self.title.setText(field.title.get(lang))
@@ -582,7 +584,8 @@ class TicketPage(Page):
             self.footer.setText(f"{texts.text('touch_to_finish', lang)} / {texts.text('touch_to_finish', other)}")
         else:
             joiner = "\n" if self.portrait else " — "
-            self.headline.setText(f"{texts.text('not_printed_title', lang)}{joiner}{texts.text('not_printed_title', other)}")
+            title = texts.bilingual("not_printed_title")
+            self.headline.setText(f"{title.get(lang)}{joiner}{title.get(other)}")
             self.subline.setText(f"{texts.text('not_printed_hint', lang)}\n{texts.text('not_printed_hint', other)}")
             self.headline.setStyleSheet(f"color:{theme.RED}; background:transparent;")
             _set_px(self.headline, u * 3.8)

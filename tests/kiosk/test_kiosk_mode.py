@@ -43,7 +43,7 @@ def test_a_short_press_in_the_corner_does_nothing_a_3_s_press_asks_for_the_pin(k
     long_press(qtbot, hotspot, 1200)
     qtbot.wait(100)
     assert k.state.screen is Screen.HOME
-    long_press(qtbot, hotspot, 3150)
+    long_press(qtbot, hotspot, 3400)
     k.wait_for(lambda s: s.screen is Screen.ADMIN)
     assert k.window.stack.currentWidget() is k.window.admin
     assert k.window.admin.user.text() == "admin" and k.window.admin.pin.text() == ""

@@ -168,7 +168,7 @@ def test_printer_not_answering_is_a_timeout(kiosk, tmp_path, qtbot, clock, polic
     load_site(policy=policy)
     with PrinterSimulator(out_dir=tmp_path / "hung", state=SimulatedState(hang=True)) as hung:
         k = kiosk(hung.url, epoch=clock(9, 30), wait_home=False)
-        state = k.wait_for(lambda s: s.printer_problem == "timeout", timeout=10)
+        state = k.wait_for(lambda s: s.printer_problem == "timeout" and s.screen is Screen.HOME, timeout=10)
         assert "Máy in không phản hồi" in k.window.banner.text()
         assert state.issuing_disabled == (policy == "cancel")
         if policy == "show":
@@ -182,7 +182,7 @@ def test_printer_not_answering_is_a_timeout(kiosk, tmp_path, qtbot, clock, polic
 def test_printer_switched_off_is_not_found(kiosk, qtbot, clock, policy):
     load_site(policy=policy)
     k = kiosk(f"tcp://127.0.0.1:{free_port()}", epoch=clock(9, 30), wait_home=False)
-    state = k.wait_for(lambda s: s.printer_problem == "not_found", timeout=10)
+    state = k.wait_for(lambda s: s.printer_problem == "not_found" and s.screen is Screen.HOME, timeout=10)
     assert k.window.banner.text().startswith("Không tìm thấy máy in")
     assert state.issuing_disabled == (policy == "cancel")
     assert k.window.tile_button(BUSINESS).isEnabled() == (policy == "show")
