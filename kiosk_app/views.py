@@ -133,6 +133,7 @@ class BigButton(QAbstractButton):
         if self._check is not None:
             box = int(min(inner.height() * 0.62, self._title_px * 1.3))
             top = inner.top() + (inner.height() - box) // 2
+            inner.setLeft(inner.left() + pad // 2)
             square = QRectF(inner.left(), top, box, box)
             p.setPen(QPen(fg, max(3, box * 0.09)))
             p.setBrush(Qt.NoBrush if not self._check else fg)
@@ -402,7 +403,10 @@ class ServicesPage(Page):
         self.prompt.setText(texts.text("home_busy" if state.busy else "choose_service", lang))
         keys = tuple(t.key for t in field.services)
         n = len(keys)
-        columns = 1 if (self.portrait or n <= 3) else 2
+        if self.portrait:
+            columns = 1
+        else:
+            columns = n if n <= 3 else (2 if n <= 6 else 3)
         if keys != self._keys or columns != self._columns:
             for button in self.buttons.values():
                 self.grid.removeWidget(button)
@@ -418,8 +422,8 @@ class ServicesPage(Page):
                 self.buttons[tile.key] = button
                 self.grid.addWidget(button, index // columns, index % columns)
             rows = math.ceil(n / columns)
-            # Up to four rows share the height; fewer services do not become giant slabs.
-            for row in range(max(rows, 4)):
+            # Fewer services than the screen holds do not become giant slabs.
+            for row in range(max(rows, 4 if self.portrait else 2)):
                 self.grid.setRowStretch(row, 1)
             self._keys, self._columns = keys, columns
         for tile in field.services:
