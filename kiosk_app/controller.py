@@ -251,6 +251,11 @@ class KioskController:
         self._changed()
 
     @property
+    def printer_check_pending(self) -> bool:
+        """A printer status check is under way (tests wait for the first one to land)."""
+        return self._checking_printer
+
+    @property
     def _offline(self) -> bool:
         return self._feed_offline or self._task_offline
 

@@ -92,7 +92,7 @@ class KioskHarness:
         return self.session.state
 
     def printer_checked(self) -> bool:
-        return not self.session.controller._checking_printer
+        return not self.session.controller.printer_check_pending
 
     def wait_for(self, predicate: Callable[[KioskState], bool], timeout: float = 5.0) -> KioskState:
         """Run the event loop until ``predicate(state)`` holds (worker results arrive meanwhile)."""
