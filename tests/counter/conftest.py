@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QThreadPool, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtWidgets import QApplication
 
+from qt_typing import type_text  # noqa: F401  (used by the driver below)
 from ui_common.pyside_workarounds import keep_singletons_alive
 
 keep_singletons_alive()   # qtbot's waits call void Qt methods thousands of times (see pyside_workarounds)
-
-
-def type_text(qtbot, widget: QWidget, text: str) -> None:
-    """Type like a keyboard: ``keyClicks`` for ASCII, one ``QKeyEvent`` per character otherwise.
-
-    (``qtbot.keyClicks`` with a non-ASCII character aborts the process.)
-    """
-    if text.isascii():
-        qtbot.keyClicks(widget, text)
-        return
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 class CounterDriver:

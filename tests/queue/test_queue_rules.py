@@ -171,18 +171,16 @@ def test_call_specific_ticket_by_code(site_db, clock):
 
 
 def test_day_rollover_restarts_numbers_and_closes_yesterdays_tickets(site_db, clock):
-    from conftest import at
-
     queue.issue_ticket("TP", now=clock(16, 0))
     queue.issue_ticket("TP", now=clock(16, 1))
     queue.call_next(1, now=clock(16, 2))  # held over midnight
-    tomorrow = at(8, 0, day=26)
+    tomorrow = clock(8, 0, day=26)
     fresh = queue.issue_ticket("TP", now=tomorrow)
     assert fresh.code == "A001"
     statuses = {t.code: (t.status, t.cancel_reason) for t in Ticket.select().where(Ticket.service_day == "2026-11-25")}
     assert statuses == {"A001": ("cancelled", "day_closed"), "A002": ("cancelled", "day_closed")}
     # yesterday's unfinished ticket no longer blocks counter 1, and is never called again
-    assert queue.call_next(1, now=at(8, 1, day=26)).id == fresh.id
+    assert queue.call_next(1, now=clock(8, 1, day=26)).id == fresh.id
 
 
 def test_daily_limit_and_number_range_are_refused_with_a_reason(site_db, clock):
@@ -215,12 +213,10 @@ def test_opening_hours_and_days_are_enforced_in_site_time(site_db, clock):
     assert "13:30" in lunch.value.message_vi
     with pytest.raises(ServiceClosed):
         queue.issue_ticket("TP", now=clock(17, 0))  # [start, end)
-    from conftest import at
-
     with pytest.raises(ServiceClosed) as weekend:
-        queue.issue_ticket("TP", now=at(9, 0, day=28))  # Saturday
+        queue.issue_ticket("TP", now=clock(9, 0, day=28))  # Saturday
     assert "07:30" in weekend.value.message_vi
-    assert queue.issue_check("TP", now=at(9, 0, day=28)) == "closed"
+    assert queue.issue_check("TP", now=clock(9, 0, day=28)) == "closed"
 
 
 def test_events_follow_in_order_after_an_id(site_db, clock):
