@@ -15,11 +15,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from pg_server import PostgresServer, free_port  # noqa: F401  (free_port is used by other tests)
+from site_clock import at
+from site_setup import connect_with_site
 
 from ui_common.pyside_workarounds import keep_singletons_alive
 
@@ -27,7 +27,6 @@ from ui_common.pyside_workarounds import keep_singletons_alive
 # on PySide6 6.12 + CPython 3.11 each drops a reference to None (see the module).
 keep_singletons_alive()
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture(scope="session")
@@ -55,23 +54,12 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{(tmp_path / 'onestop.db').as_posix()}"
 
 
-def _connect_with_site(url: str, site_file: str | None = None) -> str:
-    from db.connection import close, connect
-    from db.site import import_site
-    from db.site_config import load_site_file
-
-    close()
-    connect(url)
-    import_site(load_site_file(site_file))
-    return url
-
-
 @pytest.fixture
 def site_db(db_url):
     """The built-in commune site on each engine, models bound to it."""
     from db.connection import close
 
-    yield _connect_with_site(db_url)
+    yield connect_with_site(db_url)
     close()
 
 
@@ -80,13 +68,8 @@ def sqlite_site_db(sqlite_url):
     """The built-in site on SQLite only (for UI and hardware tests)."""
     from db.connection import close
 
-    yield _connect_with_site(sqlite_url)
+    yield connect_with_site(sqlite_url)
     close()
-
-
-def at(hour: int, minute: int = 0, second: float = 0, *, day: int = 25, month: int = 11, year: int = 2026) -> float:
-    """Epoch seconds of a site-local moment; 2026-11-25 is a Wednesday."""
-    return datetime(year, month, day, hour, minute, int(second), int((second % 1) * 1e6), tzinfo=TZ).timestamp()
 
 
 @pytest.fixture

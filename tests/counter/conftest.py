@@ -7,9 +7,6 @@ from PySide6.QtCore import QThreadPool, Qt
 from PySide6.QtWidgets import QApplication
 
 from qt_typing import type_text  # noqa: F401  (used by the driver below)
-from ui_common.pyside_workarounds import keep_singletons_alive
-
-keep_singletons_alive()   # qtbot's waits call void Qt methods thousands of times (see pyside_workarounds)
 
 
 class CounterDriver:

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Signal
 
 from display_app.controller import BoardController
 from display_app.model import BoardSnapshot, CounterCell, ServiceCount
-from tests.display.conftest import RecordingAnnouncer
-from tests.display.test_display_model import ev
+from display_helpers import RecordingAnnouncer
+from test_display_model import ev
 
 
 class FakeFeed(QObject):

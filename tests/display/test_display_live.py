@@ -13,8 +13,8 @@ import pytest
 
 from db import queue
 from display_app.model import BoardView
-from tests.conftest import _connect_with_site
-from tests.display.conftest import RecordingAnnouncer, onestop
+from site_setup import connect_with_site
+from display_helpers import RecordingAnnouncer, onestop
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_calls_reach_the_real_announcement_queue_in_order_and_a_recall_is_spoken
 def pg_site_db(pg_server):
     from db.connection import close
 
-    yield _connect_with_site(pg_server.create_database())
+    yield connect_with_site(pg_server.create_database())
     close()
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from db.values import EventInfo
 from display_app.model import (BoardSnapshot, BoardState, CallEntry, CounterCell, ServiceCount,
                                recent_calls_from_events)
-from tests.conftest import at
+from site_clock import at
 
 TZ = "Asia/Ho_Chi_Minh"
 DAY = "2026-11-25"

@@ -12,8 +12,8 @@ import pytest
 from db import queue
 from db.site import set_notice
 from display_app import painting
-from tests.conftest import at
-from tests.display.conftest import ROOT
+from site_clock import at
+from display_helpers import ROOT
 
 NOTICE = ("Từ ngày 01/12/2026, Bộ phận Một cửa tiếp nhận hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia. "
           "Công dân vui lòng mang theo Căn cước công dân gắn chíp.")

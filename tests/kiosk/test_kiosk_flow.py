@@ -6,7 +6,7 @@ must receive the ticket's bytes.
 
 from __future__ import annotations
 
-from tests.kiosk.conftest import click, load_site
+from kiosk_helpers import click, load_site
 
 from db import queue
 from db.models import Ticket

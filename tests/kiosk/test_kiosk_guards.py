@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hardware.printing.simulator import PrinterSimulator, SimulatedState
-from tests.kiosk.conftest import click, load_site
+from kiosk_helpers import click, load_site
 
 from db import queue
 from db.models import Ticket

@@ -7,7 +7,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.controller import ADMIN_S, Screen
-from tests.kiosk.conftest import click
+from kiosk_helpers import click
 
 
 def long_press(qtbot, widget, ms: int) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from db.connection import with_retry
 from db.models import Ticket
 from kiosk_app.controller import OFFLINE_PROBE_S, Screen
-from tests.kiosk.conftest import click
+from kiosk_helpers import click
 
 BUSINESS = "field:Kinh doanh"
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import QBuffer, QIODevice
 from db.models import Ticket
 from hardware.printing.simulator import PrinterSimulator, SimulatedState
 from kiosk_app.controller import PRINTER_POLL_S, Screen
-from tests.conftest import free_port
-from tests.kiosk.conftest import click, load_site
+from pg_server import free_port
+from kiosk_helpers import click, load_site
 
 BUSINESS = "field:Kinh doanh"
 
@@ -182,7 +182,8 @@ def test_printer_not_answering_is_a_timeout(kiosk, tmp_path, qtbot, clock, polic
 def test_printer_switched_off_is_not_found(kiosk, qtbot, clock, policy):
     load_site(policy=policy)
     k = kiosk(f"tcp://127.0.0.1:{free_port()}", epoch=clock(9, 30), wait_home=False)
-    state = k.wait_for(lambda s: s.printer_problem == "not_found" and s.screen is Screen.HOME, timeout=10)
+    state = k.wait_for(lambda s: s.printer_problem == "not_found" and s.screen is Screen.HOME and bool(s.tiles),
+                       timeout=10)
     assert k.window.banner.text().startswith("Không tìm thấy máy in")
     assert state.issuing_disabled == (policy == "cancel")
     assert k.window.tile_button(BUSINESS).isEnabled() == (policy == "show")
