@@ -31,10 +31,8 @@ still runs with :class:`SilentPlayer`.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import shutil
-import sys
 import tempfile
 import time
 from collections import deque
@@ -43,12 +41,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal, SignalInstance
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 
 from hardware.speech import wavutil
 from hardware.speech.announcer import Announcement, AnnouncementSettings
 from hardware.speech.errors import ClipError
 from hardware.speech.synth import DEFAULT_VOICES, Synthesizer
+from ui_common.pyside_workarounds import keep_singletons_alive
 
 try:  # QtMultimedia fails to import without libpulse0 (FIELD-NOTES): degrade, do not crash the display
     from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
@@ -59,52 +58,10 @@ except ImportError as exc:  # pragma: no cover - libpulse0 is installed here
 log = logging.getLogger(__name__)
 
 
-def _measure_emit_leak() -> int:
-    """References to ``True`` that one Python ``Signal.emit()`` loses (0 on a correct PySide6).
+# PySide6 6.12 on CPython 3.11 drops a reference to True on every Python-side
+# emit(); a hall display emits all day.  One shared fix for every Qt program:
+keep_singletons_alive()
 
-    Measured here: PySide6 6.12.0 on Python 3.11 returns ``True`` from
-    ``emit()`` without taking a reference, so every emit from Python lowers
-    True's refcount by one; after a few hundred emits the interpreter aborts
-    ("Fatal Python error: bool_dealloc").  Python 3.12+ makes True immortal,
-    which hides the bug there.  A hall display emits several signals per call
-    all day, so the loss is measured once and given back after each emit.
-    """
-    if sys.version_info >= (3, 12):
-        return 0
-
-    class _Probe(QObject):
-        ping = Signal()
-
-    probe, tries = _Probe(), 32
-    before = sys.getrefcount(True)
-    for _ in range(tries):
-        probe.ping.emit()
-    lost = before - sys.getrefcount(True)
-    for _ in range(max(0, lost)):
-        _incref_true()
-    # Over-compensating is harmless (True is never freed); under-compensating is fatal: round up.
-    return max(0, -(-lost // tries))
-
-
-def _incref_true() -> None:
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
-
-
-ctypes.pythonapi.Py_IncRef.argtypes = [ctypes.py_object]
-ctypes.pythonapi.Py_IncRef.restype = None
-#: references to True lost per Python-side emit (see _measure_emit_leak).
-EMIT_LEAK = _measure_emit_leak()
-
-
-def emit_signal(signal: SignalInstance, *args: object) -> None:
-    """``signal.emit(*args)`` without PySide6 6.12's refcount loss on ``True`` (Python < 3.12).
-
-    Every emit in this module goes through here; other Qt code of the
-    project should do the same (or move to Python 3.12+).
-    """
-    signal.emit(*args)
-    for _ in range(EMIT_LEAK):
-        _incref_true()
 
 AUDIO_MISSING = "Không có loa / no audio device"
 MULTIMEDIA_MISSING = "Không phát được âm thanh (thiếu QtMultimedia/libpulse0) / no audio playback (QtMultimedia unavailable)"
@@ -181,7 +138,7 @@ class QtWavPlayer(WavPlayer):
     def _on_state(self, state: "QMediaPlayer.PlaybackState") -> None:
         if self._active and not self._started and state == QMediaPlayer.PlaybackState.PlayingState:
             self._started = True
-            emit_signal(self.started)
+            self.started.emit()
 
     def _on_status(self, status: "QMediaPlayer.MediaStatus") -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
@@ -200,14 +157,14 @@ class QtWavPlayer(WavPlayer):
     def _on_outputs_changed(self) -> None:
         # A USB speaker plugged in after start: follow the new default device.
         self._output.setDevice(QMediaDevices.defaultAudioOutput())
-        emit_signal(self.device_changed)
+        self.device_changed.emit()
 
     def _finish(self, problem: str) -> None:
         if not self._active:
             return
         self._active = False
         self._watchdog.stop()
-        emit_signal(self.finished, problem)
+        self.finished.emit(problem)
 
 
 class SilentPlayer(WavPlayer):
@@ -224,7 +181,7 @@ class SilentPlayer(WavPlayer):
         self._problem = problem
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(lambda: emit_signal(self.finished, ""))
+        self._timer.timeout.connect(lambda: self.finished.emit(""))
 
     def device_problem(self) -> str | None:
         return self._problem
@@ -234,13 +191,13 @@ class SilentPlayer(WavPlayer):
             seconds = wavutil.wav_info(path)[3]
         except Exception:
             seconds = 0.0
-        emit_signal(self.started)
+        self.started.emit()
         self._timer.start(int(seconds * self.speed * 1000))
 
     def stop(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
-            emit_signal(self.finished, "stopped")
+            self.finished.emit("stopped")
 
 
 def default_player(parent: QObject | None = None) -> WavPlayer:
@@ -395,7 +352,7 @@ class AnnouncementQueue(QObject):
                 item.path = None
             item.detail = str(exc)
         try:
-            emit_signal(self._bridge.rendered, item)
+            self._bridge.rendered.emit(item)
         except RuntimeError:  # queue deleted meanwhile
             pass
 
@@ -416,7 +373,7 @@ class AnnouncementQueue(QObject):
         except Exception as exc:
             problem = (_problem_text(exc), str(exc))
         try:
-            emit_signal(self._bridge.probed, problem)
+            self._bridge.probed.emit(problem)
         except RuntimeError:
             pass
 
@@ -461,7 +418,7 @@ class AnnouncementQueue(QObject):
                 _remove(head.path)
                 log.info("announcement %s -> counter %s dropped: waited over %.0f s", head.code, head.counter,
                          self.max_delay_s)
-                emit_signal(self.announcement_dropped, head.code, head.counter)
+                self.announcement_dropped.emit(head.code, head.counter)
                 continue
             if not head.ready:
                 if not self._render_timer.isActive():
@@ -487,7 +444,7 @@ class AnnouncementQueue(QObject):
             return
         item.started = True
         self.latencies.append(time.monotonic() - item.enqueued_at)
-        emit_signal(self.announcement_started, item.code, item.counter)
+        self.announcement_started.emit(item.code, item.counter)
 
     def _on_player_finished(self, problem: str) -> None:
         item = self._current
@@ -501,7 +458,7 @@ class AnnouncementQueue(QObject):
             self._set_problem("playback", (PLAYBACK_FAILED, problem))
         elif not problem:
             self._set_problem("playback", None)
-        emit_signal(self.announcement_finished, item.code, item.counter)
+        self.announcement_finished.emit(item.code, item.counter)
         QTimer.singleShot(0, self._pump)  # not recursively: a synchronous player must not deepen the stack
 
     def _check_device(self) -> None:
@@ -523,7 +480,7 @@ class AnnouncementQueue(QObject):
         status = " · ".join(text for text in self._problems.values() if text)
         if status != self._status:
             self._status = status
-            emit_signal(self.status_changed, status)
+            self.status_changed.emit(status)
 
 
 def _problem_text(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from hardware.speech.announcer import TAIL_MS, AnnouncementSettings
 from hardware.speech.chime import chime_samples
 from hardware.speech.errors import PhraseError, SpeechUnavailable
 from hardware.speech.qt_player import (
-    AUDIO_MISSING, SPEECH_MISSING, SPEECH_STALLED, AnnouncementQueue, WavPlayer, emit_signal, render_announcement,
+    AUDIO_MISSING, SPEECH_MISSING, SPEECH_STALLED, AnnouncementQueue, WavPlayer, render_announcement,
 )
 
 CHIME_ONLY_S = len(chime_samples()) / wavutil.RATE + TAIL_MS / 1000
@@ -38,12 +38,12 @@ class RecordingPlayer(WavPlayer):
         self.playing = path
         seconds = wavutil.wav_info(path)[3]
         self.durations.append(seconds)
-        QTimer.singleShot(0, lambda: emit_signal(self.started))
+        QTimer.singleShot(0, lambda: self.started.emit())
         QTimer.singleShot(int(seconds * self.speed * 1000), self._end)
 
     def _end(self) -> None:
         self.playing = None
-        emit_signal(self.finished, "")
+        self.finished.emit("")
 
 
 @pytest.fixture
@@ -230,10 +230,10 @@ def test_close_forgets_waiting_calls_and_removes_its_files(qtbot, make_queue):
 
 def test_signals_do_not_drain_the_refcount_of_true(qtbot, make_queue):
     """PySide6 6.12 on Python 3.11 loses a reference to True per emit(): the display would abort
-    ("bool_dealloc") after a few hundred calls.  emit_signal gives it back."""
+    ("bool_dealloc") after a few hundred calls; ui_common.pyside_workarounds makes True immortal."""
     queue, events = make_queue(player=RecordingPlayer(speed=0.0), probe=False)
-    before = sys.getrefcount(True)
     for i in range(150):
         queue.enqueue(f"A{i:03d}", 1)
     qtbot.waitUntil(lambda: ends(events) == 150, timeout=30_000)
-    assert sys.getrefcount(True) > before - 50   # ~6 emits per call: a 900 drop without the fix
+    if sys.version_info < (3, 12):  # the cushion is still there after ~900 leaking emits
+        assert sys.getrefcount(True) > 2**39
