@@ -115,9 +115,10 @@ def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
     _current_url = resolved
     _generation += 1
     if create:
-        from db.schema import ensure_schema  # local import: schema imports models, models import this module
+        from db.schema import ensure_schema, refresh_planner_statistics  # local: schema imports models
 
         with_retry(ensure_schema)
+        with_retry(refresh_planner_statistics)
     return db
 
 

@@ -96,6 +96,10 @@ def _roll_over(today: str, moment: float) -> None:
         Counter.update(current_ticket_id=None).where(Counter.current_ticket_id.in_(stale_ids)).execute()
         record_event("day_closed", at=moment, data={"closed": len(stale_ids), "day": today})
     _rolled_over.add(key)
+    if len(_rolled_over) > 1:  # a program running for days: yesterday's history counts too
+        from db.schema import refresh_planner_statistics
+
+        refresh_planner_statistics()
 
 
 def _officer_username(officer_id: int | None) -> str | None:
