@@ -134,7 +134,7 @@ class TicketPanel(QFrame):
                                     if ticket and ticket.priority else "background:transparent; border:none;")
         if ticket is None:
             self.code.setText("- - -")
-            self.code.setStyleSheet(f"color:#b0bec5; border:none;")
+            self.code.setStyleSheet("color:#b0bec5; border:none;")
             self.service.setText("Chưa có công dân tại quầy")
             self.status.setText("Quầy đang tạm dừng - nhấn F7 để tiếp tục" if self.paused
                                 else "Sẵn sàng - nhấn F1 để gọi số tiếp theo")

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     app.exec()
     hall.stop()
     hall.dispose()
-    del keep, hall
+    del keep
     print("onestop demo: stopped", file=sys.stderr)
     return 0
 
