@@ -1,0 +1,1 @@
+"""Data shipped with onestop-queue: voice clips (voice/<lang>/), fonts."""
