@@ -266,69 +266,99 @@ class Page(QWidget):
         raise NotImplementedError
 
 
-class HomePage(Page):
-    tile_tapped = Signal(str)
+class TileGrid(QWidget):
+    """Equal ``BigButton`` tiles in rows of ``columns``, rebuilt only when the tiles or the columns change.
 
-    def __init__(self) -> None:
-        super().__init__("page-home")
-        self.title = _label(bold=True, colour=theme.NAVY, name="home-title")
-        self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
+    ``buttons`` maps each tile's key to its button; a tap emits ``tapped`` with the value given for that tile.
+    """
+
+    tapped = Signal(str)
+
+    def __init__(self, title_scale: float) -> None:
+        super().__init__()
+        self._title_scale = title_scale
+        self.unit = 10.0
+        self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, BigButton] = {}
         self._keys: tuple[str, ...] = ()
         self._columns = 0
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.grid_host, 1)
 
-    def set_unit(self, unit: float, portrait: bool) -> None:
-        super().set_unit(unit, portrait)
-        _set_px(self.title, unit * 3.6)
-        spacing = int(unit * 2)
-        self.grid.setSpacing(spacing)
-        self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
-        self.layout().setSpacing(int(unit * 1.5))
+    def set_unit(self, unit: float) -> None:
+        self.unit = unit
+        self.grid.setSpacing(int(unit * 2))
         for button in self.buttons.values():
-            button.set_sizes(unit * 4.6, unit * 2.3, unit * 2.5)
-        self._columns = 0            # relayout on next render
+            self._set_sizes(button)
+        self._columns = 0            # relayout on next set_tiles
 
-    def _layout_tiles(self, tiles: tuple[Tile, ...]) -> None:
-        keys = tuple(t.key for t in tiles)
-        n = len(tiles)
-        if self.portrait:
-            columns = 1 if n <= 3 else 2
-        else:
-            columns = 2 if n <= 4 else (3 if n <= 9 else 4)
+    def _set_sizes(self, button: BigButton) -> None:
+        button.set_sizes(self.unit * self._title_scale, self.unit * 2.3, self.unit * 2.5)
+
+    def set_tiles(self, tiles: list[tuple[str, str, str]], columns: int, *, min_rows: int = 0,
+                  fill_last_row: bool = False) -> None:
+        """``tiles`` are (key, button object name, value ``tapped`` emits), in reading order.
+
+        ``min_rows`` keeps a few tiles from becoming giant slabs; ``fill_last_row`` widens the
+        last tile so no hole is left after it.
+        """
+        keys = tuple(key for key, _, _ in tiles)
         if keys == self._keys and columns == self._columns:
             return
         for button in self.buttons.values():
             self.grid.removeWidget(button)
             button.hide()                # deleteLater runs only when the loop is idle
             button.deleteLater()
-        self.buttons.clear()
+        self.buttons.clear()             # in place: the pages hold this same dict
         for i in range(self.grid.rowCount()):
             self.grid.setRowStretch(i, 0)
         for i in range(self.grid.columnCount()):
             self.grid.setColumnStretch(i, 0)
-        for index, tile in enumerate(tiles):
-            button = BigButton(f"tile:{tile.key}")
-            button.set_sizes(self.unit * 4.6, self.unit * 2.3, self.unit * 2.5)
-            button.clicked.connect(lambda _=False, key=tile.key: self.tile_tapped.emit(key))
-            self.buttons[tile.key] = button
+        n = len(tiles)
+        for index, (key, name, value) in enumerate(tiles):
+            button = BigButton(name)
+            self._set_sizes(button)
+            button.clicked.connect(lambda _=False, value=value: self.tapped.emit(value))
+            self.buttons[key] = button
             row, column = divmod(index, columns)
-            span = columns - column if index == n - 1 else 1     # no hole after the last tile
+            span = columns - column if fill_last_row and index == n - 1 else 1
             self.grid.addWidget(button, row, column, 1, span)
-        for row in range(math.ceil(n / columns) if n else 0):
+        for row in range(max(math.ceil(n / columns) if n else 0, min_rows)):
             self.grid.setRowStretch(row, 1)
         for column in range(columns):
             self.grid.setColumnStretch(column, 1)
         self._keys, self._columns = keys, columns
 
+
+class HomePage(Page):
+    tile_tapped = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__("page-home")
+        self.title = _label(bold=True, colour=theme.NAVY, name="home-title")
+        self.tiles = TileGrid(title_scale=4.6)
+        self.tiles.tapped.connect(self.tile_tapped)
+        self.buttons = self.tiles.buttons        # the grid's own dict, always current
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tiles, 1)
+
+    def set_unit(self, unit: float, portrait: bool) -> None:
+        super().set_unit(unit, portrait)
+        _set_px(self.title, unit * 3.6)
+        spacing = int(unit * 2)
+        self.tiles.set_unit(unit)
+        self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
+        self.layout().setSpacing(int(unit * 1.5))
+
     def render(self, state: KioskState) -> None:
         lang = state.lang
         self.title.setText(texts.text("home_busy" if state.busy else "choose_field", lang))
-        self._layout_tiles(state.tiles)
+        n = len(state.tiles)
+        if self.portrait:
+            columns = 1 if n <= 3 else 2
+        else:
+            columns = 2 if n <= 4 else (3 if n <= 9 else 4)
+        self.tiles.set_tiles([(t.key, f"tile:{t.key}", t.key) for t in state.tiles], columns, fill_last_row=True)
         for tile in state.tiles:
             _show_tile(self.buttons[tile.key], tile, state)
 
@@ -362,32 +392,26 @@ class ServicesPage(Page):
         head.addWidget(self.back)
         head.addWidget(self.title, 1)
         self.prompt = _label(bold=True, colour=theme.NAVY, name="services-title")
-        self.grid_host = QWidget()
-        self.grid = QGridLayout(self.grid_host)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.buttons: dict[str, BigButton] = {}
-        self._keys: tuple[str, ...] = ()
-        self._columns = 0
+        self.tiles = TileGrid(title_scale=4.4)
+        self.tiles.tapped.connect(self.service_tapped)
+        self.buttons = self.tiles.buttons        # the grid's own dict, always current
         layout = QVBoxLayout(self)
         layout.addWidget(self.head)
         layout.addWidget(self.prompt)
-        layout.addWidget(self.grid_host, 1)
+        layout.addWidget(self.tiles, 1)
 
     def set_unit(self, unit: float, portrait: bool) -> None:
         super().set_unit(unit, portrait)
         spacing = int(unit * 2)
         self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
         self.layout().setSpacing(int(unit * 1.5))
-        self.grid.setSpacing(spacing)
+        self.tiles.set_unit(unit)
         self.back.setFixedSize(int(unit * 24), int(unit * 9))
         self.back.set_sizes(unit * 3.4)
         self.head.layout().setContentsMargins(int(unit), int(unit), int(unit * 2), int(unit))
         self.head.layout().setSpacing(int(unit * 2))
         _set_px(self.title, unit * 4.2)
         _set_px(self.prompt, unit * 3.2)
-        for button in self.buttons.values():
-            button.set_sizes(unit * 4.4, unit * 2.3, unit * 2.5)
-        self._columns = 0
 
     def render(self, state: KioskState) -> None:
         field = state.field
@@ -401,31 +425,14 @@ class ServicesPage(Page):
         self.back.setEnabled(not state.busy)
         self.title.setText(field.title.get(lang))
         self.prompt.setText(texts.text("home_busy" if state.busy else "choose_service", lang))
-        keys = tuple(t.key for t in field.services)
-        n = len(keys)
+        n = len(field.services)
         if self.portrait:
             columns = 1
         else:
             columns = n if n <= 3 else (2 if n <= 6 else 3)
-        if keys != self._keys or columns != self._columns:
-            for button in self.buttons.values():
-                self.grid.removeWidget(button)
-                button.hide()            # deleteLater runs only when the loop is idle
-                button.deleteLater()
-            self.buttons.clear()
-            for i in range(self.grid.rowCount()):
-                self.grid.setRowStretch(i, 0)
-            for index, tile in enumerate(field.services):
-                button = BigButton(f"service:{tile.service}")
-                button.set_sizes(self.unit * 4.4, self.unit * 2.3, self.unit * 2.5)
-                button.clicked.connect(lambda _=False, code=tile.service: self.service_tapped.emit(code))
-                self.buttons[tile.key] = button
-                self.grid.addWidget(button, index // columns, index % columns)
-            rows = math.ceil(n / columns)
-            # Fewer services than the screen holds do not become giant slabs.
-            for row in range(max(rows, 4 if self.portrait else 2)):
-                self.grid.setRowStretch(row, 1)
-            self._keys, self._columns = keys, columns
+        # Fewer services than the screen holds do not become giant slabs.
+        self.tiles.set_tiles([(t.key, f"service:{t.service}", t.service) for t in field.services], columns,
+                             min_rows=4 if self.portrait else 2)
         for tile in field.services:
             _show_tile(self.buttons[tile.key], tile, state)
 
