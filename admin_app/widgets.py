@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 
+from db.report_export import format_duration
 from ui_common import theme
 
 ADMIN_ONLY = "Chỉ quản trị viên / Admin only"
@@ -15,12 +16,7 @@ ADMIN_ONLY = "Chỉ quản trị viên / Admin only"
 
 def duration(seconds: float | int | None) -> str:
     """``m:ss`` or ``h:mm:ss``; a dash for nothing to measure."""
-    if seconds is None:
-        return "–"
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return "–" if seconds is None else format_duration(seconds)
 
 
 def percent(value: float | None) -> str:
