@@ -36,6 +36,20 @@ def _centred(card: QFrame, parent: QWidget) -> None:
     outer.addStretch(2)
 
 
+def _card_header(layout: QVBoxLayout, title: str, line: str, *, name: str, px: int) -> QLabel:
+    """The card's navy title and, under it, a wrapped line the page fills in (returned)."""
+    heading = QLabel(title)
+    heading.setFont(theme.font(30, bold=True))
+    heading.setStyleSheet(f"color:{theme.NAVY};")
+    label = QLabel(line)
+    label.setObjectName(name)
+    label.setFont(theme.font(px))
+    label.setWordWrap(True)
+    layout.addWidget(heading)
+    layout.addWidget(label)
+    return label
+
+
 def _message_label(name: str) -> QLabel:
     label = QLabel("")
     label.setObjectName(name)
@@ -58,16 +72,8 @@ class LoginPage(QWidget):
         self.setStyleSheet(f"#login_page {{ background:{theme.LIGHT}; }}")
         card, layout = _card()
 
-        title = QLabel("Đăng nhập quầy giao dịch")
-        title.setFont(theme.font(30, bold=True))
-        title.setStyleSheet(f"color:{theme.NAVY};")
-        self.site = QLabel("Bộ phận Một cửa")
-        self.site.setObjectName("login_site")
-        self.site.setFont(theme.font(17))
-        self.site.setWordWrap(True)
+        self.site = _card_header(layout, "Đăng nhập quầy giao dịch", "Bộ phận Một cửa", name="login_site", px=17)
         self.site.setStyleSheet(f"color:{theme.GREY};")
-        layout.addWidget(title)
-        layout.addWidget(self.site)
 
         form = QFormLayout()
         form.setSpacing(12)
@@ -171,13 +177,7 @@ class LockPage(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#lock_page {{ background:{theme.NAVY}; }}")
         card, layout = _card()
-        title = QLabel("Màn hình đã khoá")
-        title.setFont(theme.font(30, bold=True))
-        title.setStyleSheet(f"color:{theme.NAVY};")
-        self.who = QLabel("")
-        self.who.setObjectName("lock_who")
-        self.who.setFont(theme.font(18))
-        self.who.setWordWrap(True)
+        self.who = _card_header(layout, "Màn hình đã khoá", "", name="lock_who", px=18)
         self.pin = QLineEdit()
         self.pin.setObjectName("unlock_pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -196,8 +196,8 @@ class LockPage(QWidget):
         self.unlock_button.setStyleSheet(f"QPushButton {{ background:{theme.NAVY}; color:white; border-radius:6px; }}")
         buttons.addWidget(self.unlock_button, 2)
         buttons.addWidget(self.logout_button, 1)
-        for widget in (title, self.who, self.pin, self.message):
-            layout.addWidget(widget)
+        layout.addWidget(self.pin)
+        layout.addWidget(self.message)
         layout.addLayout(buttons)
         _centred(card, self)
         self.unlock_button.clicked.connect(self._submit)
