@@ -175,7 +175,8 @@ def test_limit_reached_between_refresh_and_tap_says_why_and_prints_nothing(kiosk
     k.pass_guards()
     click(qtbot, k.window.tile_button(LAND))
     k.wait_for(lambda s: s.screen is Screen.SERVICES)
-    assert not k.window.service_button("DD").isEnabled()  # refreshed after the refusal
+    # refreshed after the refusal (the re-read runs in the background: allow it a moment)
+    qtbot.waitUntil(lambda: not k.window.service_button("DD").isEnabled(), timeout=5_000)
 
 
 def test_number_range_used_up_is_shown_unavailable(kiosk, sim, qtbot, clock):
