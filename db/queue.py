@@ -99,7 +99,7 @@ def _roll_over(today: str, moment: float) -> None:
     if len(_rolled_over) > 1:  # a program running for days: yesterday's history counts too
         from db.schema import refresh_planner_statistics
 
-        refresh_planner_statistics()
+        refresh_planner_statistics(force=True)
 
 
 def _officer_username(officer_id: int | None) -> str | None:

@@ -78,17 +78,30 @@ def ensure_schema() -> int:
     return SCHEMA_VERSION
 
 
-def refresh_planner_statistics() -> None:
-    """Let SQLite's query planner know how big the history is (a few ms).
+def refresh_planner_statistics(*, force: bool = False) -> None:
+    """Let SQLite's query planner know how big the history is.
 
     Without statistics SQLite guesses, and with years of tickets it may pick
     ``ticket(service_id)`` for "waiting tickets of this service today" and
     read the service's whole history (160 ms per issue at 3M tickets instead
-    of 1 ms).  ``analysis_limit`` samples each index instead of reading it
-    all.  PostgreSQL's autovacuum keeps its own statistics.
+    of 1 ms).  ``ANALYZE`` with ``analysis_limit`` samples each index (a few
+    ms); it runs only when the statistics are missing or the ticket table
+    has more than doubled since they were taken, so most starts cost one
+    small read.  PostgreSQL's autovacuum keeps its own statistics.
     """
     db = database_proxy.obj
     if not isinstance(db, peewee.SqliteDatabase):
         return
+    if not force and not _statistics_stale(db):
+        return
     db.execute_sql("PRAGMA analysis_limit = 1000")
     db.execute_sql("ANALYZE")
+
+
+def _statistics_stale(db: peewee.SqliteDatabase) -> bool:
+    if not db.table_exists("sqlite_stat1"):
+        return True
+    row = db.execute_sql("SELECT stat FROM sqlite_stat1 WHERE tbl = 'ticket' LIMIT 1").fetchone()
+    counted = int(row[0].split()[0]) if row and row[0] else 0
+    tickets = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM ticket").fetchone()[0]
+    return tickets > 2 * counted + 1000
