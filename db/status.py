@@ -93,13 +93,14 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
                                  .order_by(CounterService.position).tuples()):
             links.setdefault(counter_id, []).append(code)
         officers = {o.id: o for o in Officer.select()}
+        active = list(Counter.select().where(Counter.active == True).order_by(Counter.number))  # noqa: E712
+        held_ids = [c.current_ticket_id for c in active if c.current_ticket_id]
+        held = {t.id: t for t in Ticket.select().where(Ticket.id.in_(held_ids)
+                                                       & Ticket.status.in_(("called", "serving")))} if held_ids else {}
         counters = []
-        for ctr in Counter.select().where(Counter.active == True).order_by(Counter.number):  # noqa: E712
-            current = None
-            if ctr.current_ticket_id:
-                row = Ticket.get_or_none(Ticket.id == ctr.current_ticket_id)
-                if row is not None and row.status in ("called", "serving"):
-                    current = to_info(row, site.timezone)
+        for ctr in active:
+            row = held.get(ctr.current_ticket_id)
+            current = to_info(row, site.timezone) if row is not None else None
             officer = officers.get(ctr.officer_id)
             counters.append(CounterState(
                 number=ctr.number, name=ctr.name, paused=ctr.paused,
