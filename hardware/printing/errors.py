@@ -9,6 +9,7 @@ the kiosk and the print policy switch on.
 from __future__ import annotations
 
 from db.errors import QueueError
+from errors import Kind
 
 #: kind -> (Vietnamese, English).  Short, actionable, no jargon.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -59,7 +60,7 @@ class PrinterError(QueueError):
             raise ValueError(f"unknown printer error kind {kind!r}")
         vi, en = MESSAGES[kind]
         detail = " ".join(detail.split())       # escpos puts newlines in its messages
-        super().__init__(vi, en, kind=kind, detail=detail, url=url)
+        super().__init__(vi, en, kind=Kind.DEVICE, detail=detail, url=url)
         self.kind = kind
         self.detail = detail
         self.url = url

@@ -1,0 +1,98 @@
+"""The product's one error vocabulary: every error a person can meet.
+
+This package sits below everything else (it imports nothing of the project),
+so the domain (``db``), the devices (``hardware``) and every program can raise
+and show the same errors.  Each error has a *kind*; the kind alone decides the
+CLI exit code and the HTTP status, in the one table ``KINDS`` below.  The
+message, in Vietnamese and English, belongs to the error itself because it
+names what went wrong ("No counter number 7").
+
+Each program translates an error in exactly one place:
+the CLI in ``cli.main.main``, the Qt programs in ``ui_common.errors``, the
+web service in its exception handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    exit_code: int     #: process exit code of a CLI command refused this way
+    http_status: int   #: HTTP status of a web request refused this way
+    meaning: str       #: one line for docs/errors.md
+
+
+class Kind(str, Enum):
+    """What kind of refusal; the value is the machine-readable name (JSON ``kind``)."""
+
+    INVALID_INPUT = "invalid_input"
+    NOT_FOUND = "not_found"
+    CONFIG = "config"
+    SERVICE_CLOSED = "service_closed"
+    LIMIT_REACHED = "limit_reached"
+    NOT_ALLOWED = "not_allowed"
+    AUTH = "auth"
+    FORBIDDEN = "forbidden"
+    DATABASE_UNAVAILABLE = "database_unavailable"
+    DEVICE = "device"
+    DEVICE_INPUT = "device_input"
+
+
+#: The one table: kind -> exit code, HTTP status.  docs/errors.md is generated from it.
+KINDS: dict[Kind, KindInfo] = {
+    Kind.INVALID_INPUT: KindInfo(2, 400, "malformed input: a bad code, value, time or URL"),
+    Kind.NOT_FOUND: KindInfo(2, 404, "the service, counter, officer, ticket or booking named does not exist"),
+    Kind.CONFIG: KindInfo(2, 400, "a site configuration file is invalid (file, line, field); nothing was written"),
+    Kind.SERVICE_CLOSED: KindInfo(3, 409, "outside opening hours or days, or the service is switched off"),
+    Kind.LIMIT_REACHED: KindInfo(3, 409, "a daily limit, number range or slot capacity is used up"),
+    Kind.NOT_ALLOWED: KindInfo(3, 409, "the action does not fit the current state (empty queue, ticket already served)"),
+    Kind.AUTH: KindInfo(3, 401, "wrong username or PIN, locked account, missing or revoked key"),
+    Kind.FORBIDDEN: KindInfo(3, 403, "signed in, but the role does not allow this action"),
+    Kind.DATABASE_UNAVAILABLE: KindInfo(3, 503, "the database cannot be reached right now; try again"),
+    Kind.DEVICE: KindInfo(3, 503, "a printer, keypad or the speech engine cannot do it right now"),
+    Kind.DEVICE_INPUT: KindInfo(2, 400, "a device was named or configured wrongly (printer URL, port, clip folder)"),
+}
+
+
+class OnestopError(Exception):
+    """Base of every error shown to people: a kind plus a message in both languages."""
+
+    #: the kind of a subclass; instances may override it with ``kind=``.
+    kind: Kind = Kind.NOT_ALLOWED
+
+    def __init__(self, message_vi: str, message_en: str | None = None, *, kind: Kind | None = None,
+                 **details: object) -> None:
+        super().__init__(message_vi)
+        self.message_vi = message_vi
+        self.message_en = message_en or message_vi
+        if kind is not None:
+            self.kind = kind
+        self.details = details
+
+    @property
+    def exit_code(self) -> int:
+        return KINDS[self.kind].exit_code
+
+    @property
+    def http_status(self) -> int:
+        return KINDS[self.kind].http_status
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+    def to_json(self) -> dict:
+        """The body of a refused web request (never a traceback)."""
+        return {"error": self.message_en, "error_vi": self.message_vi, "kind": self.kind.value}
+
+    def __str__(self) -> str:
+        if self.message_en and self.message_en != self.message_vi:
+            return f"{self.message_vi} / {self.message_en}"
+        return self.message_vi
+
+
+#: For any other exception that reaches a person: what they are told.
+UNEXPECTED_VI = "Có lỗi xảy ra, vui lòng thử lại"
+UNEXPECTED_EN = "Something went wrong, please try again"
