@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
+from pg_server import free_port
 
 from hardware.printing import PrinterError, open_printer
 from hardware.printing.escpos_decode import decode
@@ -23,12 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def same_pixels(a: Image.Image, b: Image.Image) -> bool:
     return a.size == b.size and ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("width_mm", [80, 58])
