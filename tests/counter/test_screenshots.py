@@ -7,7 +7,7 @@ from PySide6.QtGui import QImage
 
 def test_screenshots_render_the_three_screens(tmp_path, qapp):
     from db.connection import close
-    from counter_app.screenshots import SIZE, render
+    from tools.screenshots.counter import SIZE, render
 
     try:
         paths = render(tmp_path)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QThreadPool
 @pytest.fixture
 def make_kiosk(qtbot):
     """``make_kiosk(printer_url, epoch=..., size=...)`` -> a started ``KioskHarness`` on the current database."""
-    from kiosk_app.harness import KioskHarness
+    from tools.kiosk_harness import KioskHarness
 
     made: list[KioskHarness] = []
 

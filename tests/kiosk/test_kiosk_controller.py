@@ -24,7 +24,7 @@ from kiosk_app.controller import (
     KioskController,
     Screen,
 )
-from kiosk_app.harness import FakeClock
+from tools.kiosk_harness import FakeClock
 
 
 def service(code: str, group: str | None, name: str) -> ServiceInfo:

@@ -217,14 +217,15 @@ def test_bad_calls_are_refused_at_once(make_queue):
 
 
 def test_close_forgets_waiting_calls_and_removes_its_files(qtbot, make_queue):
-    queue, events = make_queue(player=RecordingPlayer(speed=1.0))
+    player = RecordingPlayer(speed=0.3)
+    queue, events = make_queue(player=player)
     queue.enqueue("A001", 1)
     queue.enqueue("A002", 2)
     qtbot.waitUntil(lambda: len(events) == 1, timeout=5_000)
     folder = queue._tmp
-    queue.close()
-    assert not folder.exists()
-    qtbot.wait(100)
+    with qtbot.waitSignal(player.finished, timeout=10_000):   # the end of A001: what would start A002
+        queue.close()
+        assert not folder.exists()
     assert ("start", "A002", 2) not in events
 
 

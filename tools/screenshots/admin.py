@@ -1,6 +1,6 @@
 """Render the admin program's screenshots for the documentation.
 
-``python -m admin_app.screenshots [docs/screenshots]`` builds a throwaway
+``python -m tools.screenshots.admin OUT_DIR`` (or all: ``python -m tools.screenshots``) builds a throwaway
 SQLite database with the built-in site, plays a believable working week
 through the real queue engine (citizens arriving through the day, four
 counters calling, serving, a few no-shows and transfers, keypad ratings),
@@ -18,7 +18,6 @@ Offscreen Qt is enough (no display needed).
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import tempfile
@@ -26,8 +25,6 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LAST_DAY = date(2026, 11, 25)
@@ -208,6 +205,6 @@ def render(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    target = Path(sys.argv[1])
     for path in render(target):
         print(path)
