@@ -8,7 +8,7 @@ so a test can jump to 11:31 or past the 1.5 s tap guard without sleeping.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -67,7 +67,7 @@ class KioskHarness:
         self.window.show()
 
     # -- life cycle
-    def start(self, *, wait_home: bool = True) -> "KioskHarness":
+    def start(self, *, wait_home: bool = True) -> KioskHarness:
         self.session.start()
         if wait_home:
             self.wait_for(lambda s: s.screen is Screen.HOME and bool(s.tiles) and self.printer_checked(), timeout=10)
@@ -80,7 +80,7 @@ class KioskHarness:
         self.window.deleteLater()
         QApplication.processEvents()
 
-    def __enter__(self) -> "KioskHarness":
+    def __enter__(self) -> KioskHarness:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -6,18 +6,18 @@ import sys
 import threading
 import time
 
+from display_helpers import RecordingAnnouncer
 from PySide6.QtCore import QObject, Signal
+from test_display_model import ev
 
 from display_app.controller import BoardController
 from display_app.model import BoardSnapshot, CounterCell, ServiceCount
-from display_helpers import RecordingAnnouncer
-from test_display_model import ev
 
 
 class FakeFeed(QObject):
     events = Signal(list)
     online_changed = Signal(bool)
-    made: list["FakeFeed"] = []
+    made: list[FakeFeed] = []
 
     def __init__(self, *, poll_s: float, start_at: int, parent: QObject | None = None) -> None:
         super().__init__(parent)

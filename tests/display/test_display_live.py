@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
+from display_helpers import ReadRecorder, RecordingAnnouncer, onestop
+from site_setup import connect_with_site
 
 from db import queue
 from display_app.model import BoardView
-from site_setup import connect_with_site
-from display_helpers import ReadRecorder, RecordingAnnouncer, onestop
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,10 @@ The morning it shows is the one of the documentation screenshots (``python -m to
 from __future__ import annotations
 
 import pytest
+from site_clock import at
 
 from db.site import set_notice
 from display_app import painting
-from site_clock import at
 from tools.screenshots.display import NOTICE, busy_morning
 
 

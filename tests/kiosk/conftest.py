@@ -6,7 +6,6 @@ on a Wednesday or step past the 1.5 s tap guard without sleeping.
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import QThreadPool
 
@@ -40,8 +39,9 @@ def kiosk(sqlite_site_db, make_kiosk):
 @pytest.fixture
 def pg_site_db(own_pg_server):
     """The built-in site on a PostgreSQL server of the test's own (the outage tests stop it)."""
-    from db.connection import close
     from site_setup import connect_with_site
+
+    from db.connection import close
 
     yield connect_with_site(own_pg_server.create_database())
     close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from hardware.printing.simulator import PrinterSimulator, SimulatedState
 from kiosk_helpers import click, load_site, tap
 
 from db import queue
 from db.models import Ticket
+from hardware.printing.simulator import PrinterSimulator, SimulatedState
 from kiosk_app.controller import Screen
 
 BUSINESS = "field:Kinh doanh"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from kiosk_helpers import click
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.controller import ADMIN_S, Screen
-from kiosk_helpers import click
 
 
 def long_press(qtbot, widget, ms: int) -> None:

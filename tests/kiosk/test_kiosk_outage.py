@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kiosk_helpers import click
+
 from db.connection import with_retry
 from db.models import Ticket
 from kiosk_app.controller import OFFLINE_PROBE_S, Screen
-from kiosk_helpers import click
 
 BUSINESS = "field:Kinh doanh"
 

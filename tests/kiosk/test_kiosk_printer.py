@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 import zxingcpp
+from kiosk_helpers import click, load_site, next_tick, tap
+from pg_server import free_port
 from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice
 
 from db.models import Ticket
 from hardware.printing.simulator import PrinterSimulator, SimulatedState
 from kiosk_app.controller import PRINTER_POLL_S, Screen
-from pg_server import free_port
-from kiosk_helpers import click, load_site, next_tick, tap
 
 BUSINESS = "field:Kinh doanh"
 

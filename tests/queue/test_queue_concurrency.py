@@ -21,7 +21,8 @@ WORKER = Path(__file__).with_name("concurrency_worker.py")
 
 def run_workers(argument_lists: list[list[str]]) -> list[dict]:
     processes = [
-        subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
         for args in argument_lists
     ]
     results = []

@@ -111,7 +111,8 @@ def build_database(path: Path) -> str:
     import_site(load_site_file(None), now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
     admin_ops.set_opening_hours(["07:30-11:30", "13:30-17:00"], ["mon", "tue", "wed", "thu", "fri"], actor="admin",
                                 now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
-    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor="admin", now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
+    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor="admin",
+                             now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
     rng = random.Random(20261125)
     days = [LAST_DAY - timedelta(days=offset) for offset in range(6, -1, -1)]
     for day in days:

@@ -20,8 +20,8 @@ import sys
 import tempfile
 import time
 import tty
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 SIZE = (1366, 768)   # the most common office monitor at commune level
 

@@ -9,7 +9,7 @@ widths, exactly the image a printer would receive (mode "1", 576 or 384 dots).
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from db.values import SiteInfo, TicketInfo
@@ -22,7 +22,7 @@ SITE = SiteInfo(name="UBND xã Quang Kim - Bộ phận Một cửa", name_en="Qu
 TICKET = TicketInfo(id=4711, code="A001", number=1, service="TP", service_name="Tư pháp - Hộ tịch",
                     service_name_en="Justice - Civil status", issued_service="TP", status="waiting",
                     priority=False, service_day=date(2025, 1, 2),
-                    issued_at=datetime(2025, 1, 2, 0, 5, 12, tzinfo=timezone.utc), ahead=3, estimated_wait_s=900)
+                    issued_at=datetime(2025, 1, 2, 0, 5, 12, tzinfo=UTC), ahead=3, estimated_wait_s=900)
 
 
 def render(out_dir: Path) -> list[Path]:
