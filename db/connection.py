@@ -1,4 +1,4 @@
-"""Opening the one database every program shares (CONTRACT section 1).
+"""Opening the one database every program shares (docs/interfaces.md §1).
 
 The URL picks the engine: ``sqlite:///ABSOLUTE/PATH.db`` for the embedded
 one-PC setup, ``postgresql://`` for a hall with several PCs.  All models are

@@ -133,7 +133,7 @@ class Ticket(BaseModel):
 
 
 class Rating(BaseModel):
-    """Every keypad press, attached to a ticket or not (CONTRACT section 5)."""
+    """Every keypad press, attached to a ticket or not (docs/interfaces.md §6)."""
 
     counter = pw.ForeignKeyField(Counter, backref="ratings")
     officer = pw.ForeignKeyField(Officer, null=True, backref="ratings")

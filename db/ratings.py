@@ -1,4 +1,4 @@
-"""Recording satisfaction-keypad presses (CONTRACT section 5).
+"""Recording satisfaction-keypad presses (docs/interfaces.md §6).
 
 The province reports satisfaction figures straight from these rows, so the
 rules are strict and all live here, not in the reader or the screens:

@@ -1,4 +1,4 @@
-"""The report figures of CONTRACT section 6, computed by the database.
+"""The report figures of docs/interfaces.md §7, computed by the database.
 
 Everything is an SQL aggregate over the tickets of the requested service days,
 so a month of a busy province (tens of thousands of tickets) costs a few index

@@ -1,4 +1,4 @@
-"""Reading and checking a site TOML file (CONTRACT section 2).
+"""Reading and checking a site TOML file (docs/interfaces.md §2).
 
 The file is checked whole before anything is written: unknown keys, wrong
 types and broken references are refused with the file name, the line and the

@@ -97,7 +97,7 @@ class TicketInfo:
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        """The ticket object of CONTRACT section 3 (plus a few descriptive keys)."""
+        """The ticket object of docs/interfaces.md §4."""
         return {
             "id": self.id,
             "code": self.code,

@@ -1,4 +1,4 @@
-"""Report figures (CONTRACT section 6) against the hand-computed fixture day.
+"""Report figures (docs/interfaces.md §7) against the hand-computed fixture day.
 
 Every number below is worked out by hand from the timeline in ``fixture_day.py``;
 the ``report_db`` fixture runs each test on SQLite and on PostgreSQL, and
