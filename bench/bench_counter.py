@@ -55,7 +55,7 @@ def bench_calls(url: str, calls: int, waiting: int) -> list[float]:
     from ui_common.pyside_workarounds import keep_singletons_alive
 
     keep_singletons_alive()
-    app = make_app("bench-counter")  # noqa: F841  (kept alive for the whole run)
+    _app = make_app("bench-counter")  # kept alive for the whole run
     connect(url)
     for i in range(max(waiting, calls)):
         queue.issue_ticket("TP" if i % 3 else "KS", priority=i % 17 == 0)

@@ -78,7 +78,10 @@ def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(
         close()
         connect(server.create_database())
         import_site(load_site_file(None))
-        count = lambda: with_retry(lambda: Rating.select().count())  # noqa: E731
+
+        def count() -> int:
+            return with_retry(lambda: Rating.select().count())
+
         reader = KeypadReader(keypad.path, protocol="ascii", counter=1, retry_s=0.2).start()
         try:
             wait_for(lambda: reader.state == CONNECTED)

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
 from pg_server import free_port
+from PIL import Image, ImageChops
 
 from hardware.printing import PrinterError, open_printer
 from hardware.printing.escpos_decode import decode
@@ -240,7 +240,7 @@ def test_concurrent_jobs_from_two_threads_arrive_whole(simulator, ticket, priori
             for _ in range(3):
                 assert printer.check_ready().ready
                 printer.print_ticket(image)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(image,)) for image in images]
