@@ -94,6 +94,15 @@ class KioskHarness:
     def printer_checked(self) -> bool:
         return not self.session.controller.printer_check_pending
 
+    def printer_settled(self) -> None:
+        """Wait until no printer check is in flight.
+
+        A check that started before the test changed the printer reports the old
+        state and dates the next check from its (fake-clock) arrival, so a test that
+        fixes a fault and steps the clock must first let it land.
+        """
+        self.wait_for(lambda _state: self.printer_checked(), timeout=10)
+
     def wait_for(self, predicate: Callable[[KioskState], bool], timeout: float = 5.0) -> KioskState:
         """Run the event loop until ``predicate(state)`` holds (worker results arrive meanwhile)."""
         end = time.monotonic() + timeout

@@ -76,7 +76,8 @@ def test_show_policy_printer_fault_gives_banner_and_an_on_screen_ticket_with_qr(
     click(qtbot, page.done_button)                         # ... "Done" does
     k.wait_for(lambda s: s.screen is Screen.HOME)
 
-    setattr(simulator.state, fault, False)                       # an officer loads paper / closes the cover
+    k.printer_settled()
+    setattr(simulator.state, fault, False)                 # an officer loads paper / closes the cover
     k.clock.advance(3)
     k.wait_for(lambda s: s.printer_problem is None)
     assert not k.window.banner.isVisible()
@@ -114,6 +115,7 @@ def test_cancel_policy_printer_fault_disables_issuing_until_fixed(kiosk, simulat
     assert not k.state.busy and k.state.screen is Screen.HOME
     assert Ticket.select().count() == 0
 
+    k.printer_settled()
     setattr(simulator.state, fault, False)
     k.clock.advance(3)
     k.wait_for(lambda s: not s.issuing_disabled and s.printer_problem is None)
@@ -156,6 +158,7 @@ def test_printer_hanging_up_mid_job_follows_the_policy(kiosk, simulator, qtbot, 
         assert ticket.status == "cancelled" and ticket.cancel_reason == "print_failed"
     assert state.printer_problem == "disconnected"
     # the printer itself answers again: the banner goes at the next check
+    k.printer_settled()
     simulator.state.hangup_after = None
     k.clock.advance(3)
     k.wait_for(lambda s: s.printer_problem is None)
