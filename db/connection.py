@@ -166,9 +166,11 @@ def _reset_connection() -> None:
 def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float = 0.2) -> T:
     """Run ``operation``; reconnect and retry when the connection itself failed.
 
-    An operation is one transaction, so re-running it after a lost connection
-    is safe: either it committed (and we would not be here) or it rolled back.
-    Once retries are used up the failure becomes ``DatabaseUnavailable`` so
+    An operation is one transaction, but a lost connection leaves its outcome
+    unknown: the server may have committed a COMMIT whose answer never
+    arrived.  So every state-changing operation claims a request id first
+    (:mod:`db.requests`) and a retry that finds its id taken returns the
+    first outcome instead of acting again.  Once retries are used up the failure becomes ``DatabaseUnavailable`` so
     screens show a banner instead of a traceback.
     """
     last: Exception | None = None
