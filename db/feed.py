@@ -12,10 +12,11 @@ Waking up without polling every 200 ms:
 
 * PostgreSQL: a dedicated autocommit connection ``LISTEN``s on the channel the
   writers ``NOTIFY`` at commit; ``wait`` sleeps in ``select`` on its socket.
-* SQLite: a dedicated read-only connection reads ``PRAGMA data_version``
-  every ``check_interval_s`` (5 ms): the number changes when another
-  connection commits.  It is a read of the WAL index in shared memory, with no
-  file I/O; measured cost in docs/performance.md.
+* SQLite: every ``check_interval_s`` (10 ms) one ``stat`` of the ``-wal``
+  file (a commit appends to it), and every 200 ms ``PRAGMA data_version`` on
+  a connection of its own that never writes (the number changes when another
+  connection commits), in case a file system is lazy with modification
+  times.  Measured cost in docs/performance.md.
 
 Both wake-ups only shorten the sleep: correctness comes from the position,
 so a lost notification costs at most ``timeout_s`` of delay, never an event.
@@ -27,6 +28,7 @@ connection (a restored backup) is reopened, a missing one is an outage.
 from __future__ import annotations
 
 import logging
+import os
 import select
 import socket
 import sqlite3
@@ -42,8 +44,8 @@ from db.values import EventInfo
 
 log = logging.getLogger(__name__)
 
-#: how often the SQLite wake-up looks at ``PRAGMA data_version``
-SQLITE_CHECK_S = 0.005
+#: how often the SQLite wake-up looks for another connection's commit
+SQLITE_CHECK_S = 0.01
 #: events per read; a follower that is further behind reads again at once
 BATCH = 500
 #: after the LISTEN connection failed, how long to sleep-poll before trying again
@@ -126,7 +128,7 @@ class EventFollower:
             return self._waker
         path = sqlite_path()
         if path is not None:
-            self._waker = _DataVersionWaker(path, self._check_interval_s)
+            self._waker = _SqliteWaker(path, self._check_interval_s)
             return self._waker
         url = current_url()
         if url and urlparse(url).scheme in ("postgresql", "postgres"):
@@ -211,16 +213,29 @@ class _NotifyWaker(_Waker):
                 pass
 
 
-class _DataVersionWaker(_Waker):
-    """SQLite: ``PRAGMA data_version`` on a connection that never writes, every few ms."""
+class _SqliteWaker(_Waker):
+    """SQLite: notice another connection's commit within ``interval_s``.
+
+    Every tick looks at the ``-wal`` file's size and modification time (one
+    ``stat``: a commit in WAL mode appends to it), and every
+    ``VERSION_EVERY`` ticks asks ``PRAGMA data_version`` on a connection that
+    never writes (the authoritative answer, in case a file system is lazy
+    with modification times).  What an idle follower costs is the ticks
+    themselves, measured in docs/performance.md.
+    """
+
+    VERSION_EVERY = 20
 
     def __init__(self, path: str, interval_s: float) -> None:
         self._path = path
+        self._wal = path + "-wal"
         self._interval_s = interval_s
         self._identity = SqliteFileIdentity(path)
         self._identity.changed()
         self._conn = self._open()
         self._version = self._read()
+        self._wal_seen = self._wal_state()
+        self._ticks = 0
 
     def _open(self) -> sqlite3.Connection:
         # mode=rw: never create an empty database where the real file went missing
@@ -230,23 +245,41 @@ class _DataVersionWaker(_Waker):
     def _read(self) -> int:
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def wait(self, timeout_s: float, interrupted: threading.Event) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            step = min(self._interval_s, deadline - time.monotonic())
-            if step <= 0:
-                return False
-            if interrupted.wait(step):
-                return False
-            if self._identity.changed():  # replaced: our connection reads the old file
-                self._conn.close()
-                self._conn = self._open()
-                self._version = self._read()
-                return True
+    def _wal_state(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self._wal)
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _changed(self) -> bool:
+        if self._identity.changed():  # replaced: our connection reads the old file
+            self._conn.close()
+            self._conn = self._open()
+            self._version = self._read()
+            return True
+        wal = self._wal_state()
+        if wal != self._wal_seen:
+            self._wal_seen = wal
+            return True
+        self._ticks += 1
+        if self._ticks % self.VERSION_EVERY == 0:
             version = self._read()
             if version != self._version:
                 self._version = version
                 return True
+        return False
+
+    def wait(self, timeout_s: float, interrupted: threading.Event) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while not interrupted.is_set():
+            step = min(self._interval_s, deadline - time.monotonic())
+            if step <= 0:
+                return False
+            time.sleep(step)  # cheaper than Event.wait; interrupt() is seen within one tick
+            if self._changed():
+                return True
+        return False
 
     def close(self) -> None:
         try:
