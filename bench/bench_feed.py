@@ -1,6 +1,7 @@
 """Event feed benchmark: commit in another process -> event delivered, and idle CPU.
 
     .venv/bin/python bench/bench_feed.py [--engines sqlite,postgres] [--events 40] [--idle-s 10]
+    .venv/bin/python bench/bench_feed.py --write-cost [--issues 150]
 
 For each engine and each way of following the log, a fresh process follows
 the event log while a separate writer process (another "counter PC") calls
@@ -11,10 +12,10 @@ hand.  Ways of following:
 
 * ``poll-200ms``: the previous FeedWatcher loop (read, sleep 200 ms), the
   baseline measured in the same run;
-* ``follower``: ``db.feed.EventFollower.wait`` (SQLite: a check every
-  10 ms; PostgreSQL: LISTEN/NOTIFY);
-* ``follower-5ms`` (SQLite only): the same with a 5 ms check, to show what
-  a shorter interval costs;
+* ``follower``: ``db.feed.EventFollower.wait`` (SQLite: the ``-wal`` file
+  watched through ``watchdog``; PostgreSQL: LISTEN/NOTIFY);
+* ``tick-10ms`` / ``tick-5ms`` (SQLite only): the follower without a file
+  watcher (a platform without one), checking every 10 / 5 ms;
 * ``feedwatcher``: the Qt ``FeedWatcher`` (the screens' path): the time is
   taken in the slot, on the Qt main thread.
 
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-MODES = ("nothing", "poll-200ms", "follower", "follower-5ms", "feedwatcher")
+MODES = ("nothing", "poll-200ms", "follower", "tick-10ms", "tick-5ms", "feedwatcher")
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -108,7 +109,11 @@ def follow(mode: str, url: str, events: int, idle_s: float) -> int:
     else:
         from db.feed import EventFollower
 
-        source = EventFollower(check_interval_s=0.005 if mode == "follower-5ms" else 0.01)
+        if mode.startswith("tick-"):
+            import watchdog.observers
+
+            watchdog.observers.Observer = None  # no watcher: _SqliteWaker falls back to ticking
+        source = EventFollower(check_interval_s=0.005 if mode == "tick-5ms" else 0.01)
 
     cpu0, wall0 = time.process_time(), time.monotonic()
     while time.monotonic() - wall0 < idle_s:
@@ -168,6 +173,52 @@ def _follow_qt(url: str, events: int, idle_s: float) -> int:
     return 0
 
 
+def write_cost(args: argparse.Namespace) -> list[dict]:
+    """PostgreSQL with fsync on: 8 kiosk processes issuing at once, commit-order ids on and off.
+
+    The commit-order trigger holds one advisory lock from the moment the
+    server runs COMMIT until the commit is flushed and visible, so concurrent
+    event-writing commits are flushed one after the other; this measures what
+    that costs the writers (throughput, per-issue latency).
+    """
+    import psycopg
+    from pg_server import PostgresServer
+    from site_setup import connect_with_site
+
+    worker = ROOT / "tests" / "queue" / "concurrency_worker.py"
+    server = PostgresServer()
+    server.start()
+    rows = []
+    try:
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute("ALTER SYSTEM SET fsync = on")
+            admin.execute("SELECT pg_reload_conf()")
+        for ordered in (True, False):
+            url = server.create_database()
+            connect_with_site(url)
+            from db.connection import close, database_proxy
+            from db.models import Service
+
+            Service.update(end=9999, daily_limit=None).where(Service.code == "TP").execute()
+            if not ordered:  # the previous design: ids from the sequence at insert
+                db = database_proxy.obj
+                db.execute_sql("DROP TRIGGER event_commit_order ON event")
+                db.execute_sql("ALTER TABLE event ALTER COLUMN id SET DEFAULT nextval('event_id_seq')")
+            close()
+            start_at = time.time() + 4.0
+            procs = [subprocess.Popen([sys.executable, str(worker), "issue", url, "TP", str(args.issues), str(start_at)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+            outs = [json.loads(p.communicate(timeout=600)[0].strip().splitlines()[-1]) for p in procs]
+            wall = time.time() - start_at
+            done = sum(len(o["ok"]) for o in outs)
+            rows.append({"commit_order_ids": ordered, "issued": done, "errors": sum(len(o["errors"]) for o in outs),
+                         "seconds": wall, "per_s": done / wall})
+            print(json.dumps(rows[-1]), flush=True)
+    finally:
+        server.cleanup()
+    return rows
+
+
 def run_engine(engine: str, args: argparse.Namespace) -> list[dict]:
     from site_setup import connect_with_site
 
@@ -193,7 +244,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> list[dict]:
         close()
         rows = []
         for mode in MODES:
-            if mode == "follower-5ms" and engine != "sqlite":
+            if mode.startswith("tick-") and engine != "sqlite":
                 continue
             out = subprocess.run([sys.executable, __file__, "--follow", mode, url, str(args.events), str(args.idle_s)],
                                  capture_output=True, text=True, timeout=600)
@@ -220,7 +271,19 @@ def main() -> int:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--events", type=int, default=40)
     parser.add_argument("--idle-s", type=float, default=10.0)
+    parser.add_argument("--write-cost", action="store_true",
+                        help="instead: what commit-order ids cost 8 concurrent writers (PostgreSQL, fsync on)")
+    parser.add_argument("--issues", type=int, default=150, help="tickets per writer with --write-cost")
     args = parser.parse_args()
+    if args.write_cost:
+        rows = write_cost(args)
+        print()
+        print("| event ids | tickets | errors | seconds | tickets/s |")
+        print("| --- | --- | --- | --- | --- |")
+        for r in rows:
+            label = "given at commit (trigger)" if r["commit_order_ids"] else "sequence at insert (before)"
+            print(f"| {label} | {r['issued']} | {r['errors']} | {r['seconds']:.2f} | {r['per_s']:.0f} |")
+        return 0
     rows = [row for engine in args.engines.split(",") for row in run_engine(engine, args)]
     print()
     print("| engine | follower | delivered | p50 ms | p95 ms | max ms | idle CPU % |")

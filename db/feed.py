@@ -12,11 +12,12 @@ Waking up without polling every 200 ms:
 
 * PostgreSQL: a dedicated autocommit connection ``LISTEN``s on the channel the
   writers ``NOTIFY`` at commit; ``wait`` sleeps in ``select`` on its socket.
-* SQLite: every ``check_interval_s`` (10 ms) one ``stat`` of the ``-wal``
-  file (a commit appends to it), and every 200 ms ``PRAGMA data_version`` on
-  a connection of its own that never writes (the number changes when another
-  connection commits), in case a file system is lazy with modification
-  times.  Measured cost in docs/performance.md.
+* SQLite: a commit appends to the ``-wal`` file; a file watcher
+  (``watchdog``: inotify on Linux, ReadDirectoryChangesW on Windows) wakes the
+  follower at once, and a ``stat`` of that file plus ``PRAGMA data_version``
+  on a connection of its own that never writes run every 200 ms as a safety
+  net.  Without a watcher the ``stat`` runs every ``check_interval_s``
+  (10 ms).  Measured cost in docs/performance.md.
 
 Both wake-ups only shorten the sleep: correctness comes from the position,
 so a lost notification costs at most ``timeout_s`` of delay, never an event.
@@ -214,28 +215,60 @@ class _NotifyWaker(_Waker):
 
 
 class _SqliteWaker(_Waker):
-    """SQLite: notice another connection's commit within ``interval_s``.
+    """SQLite: notice another connection's commit at once, or within ``interval_s``.
 
-    Every tick looks at the ``-wal`` file's size and modification time (one
-    ``stat``: a commit in WAL mode appends to it), and every
-    ``VERSION_EVERY`` ticks asks ``PRAGMA data_version`` on a connection that
-    never writes (the authoritative answer, in case a file system is lazy
-    with modification times).  What an idle follower costs is the ticks
-    themselves, measured in docs/performance.md.
+    SQLite has no notifications, but in WAL mode a commit appends to the
+    ``-wal`` file.  Where the platform tells (inotify on Linux,
+    ReadDirectoryChangesW on Windows, through ``watchdog``), a change of that
+    file wakes the follower at once and the checks below run only every
+    ``WATCHED_TICK_S`` as a safety net; elsewhere they run every
+    ``interval_s``.  Each tick: one ``stat`` of the ``-wal`` file (size or
+    modification time changed), and every ``VERSION_EVERY`` ticks
+    ``PRAGMA data_version`` on a connection that never writes (the
+    authoritative answer, in case a file system is lazy with times).
     """
 
     VERSION_EVERY = 20
+    WATCHED_TICK_S = 0.2
 
     def __init__(self, path: str, interval_s: float) -> None:
         self._path = path
         self._wal = path + "-wal"
-        self._interval_s = interval_s
         self._identity = SqliteFileIdentity(path)
         self._identity.changed()
         self._conn = self._open()
         self._version = self._read()
         self._wal_seen = self._wal_state()
         self._ticks = 0
+        self._signal = threading.Event()  # set by the file watcher, or by nudge()
+        self._observer = self._watch()
+        self._interval_s = self.WATCHED_TICK_S if self._observer is not None else interval_s
+        self._version_every = 1 if self._observer is not None else self.VERSION_EVERY
+
+    def _watch(self):
+        """Start a ``watchdog`` observer on the database's folder, or None if unavailable."""
+        try:
+            from watchdog.events import FileSystemEventHandler
+            from watchdog.observers import Observer
+        except ImportError:
+            return None
+        names = {os.path.abspath(self._path), os.path.abspath(self._wal)}
+        signal = self._signal
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if os.path.abspath(event.src_path) in names:
+                    signal.set()
+
+        try:
+            observer = Observer()
+            observer.daemon = True
+            observer.schedule(Handler(), os.path.dirname(os.path.abspath(self._path)) or ".", recursive=False)
+            observer.start()
+            return observer
+        except Exception as exc:  # no inotify watch left, unsupported file system ...: tick instead
+            log.info("feed: cannot watch %s (%s); checking every few ms", self._path, exc)
+            return None
 
     def _open(self) -> sqlite3.Connection:
         # mode=rw: never create an empty database where the real file went missing
@@ -263,7 +296,7 @@ class _SqliteWaker(_Waker):
             self._wal_seen = wal
             return True
         self._ticks += 1
-        if self._ticks % self.VERSION_EVERY == 0:
+        if self._ticks % self._version_every == 0:
             version = self._read()
             if version != self._version:
                 self._version = version
@@ -276,12 +309,28 @@ class _SqliteWaker(_Waker):
             step = min(self._interval_s, deadline - time.monotonic())
             if step <= 0:
                 return False
-            time.sleep(step)  # cheaper than Event.wait; interrupt() is seen within one tick
+            if self._observer is not None:
+                if self._signal.wait(step):
+                    self._signal.clear()
+                    self._changed()  # keeps the stat and version current; the caller reads anyway
+                    return not interrupted.is_set()
+            else:
+                time.sleep(step)  # cheaper than Event.wait; interrupt() is seen within one tick
             if self._changed():
                 return True
         return False
 
+    def nudge(self) -> None:
+        self._signal.set()
+
     def close(self) -> None:
+        if self._observer is not None:
+            try:
+                self._observer.stop()
+                self._observer.join(timeout=2)
+            except Exception:
+                pass
+            self._observer = None
         try:
             self._conn.close()
         except Exception:
