@@ -206,8 +206,9 @@ def write_cost(args: argparse.Namespace) -> list[dict]:
                 db.execute_sql("ALTER TABLE event ALTER COLUMN id SET DEFAULT nextval('event_id_seq')")
             close()
             start_at = time.time() + 4.0
-            procs = [subprocess.Popen([sys.executable, str(worker), "issue", url, "TP", str(args.issues), str(start_at)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
+            command = [sys.executable, str(worker), "issue", url, "TP", str(args.issues), str(start_at)]
+            procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(8)]
             outs = [json.loads(p.communicate(timeout=600)[0].strip().splitlines()[-1]) for p in procs]
             wall = time.time() - start_at
             done = sum(len(o["ok"]) for o in outs)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from site_setup import connect_with_site
 
 from db import queue
 from db.connection import current_url
@@ -17,7 +18,6 @@ from db.errors import DatabaseUnavailable
 from db.events import events_after, last_event_id
 from db.feed import EventFollower
 from db.models import Event
-from site_setup import connect_with_site
 
 
 def _raw_event_insert(conn: psycopg.Connection, kind: str) -> None:

@@ -16,12 +16,12 @@ import threading
 from urllib.parse import urlparse
 
 import pytest
+from site_setup import connect_with_site
 
 from db import queue
 from db.connection import close, connect
 from db.models import Event, Rating, Request, Ticket
 from db.ratings import record_press
-from site_setup import connect_with_site
 
 #: a simple-protocol Query message carrying COMMIT, as psycopg sends it
 COMMIT_MESSAGE = b"Q\x00\x00\x00\x0bCOMMIT\x00"

@@ -33,11 +33,11 @@ def test_upgrade_from_version_1_keeps_tickets(sqlite_site_db, clock, tmp_path):
 def test_upgrade_from_version_3_on_postgres_keeps_events_and_orders_new_ones_by_commit(pg_server, clock):
     """Version 4 installs the commit-order trigger on an existing event table and adds ``request``."""
     import psycopg
+    from site_setup import connect_with_site
 
     from db import queue
     from db.events import events_after
     from db.feed import EventFollower
-    from site_setup import connect_with_site
 
     url = connect_with_site(pg_server.create_database())
     queue.issue_ticket("TP", now=clock(9, 0))
