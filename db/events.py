@@ -106,8 +106,10 @@ def install_commit_order(db=None) -> None:
       until the transaction's end, after it became visible, so a transaction
       that got id n+1 became visible after the one that got n.
 
-    Does nothing on SQLite.  Called by the schema step that introduces it and
-    when a new database is created.
+    The function runs with its owner's rights (``SECURITY DEFINER``), so a
+    least-privilege role that may only INSERT into ``event`` (an append-only
+    log) still gets its ids.  Does nothing on SQLite.  Called by the schema
+    step that introduces it and when a new database is created.
     """
     db = db or database_proxy.obj
     if not is_postgres(db):
@@ -119,7 +121,7 @@ def install_commit_order(db=None) -> None:
     db.execute_sql("ALTER TABLE event ALTER COLUMN id SET DEFAULT -nextval('event_pending_id_seq')")
     db.execute_sql(f"""
         CREATE OR REPLACE FUNCTION onestop_event_commit_order() RETURNS trigger
-        LANGUAGE plpgsql AS $$
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
         BEGIN
             PERFORM pg_advisory_xact_lock({COMMIT_ORDER_LOCK});
             UPDATE event SET id = nextval('{sequence}') WHERE id = NEW.id;
