@@ -162,4 +162,20 @@ class Event(BaseModel):
     data = pw.TextField(default="{}")  # JSON
 
 
-ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating, Event]
+class Request(BaseModel):
+    """One row per state-changing operation a caller asked for, written in its transaction.
+
+    The caller makes ``request_id`` once per user action (one kiosk tap, one
+    keypad press) and keeps it across retries; a repeat finds this row and
+    gets the first outcome back instead of acting twice (docs/events.md).
+    """
+
+    request_id = pw.CharField(max_length=64, primary_key=True)
+    operation = pw.CharField(max_length=32)          # "issue", "call", "rate", ...
+    at = pw.DoubleField()
+    ref_id = pw.BigIntegerField(null=True)            # the ticket / rating / booking it produced
+    data = pw.TextField(default="{}")                 # JSON: anything else the replay needs
+
+
+ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating, Event,
+              Request]
