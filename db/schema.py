@@ -17,7 +17,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from db.connection import database_proxy, write_transaction
 from db.models import ALL_MODELS, SchemaVersion, Ticket
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -37,8 +37,15 @@ def _v3_report_indexes(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v4_ticket_dossiers(migrator: SchemaMigrator) -> list:
+    """Version 4: the ``ticket_dossier`` table (created by the pass that follows)."""
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
+    2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_ticket_dossiers,
+}
 
 
 def _migrator() -> SchemaMigrator:
