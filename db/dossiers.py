@@ -134,6 +134,13 @@ def code_from_scan(text: str) -> str:
     return normalize_code(candidate)
 
 
+def lookup_url(template: str, code: str) -> str:
+    """The province's lookup page for ``code``: ``template`` with ``{code}`` filled in, URL-quoted."""
+    from urllib.parse import quote
+
+    return template.replace("{code}", quote(normalize_code(code), safe=""))
+
+
 # ---------------------------------------------------------------- storage
 
 def _run(operation):
