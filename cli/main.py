@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "cli.keypad_commands",
     "cli.voice_commands",
     "cli.report_commands",
+    "cli.dossier_commands",
     "cli.app_commands",
     "cli.event_commands",
 ]

@@ -148,6 +148,25 @@ class Rating(BaseModel):
         indexes = ((("ticket", "pressed_at"), False), (("service_day",), False))
 
 
+class TicketDossier(BaseModel):
+    """A dossier code ("mã hồ sơ") of the one-stop electronic system, attached to a ticket.
+
+    A ticket may carry several (a citizen files two applications at one visit);
+    the same code on two tickets is allowed (a second visit for the same file)
+    but shown to the officer.  The ticket's rating counts for each of its codes.
+    """
+
+    ticket = pw.ForeignKeyField(Ticket, backref="dossiers", on_delete="CASCADE")
+    code = pw.CharField(max_length=40)
+    service_day = pw.CharField(max_length=10)   # the ticket's day, for "already attached today"
+    attached_at = pw.DoubleField()
+    counter = pw.ForeignKeyField(Counter, null=True, backref="dossiers")
+    officer = pw.ForeignKeyField(Officer, null=True, backref="dossiers")
+
+    class Meta:
+        indexes = ((("ticket", "code"), True), (("code", "service_day"), False), (("service_day",), False))
+
+
 class Event(BaseModel):
     """Append-only log that screens follow: "everything after event N"."""
 
@@ -177,5 +196,6 @@ class Request(BaseModel):
     data = pw.TextField(default="{}")                 # JSON: anything else the replay needs
 
 
-ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating, Event,
-              Request]
+
+ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
+              TicketDossier, Event, Request]

@@ -17,7 +17,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from db.connection import database_proxy, write_transaction
 from db.models import ALL_MODELS, SchemaVersion, Ticket
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -52,9 +52,14 @@ def _v4_event_order_and_requests(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
+    """Version 5: the ``ticket_dossier`` table (created by the pass that follows)."""
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
-    2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests,
+    2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
 }
 
 

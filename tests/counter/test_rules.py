@@ -22,8 +22,8 @@ A = Action
 @pytest.mark.parametrize("status, paused, expected", [
     (None, False, {A.CALL_NEXT, A.CALL_TICKET, A.PAUSE}),
     (None, True, {A.PAUSE}),
-    ("called", False, {A.RECALL, A.START, A.DONE, A.NO_SHOW, A.TRANSFER}),
-    ("serving", False, {A.DONE, A.TRANSFER}),
+    ("called", False, {A.RECALL, A.START, A.DONE, A.NO_SHOW, A.TRANSFER, A.DOSSIER}),
+    ("serving", False, {A.DONE, A.TRANSFER, A.DOSSIER}),
     # a closed ticket is no longer the counter's: same as free
     ("done", False, {A.CALL_NEXT, A.CALL_TICKET, A.PAUSE}),
 ])
