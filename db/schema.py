@@ -15,9 +15,9 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
-from db.models import ALL_MODELS, SchemaVersion, Ticket
+from db.models import ALL_MODELS, ApiKey, SchemaVersion, Setting, Ticket
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -37,8 +37,15 @@ def _v3_report_indexes(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v4_web_tables(migrator: SchemaMigrator) -> list:
+    """Version 4: ``setting`` (the tracking-link secret) and ``api_key`` for the web service."""
+    database_proxy.obj.create_tables([Setting, ApiKey], safe=True)
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes,
+                                                          4: _v4_web_tables}
 
 
 def _migrator() -> SchemaMigrator:
