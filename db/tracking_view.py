@@ -11,8 +11,8 @@ issue time), the same number ``db.queue.find_ticket`` gives.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from db import clock
 from db.connection import with_retry

@@ -10,7 +10,7 @@ top of "now calling" (a ticket's ``called_at`` is its first call).
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from collections.abc import Iterable
 
 from db.site import load_site
 from db.status import hall_status

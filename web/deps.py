@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -13,7 +15,7 @@ from web.live import LiveHub
 _bearer = HTTPBearer(auto_error=False, description="An API key made with `onestop api-key create NAME`")
 
 
-async def api_key(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> str:
+async def api_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
     """The name of the caller's key; a missing, wrong or revoked key answers 401."""
     key = credentials.credentials if credentials is not None else None
     return await run_in_threadpool(check_key, key)
@@ -25,3 +27,9 @@ def lang(request: Request) -> str:
 
 def hub(request: Request) -> LiveHub:
     return request.app.state.hub
+
+
+#: parameter types of the routes
+ApiKeyName = Annotated[str, Depends(api_key)]
+Lang = Annotated[str, Depends(lang)]
+Hub = Annotated[LiveHub, Depends(hub)]

@@ -20,8 +20,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from db.events import events_after, last_event_id
 from db.values import EventInfo

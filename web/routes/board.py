@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from db.events import last_event_id
-from web.deps import hub, lang
+from web.deps import Hub, Lang
 from web.i18n import TEXTS, other_lang
-from web.live import LiveHub
 from web.streams import stream_response
 from web.templating import templates
 
@@ -20,7 +19,7 @@ def render_board(board: dict, lang_code: str) -> str:
 
 
 @router.get("/board")
-def board_page(request: Request, lang_code: str = Depends(lang)):
+def board_page(request: Request, lang_code: Lang):
     board = request.app.state.board.read()
     return templates.TemplateResponse(request, "board.html", {
         "t": TEXTS[lang_code], "lang": lang_code, "other": other_lang(lang_code), "b": board,
@@ -29,7 +28,7 @@ def board_page(request: Request, lang_code: str = Depends(lang)):
 
 
 @router.get("/board/events")
-async def board_events(request: Request, lang_code: str = Depends(lang), live: LiveHub = Depends(hub)):
+async def board_events(request: Request, lang_code: Lang, live: Hub):
     feed = request.app.state.board
     sub = live.subscribe_board()
 

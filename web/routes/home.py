@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from db.site import load_site
-from web.deps import lang
+from web.deps import Lang
 from web.i18n import TEXTS, other_lang
 from web.templating import templates
 
@@ -13,7 +13,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, lang_code: str = Depends(lang)):
+def home(request: Request, lang_code: Lang):
     site = load_site()
     return templates.TemplateResponse(request, "home.html", {
         "t": TEXTS[lang_code], "lang": lang_code, "other": other_lang(lang_code),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -12,9 +12,8 @@ from db.errors import NotFound
 from db.events import last_event_id
 from db.tracking import split_reference
 from db.tracking_view import track_view
-from web.deps import hub, lang
+from web.deps import Hub, Lang
 from web.i18n import TEXTS, other_lang
-from web.live import LiveHub
 from web.streams import stream_response
 from web.templating import templates
 
@@ -44,7 +43,7 @@ def render_state(view: dict, lang_code: str) -> str:
 
 
 @router.get("/t/{ref}")
-def track_page(request: Request, ref: str, lang_code: str = Depends(lang)):
+def track_page(request: Request, ref: str, lang_code: Lang):
     ticket_id, token = _reference(ref)
     view = track_view(ticket_id, token)
     if _wants_json(request):
@@ -62,7 +61,7 @@ def _first_read(ticket_id: int, token: str) -> tuple[int, dict]:
 
 
 @router.get("/t/{ref}/events")
-async def track_events(ref: str, lang_code: str = Depends(lang), live: LiveHub = Depends(hub)):
+async def track_events(ref: str, lang_code: Lang, live: Hub):
     ticket_id, token = _reference(ref)
     sub = live.subscribe_ticket(ticket_id)
     try:
