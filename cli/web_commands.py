@@ -10,14 +10,13 @@ from db.errors import InvalidInput
 
 
 def cmd_web(args) -> int:
-    from limits import parse
-
     from db.tracking import ensure_secret
+    from web.ratelimit import parse_limit
     from web.server import parse_listen, serve
 
     parse_listen(args.listen)  # refuse a bad address before opening anything
     try:
-        parse(args.rate_limit)
+        parse_limit(args.rate_limit)
     except ValueError:
         raise InvalidInput(f"Giới hạn không hợp lệ: {args.rate_limit!r}",
                            f"Bad rate limit {args.rate_limit!r} (e.g. 300/minute)") from None

@@ -5,13 +5,12 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from slowapi.middleware import SlowAPIASGIMiddleware
 
 from db.tracking_view import track_views
 from web import errors
 from web.board_data import BoardFeed
 from web.live import LiveHub
-from web.ratelimit import DEFAULT_LIMIT, make_limiter
+from web.ratelimit import DEFAULT_LIMIT, RateLimitMiddleware
 from web.routes import api_status, api_tickets, board, home, track
 from web.templating import static_files
 
@@ -38,8 +37,7 @@ def create_app(*, rate_limit: str = DEFAULT_LIMIT) -> FastAPI:
                   lifespan=lifespan)
     app.state.hub = hub
     app.state.board = feed
-    app.state.limiter = make_limiter(rate_limit)
-    app.add_middleware(SlowAPIASGIMiddleware)
+    app.add_middleware(RateLimitMiddleware, limit=rate_limit)
     errors.install(app)
     app.mount("/static", static_files(), name="static")
     for router in (home.router, track.router, board.router, api_status.router, api_tickets.router):

@@ -2,7 +2,7 @@
 
 ``errors.OnestopError`` carries its HTTP status (``exc.http_status``, from the
 one table ``errors.KINDS``); FastAPI's validation errors, unknown paths and
-the rate limit become the same body; anything unexpected is logged here and
+the rate limit (``rate_limited``) become the same body; anything unexpected is logged here and
 answered with a generic 500.
 """
 
@@ -13,7 +13,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from slowapi.errors import RateLimitExceeded
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from errors import UNEXPECTED_EN, UNEXPECTED_VI, OnestopError
@@ -68,7 +67,8 @@ async def http_error(request: Request, exc: StarletteHTTPException):
     return _answer(request, exc.status_code, vi, en, {"error": en, "error_vi": vi}, getattr(exc, "headers", None))
 
 
-async def rate_limited(request: Request, exc: RateLimitExceeded):
+async def rate_limited(request: Request):
+    """The answer past the rate limit (sent by ``web.ratelimit``)."""
     vi, en = _STATUS_TEXT[429]
     return _answer(request, 429, vi, en, {"error": en, "error_vi": vi, "kind": "rate_limited"}, {"Retry-After": "60"})
 
@@ -84,5 +84,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OnestopError, onestop_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
-    app.add_exception_handler(RateLimitExceeded, rate_limited)
     app.add_exception_handler(Exception, unexpected)
