@@ -12,6 +12,7 @@ from web.board_data import BoardFeed
 from web.live import LiveHub
 from web.ratelimit import DEFAULT_LIMIT, RateLimitMiddleware
 from web.routes import api_status, api_tickets, board, home, track
+from web.status_cache import StatusCache
 from web.templating import static_files
 
 
@@ -37,6 +38,7 @@ def create_app(*, rate_limit: str = DEFAULT_LIMIT) -> FastAPI:
                   lifespan=lifespan)
     app.state.hub = hub
     app.state.board = feed
+    app.state.status = StatusCache(lambda: hub.position)
     app.add_middleware(RateLimitMiddleware, limit=rate_limit)
     errors.install(app)
     app.mount("/static", static_files(), name="static")

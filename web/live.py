@@ -24,6 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import peewee
+
+from db.connection import database_proxy
 from db.events import events_after, last_event_id
 from db.values import EventInfo
 
@@ -34,13 +37,28 @@ POLL_S = 0.02
 
 
 class _LogFollower:
-    """Stand-in for ``db.feed.EventFollower`` (same ``poll``/``wait``/``position``/``close``)."""
+    """Stand-in for ``db.feed.EventFollower`` (same ``poll``/``wait``/``position``/``close``).
+
+    On SQLite it reads the log only when ``PRAGMA data_version`` says another
+    connection committed (a read of shared memory, far cheaper than the query).
+    """
 
     def __init__(self, after: int | None = None) -> None:
         self.position = last_event_id() if after is None else after
         self._stop = threading.Event()
+        self._version: int | None = None
+
+    def _changed(self) -> bool:
+        db = database_proxy.obj
+        if not isinstance(db, peewee.SqliteDatabase):
+            return True
+        version = db.execute_sql("PRAGMA data_version").fetchone()[0]
+        changed, self._version = version != self._version, version
+        return changed
 
     def poll(self) -> list[EventInfo]:
+        if not self._changed():
+            return []
         batch = events_after(self.position)
         if batch:
             self.position = batch[-1].id
@@ -112,6 +130,7 @@ class LiveHub:
         self._thread: threading.Thread | None = None
         self._follower = None
         self.delivered = 0                     # batches handed to the loop (tests and the bench read it)
+        self.position = 0                      # newest event id seen by the follower
 
     # -- lifecycle (on the event loop)
     def start(self) -> None:
@@ -162,6 +181,7 @@ class LiveHub:
                 if self._follower is None:
                     self._follower = open_follower()
                 batch = self._follower.wait(1.0)
+                self.position = self._follower.position
                 if batch:
                     self._publish(batch)
             except Exception as exc:  # database away: keep the pages' last state, try again
