@@ -37,7 +37,7 @@ POLL_S = 0.02
 
 
 class _LogFollower:
-    """Stand-in for ``db.feed.EventFollower`` (same ``poll``/``wait``/``position``/``close``).
+    """Stand-in for ``db.feed.EventFollower`` (same ``poll``/``wait``/``position``/``interrupt``/``close``).
 
     On SQLite it reads the log only when ``PRAGMA data_version`` says another
     connection committed (a read of shared memory, far cheaper than the query).
@@ -72,6 +72,10 @@ class _LogFollower:
                 return batch
             self._stop.wait(POLL_S)
             waited += POLL_S
+
+    def interrupt(self) -> None:
+        """End a ``wait`` early (from any thread)."""
+        self._stop.set()
 
     def close(self) -> None:
         self._stop.set()
@@ -141,7 +145,7 @@ class LiveHub:
     def stop(self) -> None:
         self._stop.set()
         if self._follower is not None:
-            self._follower.close()
+            self._follower.interrupt()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -187,6 +191,8 @@ class LiveHub:
             except Exception as exc:  # database away: keep the pages' last state, try again
                 log.warning("web feed: %s", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
                 self._stop.wait(1.0)
+        if self._follower is not None:
+            self._follower.close()     # in the thread that used it (its connection is this thread's)
 
     def _publish(self, batch: list[EventInfo]) -> None:
         with self._lock:

@@ -41,6 +41,25 @@ def test_status_is_what_onestop_status_prints(web_server, onestop):
     assert _strip_clock(answer.json()) == _strip_clock(json.loads(onestop("status").stdout))
 
 
+def test_status_follows_each_change_within_2_s(web_server, onestop):
+    """The status document is kept between changes; a committed change shows in the next reads."""
+    import time
+
+    url = web_server.url + "/api/v1/status"
+    assert httpx.get(url).json()["waiting"]["TP"] == 0
+    onestop("issue", "TP")
+    deadline = time.monotonic() + 2
+    while httpx.get(url).json()["waiting"]["TP"] != 1:
+        assert time.monotonic() < deadline, "the issued ticket did not show in /api/v1/status within 2 s"
+        time.sleep(0.02)
+    onestop("call", "--counter", "1")
+    deadline = time.monotonic() + 2
+    while (current := httpx.get(url).json()["counters"][0]["current"]) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert current["code"] == "A001" and current["status"] == "called"
+
+
 def test_issuing_needs_a_valid_key(web_server, onestop):
     url = web_server.url + "/api/v1/tickets"
     body = {"service": "TP", "priority": False}
