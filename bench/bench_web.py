@@ -7,7 +7,8 @@ For each engine and each client count N, a real ``onestop web`` process serves
 a database holding N waiting tickets of one service, and this process opens N
 Server-Sent Events streams (httpx, one asyncio loop), one per ticket.  Then:
 
-* **call -> phone**: ``--rounds`` times, a call is committed (``db.queue.call_next``
+* **call -> phone**: ``--rounds`` times, once the updates of the previous "done"
+  have all arrived, a call is committed (``db.queue.call_next``
   from a worker thread of this process) and, for every stream, the time from the
   commit's return to the first update arriving is taken (a call moves everybody's
   "people ahead", so all N streams get one).  p50 / p95 / max over N x rounds.
@@ -150,6 +151,18 @@ class Streams:
                 await asyncio.gather(*tasks, return_exceptions=True)
 
 
+async def settle(streams: Streams, quiet_s: float = 0.5, limit_s: float = 15) -> None:
+    """Wait until no update has arrived for ``quiet_s``, so each call is measured from a quiet hall."""
+    deadline = time.monotonic() + limit_s
+    total = -1
+    while time.monotonic() < deadline:
+        now_total = sum(len(a) for a in streams.arrivals)
+        if now_total == total:
+            return
+        total = now_total
+        await asyncio.sleep(quiet_s)
+
+
 async def live_rounds(streams: Streams, server_pid: int, rounds: int, idle_s: float) -> dict:
     latencies: list[float] = []
     missing = 0
@@ -160,7 +173,7 @@ async def live_rounds(streams: Streams, server_pid: int, rounds: int, idle_s: fl
     idle_cpu = (cpu_s(server_pid) - before) / idle_s * 100
     for _ in range(rounds):
         await asyncio.to_thread(lambda: queue.current_ticket(1) and queue.finish_service(1))
-        await asyncio.sleep(1.5)                           # the "done" updates arrive and settle
+        await settle(streams)                              # the "done" wave (new wait estimates) has arrived
         counts = [len(a) for a in streams.arrivals]
         await asyncio.to_thread(queue.call_next, 1)
         committed = time.time()
