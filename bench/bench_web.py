@@ -179,10 +179,10 @@ async def live_rounds(streams: Streams, server_pid: int, rounds: int, idle_s: fl
         committed = time.time()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            if all(len(a) > c for a, c in zip(streams.arrivals, counts)):
+            if all(len(a) > c for a, c in zip(streams.arrivals, counts, strict=True)):
                 break
             await asyncio.sleep(0.01)
-        for a, c in zip(streams.arrivals, counts):
+        for a, c in zip(streams.arrivals, counts, strict=True):
             if len(a) > c:
                 latencies.append(a[c] - committed)
             else:

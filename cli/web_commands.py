@@ -57,7 +57,8 @@ def register(subparsers) -> None:
     from web.server import DEFAULT_LISTEN
 
     p = subparsers.add_parser("web", help="run the web service: tracking pages, /board, JSON API")
-    p.add_argument("--listen", default=DEFAULT_LISTEN, help=f"HOST:PORT (default {DEFAULT_LISTEN}; 0.0.0.0:8080 for the LAN)")
+    p.add_argument("--listen", default=DEFAULT_LISTEN,
+                   help=f"HOST:PORT (default {DEFAULT_LISTEN}; 0.0.0.0:8080 for the LAN)")
     p.add_argument("--rate-limit", default=DEFAULT_LIMIT, help=f"requests per client address (default {DEFAULT_LIMIT})")
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                    help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")

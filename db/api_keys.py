@@ -92,7 +92,8 @@ def revoke_key(name: str, *, now: float | None = None) -> ApiKeyInfo:
 def check_key(key: str | None, *, now: float | None = None) -> str:
     """The name of the valid, unrevoked key ``key``; ``AuthError`` otherwise."""
     if not key:
-        raise AuthError("Cần khóa API (Authorization: Bearer KHÓA)", "An API key is required (Authorization: Bearer KEY)")
+        raise AuthError("Cần khóa API (Authorization: Bearer KHÓA)",
+                        "An API key is required (Authorization: Bearer KEY)")
     moment = clock.now_epoch(now)
     digest = hash_key(key)
 

@@ -123,7 +123,8 @@ class Subscriber:
 class LiveHub:
     """Fans the event log out to the open pages of this process."""
 
-    def __init__(self, *, read_tracks: Callable[[list[int]], dict], read_board: Callable[[list[EventInfo]], Any]) -> None:
+    def __init__(self, *, read_tracks: Callable[[list[int]], dict],
+                 read_board: Callable[[list[EventInfo]], Any]) -> None:
         self._read_tracks = read_tracks
         self._read_board = read_board
         self._loop: asyncio.AbstractEventLoop | None = None

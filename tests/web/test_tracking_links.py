@@ -6,7 +6,7 @@ import pytest
 from web_helpers import site_file
 
 from db import api_keys, queue, tracking
-from db.errors import AuthError, ConfigError, NotFound
+from db.errors import AuthError, ConfigError, NotAllowed, NotFound
 from db.models import ApiKey, Setting
 from db.site import import_site
 from db.site_config import load_site_file, parse_site_text
@@ -85,7 +85,7 @@ def test_api_keys_are_stored_hashed_and_can_be_revoked(site_db):
     key = api_keys.create_key("crm")
     assert api_keys.check_key(key) == "crm"
     assert key not in {row.key_hash for row in ApiKey.select()}
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         api_keys.create_key("crm")
     with pytest.raises(AuthError):
         api_keys.check_key("guess")
