@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi import FastAPI
@@ -37,7 +38,9 @@ def _get(path: str, **headers) -> httpx.Response:
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             return await client.get(path, headers=headers)
 
-    return asyncio.run(run())
+    # a thread of its own: Playwright's sync API keeps an event loop running in the main thread
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def test_domain_error_gets_the_status_of_its_kind_as_json():
