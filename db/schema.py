@@ -15,9 +15,9 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
-from db.models import ALL_MODELS, SchemaVersion, Ticket
+from db.models import ALL_MODELS, ApiKey, SchemaVersion, Setting, Ticket
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -57,9 +57,16 @@ def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v6_web_tables(migrator: SchemaMigrator) -> list:
+    """Version 6: ``setting`` (the tracking-link secret) and ``api_key`` for the web service."""
+    database_proxy.obj.create_tables([Setting, ApiKey], safe=True)
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
+    6: _v6_web_tables,
 }
 
 
