@@ -14,7 +14,6 @@ from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed
 from db.values import ServiceInfo, SiteInfo, TicketInfo
 from hardware.printing.errors import PrinterError
 from hardware.printing.status import UNCHECKED, PrinterStatus
-from hardware.printing.ticket_job import PrintOutcome
 from kiosk_app.backend import SiteData, Snapshot
 from kiosk_app.controller import (
     OFFLINE_PROBE_S,
@@ -25,6 +24,7 @@ from kiosk_app.controller import (
     Screen,
 )
 from kiosk_app.harness import FakeClock
+from services.ticket_printing import PrintOutcome
 
 
 def service(code: str, group: str | None, name: str) -> ServiceInfo:
