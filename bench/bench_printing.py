@@ -27,9 +27,8 @@ sys.path.insert(0, str(ROOT))
 from db.values import SiteInfo, TicketInfo  # noqa: E402
 from hardware.printing import open_printer  # noqa: E402
 from hardware.printing.encode import encode_ticket  # noqa: E402
-from hardware.printing.layout import render_ticket  # noqa: E402
 from hardware.printing.simulator import PrinterSimulator  # noqa: E402
-from hardware.printing.ticket_job import issue_and_print  # noqa: E402
+from services.ticket_printing import issue_and_print, render_ticket  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

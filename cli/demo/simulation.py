@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from db import queue
+from db import queue, statuses
 from db.site import list_counters, list_services
 from errors import OnestopError
 
@@ -100,7 +100,7 @@ class Simulation:
                     queue.mark_no_show(plan.number)
                     plan.state = "idle"
                 else:
-                    if current.status == "called":
+                    if current.status == statuses.CALLED:
                         queue.start_service(plan.number)
                     plan.state = "serving"
                 plan.next_step_at = now + self._random.uniform(*self.service_s)
