@@ -112,10 +112,10 @@ def render(out_dir: Path) -> list[Path]:
     QTest.keyClicks(window.main.call_box.edit, "C001")
     QTest.keyClick(window.main.call_box.edit, Qt.Key.Key_Return)
     _wait(lambda: session.ticket is not None)
-    from db import queue
+    from db import queue, statuses
 
     queue.start_service(1, now=time.time() - 4 * 60 - 12)   # being served for a few minutes
-    _wait(lambda: session.ticket is not None and session.ticket.status == "serving")
+    _wait(lambda: session.ticket is not None and session.ticket.status == statuses.SERVING)
     _wait(lambda: bool(window.main.ticket.note.text()))
     QTest.qWait(1100)                                # the running timer ticks once
     saved.append(out_dir / "counter-main.png")
