@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from db.errors import DatabaseUnavailable
 from db.ratings import PressInfo, keypad_address_conflicts, keypad_addresses, rating_levels, record_press

@@ -21,8 +21,8 @@ a worker thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from PIL import Image
 
@@ -86,7 +86,8 @@ class PrintOutcome:
         return document
 
 
-def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteInfo, counters: Sequence[int] = ()) -> None:
+def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteInfo,
+                        counters: Sequence[int] = ()) -> None:
     """Render and print an existing ticket (reprints); raises ``PrinterError``."""
     try:
         image = render_ticket(ticket, site, counters=counters, width_mm=printer.width_mm, lang_en=bool(site.name_en))

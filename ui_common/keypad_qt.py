@@ -22,7 +22,7 @@ from services.keypad_ratings import rating_reader
 
 
 class KeypadBridge(QObject):
-    """Owns one ``KeypadReader`` recording ratings (``services.keypad_ratings``) and re-emits its callbacks as Qt signals."""
+    """Owns one rating ``KeypadReader`` (``services.keypad_ratings``); re-emits its callbacks as Qt signals."""
 
     #: a press committed to the database: a ``db.values.RatingInfo`` (in fact ``db.ratings.PressInfo``)
     press_recorded = Signal(object)

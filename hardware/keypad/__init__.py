@@ -8,10 +8,21 @@ as ratings is ``services.keypad_ratings``, the Qt adapter for the counter
 program is ``ui_common/keypad_qt.py``.
 """
 
-from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.base import Decoder, DecodeResult, Press
 from hardware.keypad.errors import KeypadError
-from hardware.keypad.reader import (CONNECTED, DECODERS, ERROR, STOPPED, WAITING, Directory, KeypadReader, PressSink,
-                                    StaticDirectory, is_retryable, make_decoder)
+from hardware.keypad.reader import (
+    CONNECTED,
+    DECODERS,
+    ERROR,
+    STOPPED,
+    WAITING,
+    Directory,
+    KeypadReader,
+    PressSink,
+    StaticDirectory,
+    is_retryable,
+    make_decoder,
+)
 
 PROTOCOLS = tuple(DECODERS)
 

@@ -35,14 +35,15 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import serial
 
 from errors import Kind, OnestopError
 from hardware.keypad.ascii import AsciiDecoder
-from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.base import Decoder, DecodeResult, Press
 from hardware.keypad.errors import KeypadError
 from hardware.keypad.framed import FramedDecoder
 
@@ -219,7 +220,7 @@ class KeypadReader:
             self._stats.backlog = len(self._backlog)
             return self._stats.as_dict()
 
-    def start(self) -> "KeypadReader":
+    def start(self) -> KeypadReader:
         if self._serial_thread is not None:
             raise RuntimeError("KeypadReader.start() called twice")
         self._serial_thread = threading.Thread(target=self._serial_loop, name=f"keypad-serial {self.port}",
@@ -244,7 +245,7 @@ class KeypadReader:
     def is_running(self) -> bool:
         return any(t is not None and t.is_alive() for t in (self._serial_thread, self._record_thread))
 
-    def __enter__(self) -> "KeypadReader":
+    def __enter__(self) -> KeypadReader:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

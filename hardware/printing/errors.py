@@ -72,7 +72,7 @@ class PrinterError(OnestopError):
         return f"PrinterError({self.fault!r}, {self.detail!r})"
 
     def to_json(self) -> dict:
-        """The ``print_error`` object of ``onestop issue --printer`` (its ``kind`` is the fault, see docs/printing.md)."""
+        """The ``print_error`` object of ``onestop issue --printer``: its ``kind`` is the fault (docs/printing.md)."""
         return {"kind": self.fault, "message": self.message_vi, "message_en": self.message_en, "detail": self.detail}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import zxingcpp
@@ -56,7 +56,7 @@ def test_qr_code_decodes_back_to_the_ticket_reference(ticket, site, width_mm):
 def test_a_plain_slip_prints_without_any_database(ticket, site):
     """hardware draws exactly the strings it is given: the QR payload is the caller's, not a ticket's."""
     slip = TicketSlip(code="B017", service_name="Đất đai", site_name="UBND xã Đông Hưng",
-                      issued_at=datetime(2025, 1, 2, 1, 0, tzinfo=timezone.utc), qr_payload="https://example.test/t/x1",
+                      issued_at=datetime(2025, 1, 2, 1, 0, tzinfo=UTC), qr_payload="https://example.test/t/x1",
                       counters=(4,))
     image = layout.render_ticket(slip, width_mm=58)
     assert image.mode == "1" and image.width == 384
