@@ -46,6 +46,15 @@ def test_the_code_keeps_every_import_contract():
     assert "0 broken" in result.stdout
 
 
+def test_every_product_package_is_under_the_contracts():
+    """A package the linter is not told about is not checked at all (e.g. ``web`` once it exists)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    checked = set(pyproject["tool"]["importlinter"]["root_packages"])
+    shipped = {pattern.rstrip("*") for pattern in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
+    present = {name for name in shipped | set(PRODUCT) if (ROOT / name / "__init__.py").is_file()}
+    assert present - {"assets"} <= checked, f"add to [tool.importlinter] root_packages: {sorted(present - checked)}"
+
+
 # ---------------------------------------------------------------- the contracts can fail
 
 def _contracts_config() -> str:
