@@ -75,7 +75,7 @@ class PrintOutcome:
 
     @property
     def exit_code(self) -> int:
-        """0, or the printer fault's exit code when the policy cancelled the ticket (docs/errors.md)."""
+        """0, or the printer fault's exit code when the policy cancelled the ticket (docs/interfaces.md §3)."""
         return self.error.exit_code if self.cancelled and self.error is not None else 0
 
     def to_json(self) -> dict:

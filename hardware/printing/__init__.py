@@ -3,7 +3,7 @@
 The ticket is drawn as a 1-bit image (``layout.render_ticket``, from a plain
 ``TicketSlip``) because cheap ESC/POS printers have no usable Vietnamese code
 page; ``open_printer(url)`` returns a ``TicketPrinter`` for the URL schemes of
-docs/printing.md.  Nothing here knows the database: issuing a ticket and
+docs/interfaces.md §5 (details in docs/printing.md).  Nothing here knows the database: issuing a ticket and
 printing it under the site's ``on_print_failure`` policy is
 ``services.ticket_printing.issue_and_print``.
 """
