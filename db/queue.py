@@ -79,7 +79,7 @@ def _replay(earlier: Earlier) -> TicketInfo | None:
     if earlier.ref_id is None:
         return None
     row = Ticket.get_by_id(earlier.ref_id)
-    return to_info(row, _site().timezone, ahead=_people_ahead(row) if row.status == "waiting" else 0)
+    return to_info(row, _site().timezone, ahead=_people_ahead(row) if row.status == statuses.WAITING else 0)
 
 
 def _site() -> SiteInfo:
