@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBox
 
 from admin_app.background import Lane
 from admin_app.widgets import duration, fill_table, make_table, percent
-from db import clock
+from db import clock, statuses
 from db.reports import build_report
 from db.site import list_services
 from db.status import HallStatus, hall_status
 from ui_common import theme
 
-STATE_TEXT = {"called": "Đang gọi / Calling", "serving": "Đang phục vụ / Serving"}
+STATE_TEXT = {statuses.CALLED: "Đang gọi / Calling", statuses.SERVING: "Đang phục vụ / Serving"}
 REFRESH_MS = 1000
 TODAY_EVERY = 30  # refreshes
 
@@ -147,7 +147,7 @@ class OverviewTab(QWidget):
                 colours[(r, 3)] = theme.GREY
             elif current is not None:
                 state = STATE_TEXT.get(current.status, current.status)
-                colours[(r, 3)] = theme.GREEN if current.status == "serving" else theme.GOLD
+                colours[(r, 3)] = theme.GREEN if current.status == statuses.SERVING else theme.GOLD
             else:
                 state = "Trống / Free" if c.officer else "Chưa có cán bộ / No officer"
             since = (duration(moment - current.called_at.timestamp())

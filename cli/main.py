@@ -4,7 +4,7 @@ Each area of the product registers its own subcommands from a module of its
 own (``cli/queue_commands.py``, ``cli/printing_commands.py``, ...): a module
 exposes ``register(subparsers)`` and sets ``func`` on each parser it adds.
 ``func(args)`` returns the process exit code.  Refusals raised as
-``db.errors.QueueError`` are turned into a one-line message on stderr and the
+``errors.OnestopError`` are turned into a one-line message on stderr and the
 exit code of their kind (docs/interfaces.md §3).
 """
 
@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from db.errors import QueueError
+from errors import OnestopError
 
 #: Modules that add subcommands; a module missing here is simply not offered.
 COMMAND_MODULES = [
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except QueueError as exc:
+    except OnestopError as exc:
         print(f"onestop: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -1,7 +1,7 @@
 """``onestop printer-sim`` (fake network printer) and ``onestop printer-status``.
 
 ``onestop issue --printer URL`` itself lives in ``cli/queue_commands.py`` and
-calls ``hardware.printing.ticket_job.issue_and_print``.
+calls ``services.ticket_printing.issue_and_print``.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def cmd_init(args) -> int:
 def cmd_issue(args) -> int:
     _open(args)
     if args.printer:
-        from hardware.printing.ticket_job import issue_and_print
+        from services.ticket_printing import issue_and_print
 
         outcome = issue_and_print(args.service, args.printer, priority=args.priority, kiosk=args.kiosk)
         print_json({**outcome.ticket.to_json(), "printed": outcome.printed})

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
 from counter_app.formatting import STATUS_VI, clock_text, keypad_text, minutes_text
 from counter_app.rules import SHORTCUTS, Action
 from counter_app.snapshot import CounterSnapshot
+from db import statuses
 from db.values import RatingInfo, RatingLevel, TicketInfo
 from ui_common import theme
 
@@ -174,7 +175,7 @@ class TicketPanel(QFrame):
         if ticket is None:
             return
         now = time.time()
-        if ticket.status == "serving":
+        if ticket.status == statuses.SERVING:
             self.timer_caption.setText("Thời gian phục vụ")
             self.timer.setText(clock_text(_seconds_since(ticket.started_at, now)))
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from db.errors import InvalidInput
+from db.ticket_qr import parse_ticket_reference
 from db.values import SiteInfo
 
 _CODE = re.compile(r"^[A-Z]{1,4}\d{1,6}$")
@@ -29,8 +30,6 @@ def parse_call_input(text: str, site: SiteInfo | None = None) -> str | int:
         raise InvalidInput("Hãy nhập số thứ tự hoặc quét mã QR trên phiếu",
                            "Type a ticket code or scan the ticket's QR code")
     if cleaned.startswith("OSQ"):
-        from hardware.printing.reference import parse_ticket_reference
-
         reference = parse_ticket_reference(cleaned)
         if site is not None and not reference.matches_site(site):
             raise InvalidInput(f"Phiếu {reference.code} không phải của đơn vị này",

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from counter_app.rules import Action, enabled_actions
 from counter_app.scan import parse_call_input
 from counter_app.snapshot import CounterSnapshot, load_snapshot
-from db import dossiers, queue
+from db import dossiers, queue, statuses
 from db.officers import OfficerInfo, authenticate, sign_in_at_counter, sign_out
 from db.site import list_counters, list_services, load_site
 from db.values import CounterInfo, RatingInfo, ServiceInfo, SiteInfo, TicketInfo
@@ -260,7 +260,7 @@ class CounterSession(QObject):
         run_task(operation, done, failed)
 
     def _set_ticket(self, ticket: TicketInfo | None) -> None:
-        self.ticket = ticket if ticket is not None and ticket.status in ("called", "serving") else None
+        self.ticket = ticket if ticket is not None and ticket.status in statuses.AT_COUNTER else None
         self.ticket_changed.emit(self.ticket)
 
     def _called(self, ticket: TicketInfo | None) -> None:

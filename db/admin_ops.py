@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from db import clock
+from db import clock, statuses
 from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
@@ -188,7 +188,7 @@ def set_counter_active(number: int, active: bool, *, actor: str | None = None, n
         row = _counter(number)
         if not active and row.current_ticket_id is not None:
             current = Ticket.get_or_none(Ticket.id == row.current_ticket_id)
-            if current is not None and current.status in ("called", "serving"):
+            if current is not None and current.status in statuses.AT_COUNTER:
                 raise NotAllowed(f"Quầy {row.number} đang phục vụ số {current.code}",
                                  f"Counter {row.number} still holds ticket {current.code}")
         if row.active != active:

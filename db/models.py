@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from db import statuses
 from db.connection import database_proxy
 
 
@@ -102,7 +103,7 @@ class Ticket(BaseModel):
     number = pw.IntegerField()
     code = pw.CharField(max_length=16)
     priority = pw.BooleanField(default=False)
-    status = pw.CharField(max_length=12, default="waiting")
+    status = pw.CharField(max_length=12, default=statuses.WAITING)
     # Queue position: the original issue time, kept across transfers.
     queue_at = pw.DoubleField()
     issued_at = pw.DoubleField()

@@ -2,7 +2,7 @@
 
 The controller turns taps into at most one ticket each and decides which
 screen the citizen sees; it never decides queue rules (``db.queue`` refuses a
-closed service or a used-up range, ``ticket_job`` applies the print policy).
+closed service or a used-up range, ``services.ticket_printing`` applies the print policy).
 It gets its inputs as method calls (taps, feed events, a 1 s ``tick``) and
 publishes one immutable ``KioskState`` to its listeners; the Qt window only
 draws that state.
@@ -37,9 +37,10 @@ from enum import Enum
 from typing import Any, Callable
 
 from db import clock, dossiers
-from db.errors import AuthError, DatabaseUnavailable, LimitReached, QueueError, ServiceClosed
+from db.errors import AuthError, DatabaseUnavailable, LimitReached, ServiceClosed
+from db.ticket_qr import build_ticket_reference
+from errors import OnestopError
 from hardware.printing.errors import PrinterError
-from hardware.printing.reference import build_ticket_reference
 from kiosk_app import texts
 from kiosk_app.backend import SiteData, Snapshot
 from kiosk_app.texts import Bilingual
@@ -163,7 +164,7 @@ class KioskState:
     ticket: TicketView | None = None
     message: Message | None = None
     printer_banner: Bilingual | None = None
-    printer_problem: str | None = None      # PrinterError kind
+    printer_problem: str | None = None      # PrinterError fault
     issuing_disabled: bool = False
     reopens: Bilingual | None = None
     hours: Bilingual | None = None
@@ -365,7 +366,7 @@ class KioskController:
     def _refresh_failed(self, exc: Exception) -> None:
         self._refreshing = False
         self._refresh_dirty = False
-        if isinstance(exc, DatabaseUnavailable) or not isinstance(exc, QueueError):
+        if isinstance(exc, DatabaseUnavailable) or not isinstance(exc, OnestopError):
             self._task_offline = True
         log.warning("kiosk: refresh failed (%s)", exc)
         self._changed()
@@ -494,7 +495,7 @@ class KioskController:
             self._task_offline = True
             self._go_home()
             return
-        if not isinstance(exc, QueueError):
+        if not isinstance(exc, OnestopError):
             log.error("kiosk: issuing failed unexpectedly: %r", exc)
             self._show_message(Message(texts.bilingual("sorry"), texts.bilingual("try_again")))
             return
@@ -596,7 +597,7 @@ class KioskController:
             return
         try:
             code = dossiers.code_from_scan(text)
-        except QueueError as exc:
+        except OnestopError as exc:
             self._code_error = Bilingual(exc.message_vi, exc.message_en)
             self._code_text = ""
             self._changed()
@@ -677,7 +678,7 @@ class KioskController:
     def _admin_failed(self, exc: Exception) -> None:
         self._admin_busy = False
         self._overlay_since = self._mono()
-        if isinstance(exc, (AuthError, QueueError)):
+        if isinstance(exc, (AuthError, OnestopError)):
             self._admin_error = Bilingual(exc.message_vi, exc.message_en)
         else:
             self._admin_error = texts.bilingual("try_again")
@@ -783,7 +784,7 @@ class KioskController:
             ticket=self._ticket if screen is Screen.TICKET else None,
             message=self._message if screen is Screen.MESSAGE else None,
             printer_banner=banner,
-            printer_problem=self._printer_error.kind if self._printer_error is not None else None,
+            printer_problem=self._printer_error.fault if self._printer_error is not None else None,
             issuing_disabled=self._issuing_disabled,
             reopens=self._reopens if not self._open else None,
             hours=texts.opening_hours(site.opening_hours, site.days),
