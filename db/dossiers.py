@@ -34,6 +34,8 @@ from db.events import record_event
 from db.models import Counter, Officer, Service, Site, Ticket, TicketDossier
 from db.queue import to_info
 from db.site import site_info
+from db.ticket_qr import PREFIX as TICKET_QR_PREFIX
+from db.tracking import split_reference
 from db.values import TicketInfo
 
 MAX_LENGTH = 40
@@ -105,6 +107,9 @@ def code_from_scan(text: str) -> str:
     raw = str(text or "").strip()
     if not raw:
         return normalize_code(raw)
+    if raw.upper().startswith(TICKET_QR_PREFIX) or split_reference(raw) is not None:
+        raise InvalidInput("Đây là mã QR trên phiếu số thứ tự, không phải giấy tiếp nhận hồ sơ",
+                           "That is the QR code of a queue ticket, not of a filing receipt")
     candidate: str | None = None
     if raw.startswith("{"):
         try:

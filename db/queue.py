@@ -30,7 +30,7 @@ from db.events import record_event
 from db.models import Counter, CounterService, NumberSequence, Officer, Service, Site, Ticket
 from db.requests import Earlier, claim, new_request_id, settle
 from db.site import site_info
-from db.tracking import track_url
+from db.tracking import split_reference, track_url, verify
 from db.values import SiteInfo, TicketInfo
 
 T = TypeVar("T")
@@ -450,7 +450,12 @@ def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo
 
 
 def _lookup(reference: str | int, today: str) -> Ticket:
-    if isinstance(reference, int) or str(reference).isdigit():
+    """A ticket by id, by today's code, or by its tracking link (the QR printed on it)."""
+    link = split_reference(reference) if isinstance(reference, str) and "/t/" in reference else None
+    if link is not None:
+        ticket_id, token = link
+        row = Ticket.get_or_none(Ticket.id == ticket_id) if verify(ticket_id, token) else None
+    elif isinstance(reference, int) or str(reference).isdigit():
         row = Ticket.get_or_none(Ticket.id == int(reference))
     else:
         row = (Ticket.select().where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today))

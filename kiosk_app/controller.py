@@ -515,7 +515,7 @@ class KioskController:
         self._ticket = TicketView(
             code=ticket.code, service=Bilingual(ticket.service_name, ticket.service_name_en or ticket.service_name),
             ahead=ticket.ahead, wait=wait, priority=ticket.priority, printed=printed,
-            reference=build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
+            reference=ticket.track_url or build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
         )
         self._overlay, self._overlay_since = Screen.TICKET, self._mono()
         self._changed()

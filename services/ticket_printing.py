@@ -49,7 +49,7 @@ def ticket_slip(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int] = ()
     return TicketSlip(
         code=ticket.code, service_name=ticket.service_name, service_name_en=ticket.service_name_en,
         site_name=site.name, site_name_en=site.name_en, issued_at=ticket.issued_at, timezone=site.timezone,
-        qr_payload=build_ticket_reference(ticket, site), priority=ticket.priority, ahead=ticket.ahead,
+        qr_payload=ticket.track_url or build_ticket_reference(ticket, site), priority=ticket.priority, ahead=ticket.ahead,
         estimated_wait_s=ticket.estimated_wait_s, counters=tuple(counters),
     )
 

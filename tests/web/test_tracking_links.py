@@ -114,3 +114,29 @@ def test_web_table_refuses_unknown_keys():
     assert "web.public_ulr" in str(info.value)
     assert parse_site_text('[site]\nname = "X"\n[web]\npublic_url = "https://a.vn/"\n').web == {
         "public_url": "https://a.vn"}
+
+
+def test_the_counter_calls_the_ticket_whose_tracking_qr_it_scans(linked_site):
+    """The printed QR holds the tracking link: scanning it at a free counter calls that ticket."""
+    from counter_app.scan import parse_call_input
+    from db import dossiers
+    from db.errors import InvalidInput
+
+    queue.issue_ticket("TP")
+    wanted = queue.issue_ticket("TP")
+    reference = parse_call_input(wanted.track_url)
+    assert queue.call_ticket(1, reference).id == wanted.id
+    queue.finish_service(1)
+    base, token = queue.issue_ticket("TP").track_url.rsplit("-", 1)
+    with pytest.raises(NotFound):
+        queue.call_ticket(1, parse_call_input(f"{base}-{token[::-1]}"))      # a changed token names no ticket
+    with pytest.raises(InvalidInput):
+        dossiers.code_from_scan(wanted.track_url)                              # never taken for a dossier code
+
+
+def test_the_printed_qr_holds_the_tracking_link_when_there_is_one(linked_site):
+    from db.site import load_site
+    from services.ticket_printing import ticket_slip
+
+    ticket = queue.issue_ticket("TP")
+    assert ticket_slip(ticket, load_site()).qr_payload == ticket.track_url

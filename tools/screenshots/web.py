@@ -1,4 +1,4 @@
-"""Render the public pages to PNG for docs/screenshots (``python -m web.screenshots [DIR]``).
+"""Render the public pages to PNG for docs/screenshots (``python -m tools.screenshots --only web``).
 
 A throwaway SQLite database gets the built-in site, a morning's worth of
 tickets and calls, then a real ``onestop web`` process serves it and
