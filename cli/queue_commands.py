@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db import queue
 from db.connection import connect
+from services.options import add_db_option
 
 
 def _open(args) -> None:
@@ -40,9 +41,9 @@ def cmd_issue(args) -> int:
         outcome = issue_and_print(args.service, args.printer, priority=args.priority, kiosk=args.kiosk)
         print_json({**outcome.ticket.to_json(), "printed": outcome.printed})
         if outcome.error is not None:
-            print(f"onestop: {outcome.error}", file=sys.stderr)
             if outcome.cancelled:
-                return 3
+                raise outcome.error   # the ticket was cancelled: a refusal (the JSON above says which one)
+            print(f"onestop: {outcome.error}", file=sys.stderr)   # printed nothing, but the ticket stands
         return 0
     ticket = queue.issue_ticket(args.service, priority=args.priority, kiosk=args.kiosk)
     print_json(ticket.to_json())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db.connection import connect
 from db.errors import InvalidInput
+from services.options import add_db_option
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -68,9 +69,8 @@ def cmd_backup(args) -> int:
         connect(url)
         result = backup_database(args.file)
     except BackupNotSupported as exc:
-        print(exc.command)
-        print(f"onestop: {exc}", file=sys.stderr)
-        return exc.exit_code
+        print(exc.command)   # the pg_dump command to run instead; the refusal itself goes to cli.main
+        raise
     print(f"onestop: backup written to {result.path} ({result.size_bytes / 1e6:.1f} MB in {result.seconds:.1f} s)",
           file=sys.stderr)
     return 0

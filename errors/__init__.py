@@ -93,6 +93,16 @@ class OnestopError(Exception):
         return self.message_vi
 
 
-#: For any other exception that reaches a person: what they are told.
+#: For any other exception that reaches a person: what they are told (the
+#: details go to the log, never to the screen).
 UNEXPECTED_VI = "Có lỗi xảy ra, vui lòng thử lại"
 UNEXPECTED_EN = "Something went wrong, please try again"
+#: Exit code of a CLI command that failed in a way no kind describes (a bug, a broken install).
+UNEXPECTED_EXIT_CODE = 1
+#: HTTP status of a web request that failed that way.
+UNEXPECTED_HTTP_STATUS = 500
+
+
+def unexpected_message(lang: str = "vi") -> str:
+    """What a person is told about an error that is not an ``OnestopError``."""
+    return UNEXPECTED_EN if lang == "en" else UNEXPECTED_VI
