@@ -13,7 +13,7 @@ from typing import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from admin_app.background import Lane
+from ui_common.tasks import Lane
 from admin_app.widgets import duration, fill_table, make_table, percent
 from db import clock
 from db.reports import build_report
