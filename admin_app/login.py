@@ -10,10 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from ui_common.errors import error_text
-from ui_common.tasks import Lane
 from db.officers import OfficerInfo, authenticate
 from ui_common import theme
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 ROLES = ("supervisor", "admin")
 

@@ -13,13 +13,13 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from admin_app import forms
-from ui_common.errors import error_text
-from ui_common.tasks import Lane
 from admin_app.widgets import Message, admin_button, fill_table, make_table, selected_key
 from db import admin_ops
 from db.officers import OfficerInfo
 from db.permissions import Action, allowed
 from db.site import list_counters, list_services
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 ROLE_TEXT = {"officer": "Cán bộ / Officer", "supervisor": "Giám sát / Supervisor", "admin": "Quản trị / Admin"}
 ACTIVE_TEXT = {True: "Hoạt động / Active", False: "Ngừng / Inactive"}

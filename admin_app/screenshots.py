@@ -105,8 +105,8 @@ def play_day(rng: random.Random, day: date, *, stop: float | None = None) -> Non
 def build_database(path: Path) -> str:
     from db import admin_ops
     from db.connection import connect
-    from db.permissions import LOCAL_ADMIN
     from db.officers import sign_in_at_counter
+    from db.permissions import LOCAL_ADMIN
     from db.site import import_site, set_notice
     from db.site_config import load_site_file
 

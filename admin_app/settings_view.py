@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ui_common.errors import error_text
-from ui_common.tasks import Lane
 from admin_app.widgets import Message, admin_button
 from db import admin_ops
 from db.backup import BackupNotSupported
@@ -24,6 +21,8 @@ from db.permissions import Action, allowed
 from db.site import load_site
 from db.site_config import load_site_file
 from ui_common import theme
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 
 class SettingsTab(QWidget):

@@ -7,7 +7,6 @@ from typing import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from ui_common.tasks import Lane
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
 from admin_app.reports_view import ReportsTab
@@ -15,6 +14,7 @@ from admin_app.settings_view import SettingsTab
 from db.officers import OfficerInfo
 from db.values import SiteInfo
 from ui_common import theme
+from ui_common.tasks import Lane
 from ui_common.widgets import OfflineBanner
 
 ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import print_json
+from errors import Kind, OnestopError
 from hardware.speech import wavutil
 from hardware.speech.announcer import AnnouncementSettings
-from errors import Kind, OnestopError
 from services.options import add_db_option
 
 NO_AUDIO_HINT = "dùng --out FILE.wav để ghi ra tệp / use --out FILE.wav to write it to a file"

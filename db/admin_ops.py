@@ -22,17 +22,17 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from db import clock
+from db import site as site_store
+from db.backup import BackupResult, backup_database
 from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
 from db.officers import hash_pin, sign_in_at_counter, sign_out
 from db.permissions import ActingOfficer, Action, require
-from db import site as site_store
-from db.backup import BackupResult, backup_database
 from db.site import counter_info, service_info
-from db.site_export import write_site_toml
 from db.site_config import SiteConfig
+from db.site_export import write_site_toml
 from db.values import CounterInfo, ServiceInfo
 
 T = TypeVar("T")

@@ -18,7 +18,6 @@ from db.site import import_site, list_counters, list_services, load_site
 from db.site_config import parse_site_text
 from db.site_export import export_site_toml
 
-
 #: The built-in site's accounts, as a login returns them (the domain re-reads the role itself).
 OFFICER = Actor("lan", "officer")
 SUPERVISOR = Actor("quang", "supervisor")
