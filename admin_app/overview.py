@@ -10,7 +10,7 @@ wait", "since call") are re-drawn every second from the last read, without
 the database (a wait grows exactly with the clock until an event changes it).
 A slow timer reads again anyway for what only the clock changes in the
 database's view (the service day at midnight).  Today's totals come from the
-report query at most every 30 s.
+report query at most every 10 s; one skipped for that reason is read when due.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ui_common.tasks import Lane
 STATE_TEXT = {"called": "Đang gọi / Calling", "serving": "Đang phục vụ / Serving"}
 CLOCK_MS = 1000            # re-draw the clock-based figures (no database read)
 SLOW_READ_MS = 60_000      # read again even without events: the service day changes at midnight
-TODAY_EVERY_S = 30.0       # today's totals (the report query) at most this often
+TODAY_EVERY_S = 10.0       # today's totals (the report query) at most this often, and owed after events
 RETRY_MS = 3000            # a failed read is tried again this soon (the feed may not notice a blip)
 
 
@@ -117,6 +117,9 @@ class OverviewTab(QWidget):
         self.retry_timer.setSingleShot(True)
         self.retry_timer.setInterval(RETRY_MS)
         self.retry_timer.timeout.connect(self.refresh)
+        self.today_timer = QTimer(self)        # today's totals skipped by a read: read them when due
+        self.today_timer.setSingleShot(True)
+        self.today_timer.timeout.connect(self.refresh)
 
     def start(self, feed: FeedWatcher | None = None) -> None:
         """Follow the feed (from its current end: the first read comes after it) and read once."""
@@ -137,6 +140,7 @@ class OverviewTab(QWidget):
         self.clock_timer.stop()
         self.slow_timer.stop()
         self.retry_timer.stop()
+        self.today_timer.stop()
         if self.feed is not None:
             self.feed.stop()
 
@@ -158,6 +162,8 @@ class OverviewTab(QWidget):
         self._dirty = False
         moment = self._now()
         with_today = self._today_at is None or moment - self._today_at >= TODAY_EVERY_S
+        if not with_today and not self.today_timer.isActive():
+            self.today_timer.start(int((TODAY_EVERY_S - (moment - self._today_at)) * 1000) + 50)
         self.reads += 1
 
         def read():
