@@ -70,6 +70,8 @@ class _Job:
 _jobs: dict[int, _Job] = {}
 _jobs_lock = threading.Lock()
 _numbers = itertools.count(1)
+_running = 0                                  # submitted and not yet finished on a worker
+_idle = threading.Condition(_jobs_lock)
 
 
 class _Bridge(QObject):
@@ -146,6 +148,10 @@ def _work(number: int) -> None:
             job.error = exc
     bridge = job.lane._bridge
     del job, operation   # the UI thread owns the job from here: it drops the last references
+    global _running
+    with _idle:
+        _running -= 1
+        _idle.notify_all()
     try:
         bridge.finished.emit(number)
     except RuntimeError:   # the application is already gone (shutting down)
@@ -173,9 +179,11 @@ class Lane:
         """Queue ``operation``; ``on_done(result)`` or ``on_failed(exception)`` runs later on the UI thread."""
         if self._closed:
             return 0
+        global _running
         number = next(_numbers)
         with _jobs_lock:
             _jobs[number] = _Job(self, operation, on_done, on_failed)
+            _running += 1
         self._pending.add(number)
         self._pool.submit(_work, number)
         return number
@@ -204,3 +212,13 @@ def run_task(operation: Callable[[], Any], on_done: Callback | None = None,
     if _shared is None:
         _shared = Lane("tasks", ordered=False)
     return _shared.run(operation, on_done, on_failed)
+
+
+def wait_for_idle(timeout_s: float = 5.0) -> bool:
+    """Block until no background call is running (their results are delivered later, or dropped).
+
+    For shutting a program down: the database is closed only after the calls
+    using it are over.  True if idle within ``timeout_s``.
+    """
+    with _idle:
+        return _idle.wait_for(lambda: _running == 0, timeout_s)

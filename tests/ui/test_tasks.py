@@ -109,3 +109,15 @@ def test_work_is_asked_for_from_the_ui_thread_only(qtbot):
 @pytest.mark.parametrize("lang, expected", [("vi", "Hết số"), ("en", "Queue empty"), (None, "Hết số / Queue empty")])
 def test_error_text_languages(lang, expected):
     assert error_text(NotAllowed("Hết số", "Queue empty"), lang) == expected
+
+
+def test_wait_for_idle_returns_once_the_running_calls_are_over(qtbot):
+    from ui_common.tasks import wait_for_idle
+
+    gate = threading.Event()
+    results: list[str] = []
+    run_task(lambda: (gate.wait(5), "slow")[1], results.append)
+    assert wait_for_idle(0.05) is False          # still running
+    gate.set()
+    assert wait_for_idle(5.0) is True
+    qtbot.waitUntil(lambda: results == ["slow"])
