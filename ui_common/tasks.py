@@ -34,6 +34,7 @@ How it works, and why:
 
 from __future__ import annotations
 
+import atexit
 import gc
 import itertools
 import logging
@@ -88,6 +89,13 @@ class _Bridge(QObject):
         if gc.isenabled():
             gc.disable()
             self._collector.start()
+            atexit.register(self.collect_at_exit)
+
+    @staticmethod
+    def collect_at_exit() -> None:
+        """Collect once more while the modules still exist (finalizers then run normally), on the main thread."""
+        gc.enable()
+        gc.collect()
 
     @staticmethod
     def collect_garbage() -> None:
