@@ -43,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from errors import OnestopError
 
@@ -132,11 +132,12 @@ _bridge: _Bridge | None = None
 def _the_bridge() -> _Bridge:
     """The bridge, made on first use; only the UI thread may make it (or ask for work)."""
     global _bridge
-    app = QCoreApplication.instance()
-    if app is None:
-        raise RuntimeError("ui_common.tasks needs a running Q(Gui)Application")
-    if QThread.currentThread() is not app.thread():
+    # The UI thread is the main thread (Qt requires it for widgets); asked with
+    # ``threading`` so that a wrong caller does not make Qt adopt its thread.
+    if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("background calls are started from the UI thread only")
+    if QCoreApplication.instance() is None:
+        raise RuntimeError("ui_common.tasks needs a running Q(Gui)Application")
     if _bridge is None:
         _bridge = _Bridge()
     return _bridge
