@@ -18,10 +18,10 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal  # noqa: E402
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ui_common.app import make_app  # noqa: E402
-from ui_common.tasks import run_task  # noqa: E402
+from ui_common.app import make_app
+from ui_common.tasks import run_task
 
 
 class _Signals(QObject):

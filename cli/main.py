@@ -38,9 +38,19 @@ def command_modules() -> tuple[ModuleType, ...]:
     Imported when the parser is built (not when this module loads), so that a
     broken module is reported by :func:`main` like any other failure.
     """
-    from cli import app_commands, keypad_commands, printing_commands, queue_commands, report_commands, voice_commands
+    from cli import (
+        app_commands,
+        dossier_commands,
+        event_commands,
+        keypad_commands,
+        printing_commands,
+        queue_commands,
+        report_commands,
+        voice_commands,
+    )
 
-    return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, app_commands)
+    return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, dossier_commands,
+            app_commands, event_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

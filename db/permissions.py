@@ -51,7 +51,9 @@ ALLOWED: dict[str, frozenset[Action]] = {
 
 #: The roles as people read them.
 ROLE_TEXT: dict[str, tuple[str, str]] = {
-    "officer": ("cán bộ", "officer"), "supervisor": ("giám sát viên", "supervisor"), "admin": ("quản trị viên", "admin"),
+    "officer": ("cán bộ", "officer"),
+    "supervisor": ("giám sát viên", "supervisor"),
+    "admin": ("quản trị viên", "admin"),
 }
 
 #: What each action means, for docs/permissions.md and the refusal (Vietnamese / English).
