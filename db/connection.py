@@ -166,6 +166,24 @@ def _drop_if_lost_elsewhere() -> None:
         _seen.lost = _lost
 
 
+def _refuse_missing_sqlite_file() -> None:
+    """A thread whose SQLite connection is open while the file was moved away: refuse and drop it.
+
+    Otherwise that thread keeps reading the moved file as if nothing happened
+    (one ``stat`` per operation; a thread without an open connection is left
+    to opening one, as before).
+    """
+    db = database_proxy.obj
+    if db is None or db.is_closed():
+        return
+    try:
+        require_sqlite_file(db)
+    except DatabaseUnavailable:
+        if not db.in_transaction():
+            _forget_connection()
+        raise
+
+
 def _reset_connection() -> None:
     global _lost
     _lost += 1
@@ -202,6 +220,7 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
     last: Exception | None = None
     for attempt in range(attempts):
         _drop_if_lost_elsewhere()
+        _refuse_missing_sqlite_file()
         try:
             return operation()
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
