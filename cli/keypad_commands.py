@@ -13,9 +13,10 @@ import signal
 import sys
 import threading
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db.connection import connect
 from db.errors import DatabaseUnavailable, InvalidInput
+from services.options import add_db_option
 
 log = logging.getLogger("onestop.keypad")
 

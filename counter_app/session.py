@@ -32,7 +32,8 @@ from db import dossiers, queue, statuses
 from db.officers import OfficerInfo, authenticate, sign_in_at_counter, sign_out
 from db.site import list_counters, list_services, load_site
 from db.values import CounterInfo, RatingInfo, ServiceInfo, SiteInfo, TicketInfo
-from ui_common.tasks import error_text, run_task
+from ui_common.errors import error_text
+from ui_common.tasks import run_task
 
 log = logging.getLogger(__name__)
 

@@ -37,13 +37,14 @@ from enum import Enum
 from typing import Any, Callable
 
 from db import clock, dossiers
-from db.errors import AuthError, DatabaseUnavailable, LimitReached, ServiceClosed
+from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed
 from db.ticket_qr import build_ticket_reference
 from errors import OnestopError
 from hardware.printing.errors import PrinterError
 from kiosk_app import texts
 from kiosk_app.backend import SiteData, Snapshot
 from kiosk_app.texts import Bilingual
+from ui_common.errors import error_texts
 
 log = logging.getLogger(__name__)
 
@@ -481,7 +482,7 @@ class KioskController:
         if outcome.cancelled:
             error = outcome.error
             self._show_message(Message(texts.bilingual("print_failed"), texts.bilingual("print_cancelled"),
-                                       Bilingual(error.message_vi, error.message_en)))
+                                       Bilingual(*error_texts(error))))
         else:
             self._show_ticket(outcome.ticket, printed=outcome.printed)
         self.refresh()
@@ -495,13 +496,9 @@ class KioskController:
             self._task_offline = True
             self._go_home()
             return
-        if not isinstance(exc, OnestopError):
-            log.error("kiosk: issuing failed unexpectedly: %r", exc)
-            self._show_message(Message(texts.bilingual("sorry"), texts.bilingual("try_again")))
-            return
         if isinstance(exc, PrinterError):
             self._set_printer_error(exc, from_print=False)
-        self._show_message(Message(texts.bilingual("sorry"), Bilingual(exc.message_vi, exc.message_en)))
+        self._show_message(Message(texts.bilingual("sorry"), Bilingual(*error_texts(exc))))
         if isinstance(exc, (ServiceClosed, LimitReached)):
             self.refresh()
 
@@ -598,7 +595,7 @@ class KioskController:
         try:
             code = dossiers.code_from_scan(text)
         except OnestopError as exc:
-            self._code_error = Bilingual(exc.message_vi, exc.message_en)
+            self._code_error = Bilingual(*error_texts(exc))
             self._code_text = ""
             self._changed()
             return
@@ -678,10 +675,7 @@ class KioskController:
     def _admin_failed(self, exc: Exception) -> None:
         self._admin_busy = False
         self._overlay_since = self._mono()
-        if isinstance(exc, (AuthError, OnestopError)):
-            self._admin_error = Bilingual(exc.message_vi, exc.message_en)
-        else:
-            self._admin_error = texts.bilingual("try_again")
+        self._admin_error = Bilingual(*error_texts(exc))
         self._changed()
 
     # ------------------------------------------------------------ the state
@@ -770,8 +764,8 @@ class KioskController:
         if self._printer_error is not None:
             key = "printer_banner_cancel" if site.on_print_failure == "cancel" else "printer_banner_show"
             error = self._printer_error
-            banner = Bilingual(texts.text(key, "vi", problem=error.message_vi),
-                               texts.text(key, "en", problem=error.message_en))
+            problem_vi, problem_en = error_texts(error)
+            banner = Bilingual(texts.text(key, "vi", problem=problem_vi), texts.text(key, "en", problem=problem_en))
         return KioskState(
             screen=screen,
             lang=self._lang,

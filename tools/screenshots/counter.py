@@ -150,9 +150,9 @@ def render(out_dir: Path) -> list[Path]:
 
     program.stop()
     window.close()
-    from PySide6.QtCore import QThreadPool
+    from ui_common.tasks import wait_for_idle
 
-    QThreadPool.globalInstance().waitForDone(5000)
+    wait_for_idle(5.0)
     close()
     os.close(master)
     os.close(slave)
