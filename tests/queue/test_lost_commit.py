@@ -67,17 +67,18 @@ class CommitDroppingProxy:
     def _upstream(self, client: socket.socket, server: socket.socket, link: dict) -> None:
         try:
             while data := client.recv(65536):
-                server.sendall(data)
-                if not self.armed.is_set():
-                    continue
-                if self.countdown is not None:
-                    self.countdown -= 1
-                    if self.countdown == 0:
+                # Decide before forwarding: the server may answer before the next line of
+                # this thread runs, and that answer must already be the one thrown away.
+                if self.armed.is_set():
+                    if self.countdown is not None:
+                        self.countdown -= 1
+                        if self.countdown == 0:
+                            self.armed.clear()
+                            link["commit_sent"].set()
+                    elif COMMIT_MESSAGE in data:
                         self.armed.clear()
                         link["commit_sent"].set()
-                elif COMMIT_MESSAGE in data:
-                    self.armed.clear()
-                    link["commit_sent"].set()
+                server.sendall(data)
         except OSError:
             pass
         self._shut(link)
