@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from db import clock
+from db import clock, statuses
 from db.connection import with_retry
 from db.errors import NotFound
 from db.models import Counter, Service, Site, Ticket
@@ -54,11 +54,11 @@ class TrackView:
 def _views(rows: list[Ticket], today: str) -> dict[int, TrackView]:
     services = {s.id: s for s in Service.select()}
     counters = dict(Counter.select(Counter.id, Counter.number).tuples())
-    waiting_services = {r.service_id for r in rows if r.status == "waiting"}
+    waiting_services = {r.service_id for r in rows if r.status == statuses.WAITING}
     rank: dict[int, int] = {}
     if waiting_services:
         queue = (Ticket.select(Ticket.id, Ticket.service)
-                 .where((Ticket.status == "waiting") & (Ticket.service_day == today)
+                 .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today)
                         & Ticket.service.in_(list(waiting_services)))
                  .order_by(Ticket.service, *waiting_order()).tuples())
         place: dict[int, int] = {}
@@ -69,7 +69,7 @@ def _views(rows: list[Ticket], today: str) -> dict[int, TrackView]:
     views = {}
     for row in rows:
         service = services[row.service_id]
-        ahead = rank.get(row.id, 0) if row.status == "waiting" else None
+        ahead = rank.get(row.id, 0) if row.status == statuses.WAITING else None
         views[row.id] = TrackView(
             ticket_id=row.id, code=row.code, service=service.code, service_name=service.name,
             service_name_en=service.name_en or service.name, status=row.status, ahead=ahead,

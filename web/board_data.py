@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from db import statuses
 from db.site import load_site
 from db.status import hall_status
 from db.values import EventInfo
@@ -53,7 +54,7 @@ class BoardFeed:
             state = "paused" if c.paused and ticket is None else (ticket.status if ticket else "free")
             counters.append({"number": c.number, "name": c.name, "code": ticket.code if ticket else None,
                              "state": state})
-            if ticket is not None and ticket.status == "called":
+            if ticket is not None and ticket.status == statuses.CALLED:
                 first = ticket.called_at.timestamp() if ticket.called_at else 0.0
                 calls.append((max(first, call_at.get((ticket.code, c.number), 0.0)), ticket.code, c.number))
         calls.sort(reverse=True)
