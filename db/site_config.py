@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
 from db.errors import ConfigError
+from db.officers import pin_problem
 
 DEFAULT_LEVELS = (
     {"value": 3, "label": "Rất hài lòng", "label_en": "Very satisfied"},
@@ -39,7 +40,8 @@ _LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, Fal
 _KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False)}
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
-_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements"}
+_SECURITY_KEYS = {"staff_pin_min_digits": (int, False)}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "security"}
 
 
 @dataclass
@@ -52,6 +54,7 @@ class SiteConfig:
     kiosk: dict
     announcements: dict
     source: str = field(default="<built-in>")
+    security: dict = field(default_factory=dict)
 
 
 class _Locator:
@@ -200,6 +203,13 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
             raise ConfigError(name, locate("keypad_address"), f"counters[{i}].keypad_address", "must be 0-255")
         ctr.setdefault("name", f"Quầy {ctr['number']}")
 
+    security = _table(data, "security", name, loc)
+    _check_table(security, _SECURITY_KEYS, "security", lambda k: loc.line_of("security", None, k), name)
+    staff_min = security.get("staff_pin_min_digits")
+    if staff_min is not None and not 4 <= staff_min <= 12:
+        raise ConfigError(name, loc.line_of("security", None, "staff_pin_min_digits"), "security.staff_pin_min_digits",
+                          "must be 4-12")
+
     officers = _array(data, "officers", name, loc)
     usernames: set[str] = set()
     for i, off in enumerate(officers):
@@ -208,8 +218,9 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         off["pin"] = str(off["pin"])
         if off.setdefault("role", "officer") not in ("officer", "supervisor", "admin"):
             raise ConfigError(name, locate("role"), f"officers[{i}].role", "must be officer, supervisor or admin")
-        if not re.fullmatch(r"\d{4,12}", off["pin"]):
-            raise ConfigError(name, locate("pin"), f"officers[{i}].pin", "must be 4-12 digits")
+        problem = pin_problem(off["pin"], off["role"], staff_min)
+        if problem:
+            raise ConfigError(name, locate("pin"), f"officers[{i}].pin", problem)
         if off["username"] in usernames:
             raise ConfigError(name, locate("username"), f"officers[{i}].username", "duplicate username")
         usernames.add(off["username"])
@@ -247,7 +258,7 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     if not 1 <= announcements.get("repeat", 2) <= 5:
         raise ConfigError(name, loc.line_of("announcements", None, "repeat"), "announcements.repeat", "must be 1-5")
 
-    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name)
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, security)
 
 
 def _array(data: dict, key: str, name: str, loc: _Locator) -> list[dict]:
