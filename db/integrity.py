@@ -122,7 +122,7 @@ DECLARE
 BEGIN
   SELECT seq, mac INTO h_seq, h_mac FROM seal_head WHERE chain = p_chain FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'onestop_seal: unknown chain %', p_chain;
+    RAISE EXCEPTION 'onestop_seal: unknown chain %%', p_chain;
   END IF;
   SELECT inner_pad, outer_pad INTO k_in, k_out FROM seal_key ORDER BY id LIMIT 1;
   n := h_seq + 1;

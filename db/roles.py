@@ -96,7 +96,7 @@ BEGIN
   IF current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
-  RAISE EXCEPTION 'ticket % is finished (%) and cannot be changed', OLD.code, OLD.status
+  RAISE EXCEPTION 'ticket %% is finished (%%) and cannot be changed', OLD.code, OLD.status
     USING ERRCODE = 'insufficient_privilege';
 END
 $fn$;
