@@ -100,13 +100,25 @@ def seal(chain: str, row: pw.Model) -> None:
     head = SealHead.get_or_none(SealHead.chain == chain)
     if head is None:  # a database whose install() has not run: start the chain here
         head = SealHead.create(chain=chain, seq=0, mac="", base_id=int(row.id) - 1)
-    key = SealKey.select().order_by(SealKey.id).first()
-    if key is None:
-        key = _new_key()
+    inner, outer = _sqlite_key()
     seq = head.seq + 1
-    digest = mac(bytes(key.inner_pad), bytes(key.outer_pad), chain, seq, int(row.id), head.mac, fields)
+    digest = mac(inner, outer, chain, seq, int(row.id), head.mac, fields)
     Seal.insert(chain=chain, seq=seq, row_id=int(row.id), fields=fields, mac=digest).execute()
     SealHead.update(seq=seq, mac=digest).where(SealHead.chain == chain).execute()
+
+
+_key_cache: dict[int, tuple[bytes, bytes]] = {}
+
+
+def _sqlite_key() -> tuple[bytes, bytes]:
+    """The key's pads, read once per database binding (the key never changes)."""
+    from db.connection import generation
+
+    cached = _key_cache.get(generation())
+    if cached is None:
+        key = SealKey.select().order_by(SealKey.id).first() or _new_key()
+        cached = _key_cache[generation()] = (bytes(key.inner_pad), bytes(key.outer_pad))
+    return cached
 
 
 def _new_key() -> SealKey:
