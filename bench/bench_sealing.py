@@ -12,11 +12,12 @@ import sys
 import time
 
 url, n = sys.argv[1], int(sys.argv[2])
+from db import queue
 from db.connection import connect
+from db.ratings import record_press
 from db.site import import_site
 from db.site_config import load_site_file
-from db import queue
-from db.ratings import record_press
+
 connect(url)
 import_site(load_site_file(None))
 ops = {"issue": lambda: queue.issue_ticket("TP"), "call": lambda: queue.call_next(1), "start": lambda: queue.start_service(1),

@@ -27,9 +27,9 @@ def _as(hall, role: str) -> None:
 
 def _refused(hall, role: str, sql: str) -> str:
     """Run ``sql`` as ``role``; return the server's refusal (fails the test if it was allowed)."""
-    with psycopg.connect(hall["url"](role), autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
-            conn.execute(sql)
+    with psycopg.connect(hall["url"](role), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege) as caught:
+        conn.execute(sql)
     return str(caught.value)
 
 
