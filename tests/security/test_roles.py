@@ -165,3 +165,33 @@ def test_a_program_role_never_runs_ddl_and_names_the_fix_when_an_upgrade_is_due(
         connect(hall["url"]("onestop_kiosk"))
     assert "Hall-PC-Secret" not in caught.value.message("en")
     close()
+
+
+def test_done_means_kiosk_credentials_cannot_change_a_rating_and_a_psql_edit_is_reported(hall):
+    """The acceptance story, through the command line as a hall's PCs run it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+
+    def onestop(url: str, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cli.main", *args, "--db", url], cwd=root,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    kiosk, counter = hall["url"]("onestop_kiosk"), hall["url"]("onestop_counter")
+    assert onestop(kiosk, "issue", "TP").returncode == 0
+    for step in (("call", "--counter", "1"), ("start", "--counter", "1"), ("done", "--counter", "1"),
+                 ("rate", "--counter", "1", "--value", "1")):
+        run = onestop(counter, *step)
+        assert run.returncode == 0, run.stderr
+    rating_id = json.loads(run.stdout)["id"]
+    _refused(hall, "onestop_kiosk", "UPDATE rating SET value = 3 WHERE value = 1")
+    assert json.loads(onestop(hall["owner_url"], "verify").stdout)["ok"] is True
+    with psycopg.connect(hall["server"].url(hall["db"]), autocommit=True) as owner:  # someone with psql
+        owner.execute("UPDATE rating SET value = 3 WHERE value = 1")
+    run = onestop(hall["owner_url"], "verify")
+    assert run.returncode == 1
+    assert json.loads(run.stdout)["problems"] == [f"rating {rating_id}: value changed"]
+    assert onestop(kiosk, "verify").returncode == 3  # a program role cannot even read the key
