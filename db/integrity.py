@@ -5,9 +5,16 @@ log that explains it) changed, deleted or inserted by hand in SQL must be
 found afterwards.  Every ``rating`` and ``event`` row gets one ``seal`` row,
 written by ``seal()`` in the same transaction as the row itself:
 
-* ``fields``: the row's canonical JSON as written (every column, typed);
+* ``row_id``: the row it seals;
+* ``fields``: the row's canonical JSON as written (every column but ``id``, typed);
 * ``seq``: 1, 2, 3, ... per chain with no gap (a deleted seal is a gap);
-* ``mac`` = HMAC-SHA256(key, "chain|seq|row_id|previous mac|fields").
+* ``mac`` = HMAC-SHA256(key, "chain|seq|previous mac|fields").
+
+The id is the link, not part of the MAC: on PostgreSQL an event gets its
+real id only at COMMIT (db/events.py, commit order), and a trigger
+(``onestop_seal_relink``) moves the seal's ``row_id`` along with it.  A row
+whose id was changed by hand still shows up: its seal then points at a row
+with other fields, or at none.
 
 ``verify()`` walks each chain: a wrong ``mac`` means the seal table was
 edited, a sealed row that is gone was deleted, a row whose columns differ
@@ -57,9 +64,9 @@ def _pads(key: bytes) -> tuple[bytes, bytes]:
     return bytes(b ^ 0x36 for b in padded), bytes(b ^ 0x5C for b in padded)
 
 
-def mac(inner_pad: bytes, outer_pad: bytes, chain: str, seq: int, row_id: int, previous: str, fields: str) -> str:
+def mac(inner_pad: bytes, outer_pad: bytes, chain: str, seq: int, previous: str, fields: str) -> str:
     """HMAC-SHA256 written out from its pads, exactly as ``onestop_seal()`` computes it in SQL."""
-    message = f"{chain}|{seq}|{row_id}|{previous}|{fields}".encode()
+    message = f"{chain}|{seq}|{previous}|{fields}".encode()
     inner = hashlib.sha256(inner_pad + message).digest()
     return hashlib.sha256(outer_pad + inner).hexdigest()
 
@@ -79,6 +86,8 @@ def _coerce(model_field: pw.Field, value):
 def _values(model: type[pw.Model], row: pw.Model) -> dict:
     result = {}
     for f in model._meta.sorted_fields:
+        if f.column_name == "id":
+            continue  # the link (``seal.row_id``), assigned at commit for PostgreSQL events
         name = f.object_id_name if isinstance(f, pw.ForeignKeyField) else f.name
         result[f.column_name] = _coerce(f, getattr(row, name))
     return result
@@ -102,7 +111,7 @@ def seal(chain: str, row: pw.Model) -> None:
         head = SealHead.create(chain=chain, seq=0, mac="", base_id=int(row.id) - 1)
     inner, outer = _sqlite_key()
     seq = head.seq + 1
-    digest = mac(inner, outer, chain, seq, int(row.id), head.mac, fields)
+    digest = mac(inner, outer, chain, seq, head.mac, fields)
     Seal.insert(chain=chain, seq=seq, row_id=int(row.id), fields=fields, mac=digest).execute()
     SealHead.update(seq=seq, mac=digest).where(SealHead.chain == chain).execute()
 
@@ -139,12 +148,28 @@ BEGIN
   SELECT inner_pad, outer_pad INTO k_in, k_out FROM seal_key ORDER BY id LIMIT 1;
   n := h_seq + 1;
   m := encode(sha256(k_out || sha256(k_in || convert_to(
-         p_chain || '|' || n::text || '|' || p_row_id::text || '|' || h_mac || '|' || p_fields, 'UTF8'))), 'hex');
+         p_chain || '|' || n::text || '|' || h_mac || '|' || p_fields, 'UTF8'))), 'hex');
   INSERT INTO seal (chain, seq, row_id, fields, mac) VALUES (p_chain, n, p_row_id, p_fields, m);
   UPDATE seal_head SET seq = n, mac = m WHERE chain = p_chain;
   RETURN n;
 END
 $fn$
+"""
+
+#: PostgreSQL events are inserted with a provisional id and renumbered at COMMIT
+#: (db/events.py); the seal follows its row.  Only that renumbering (negative -> real id)
+#: moves a seal: no program role may UPDATE an event at all.
+_RELINK_SQL = """
+CREATE OR REPLACE FUNCTION {schema}.onestop_seal_relink() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $fn$
+BEGIN
+  UPDATE seal SET row_id = NEW.id WHERE chain = TG_ARGV[0] AND row_id = OLD.id;
+  RETURN NULL;
+END
+$fn$;
+DROP TRIGGER IF EXISTS onestop_seal_relink ON {schema}.event;
+CREATE TRIGGER onestop_seal_relink AFTER UPDATE OF id ON {schema}.event FOR EACH ROW
+  WHEN (OLD.id < 0 AND NEW.id > 0) EXECUTE FUNCTION {schema}.onestop_seal_relink('event');
 """
 
 
@@ -166,6 +191,7 @@ def install() -> None:
         schema = db.execute_sql("SELECT current_schema()").fetchone()[0]
         quoted = '"' + schema.replace('"', '""') + '"'
         db.execute_sql(_FUNCTION_SQL.format(schema=quoted, name=SEAL_FUNCTION))
+        db.execute_sql(_RELINK_SQL.format(schema=quoted))
         # Functions are executable by PUBLIC by default; `onestop roles create` grants it to the programs.
         db.execute_sql(f"REVOKE ALL ON FUNCTION {quoted}.{SEAL_FUNCTION}(text, bigint, text) FROM PUBLIC")
 
@@ -219,7 +245,7 @@ def _verify_chain(chain: str) -> tuple[list[str], dict]:
         for s in page:
             if s.seq != expected_seq:
                 missing_seals.extend(range(expected_seq, s.seq))
-            if mac(inner, outer, chain, s.seq, s.row_id, previous, s.fields) != s.mac:
+            if mac(inner, outer, chain, s.seq, previous, s.fields) != s.mac:
                 problems.append(f"{chain} {s.row_id}: its seal was altered (seal {s.seq} does not match the chain)")
             previous, expected_seq, last_seq = s.mac, s.seq + 1, s.seq
             sealed_rows += 1

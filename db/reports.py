@@ -1,4 +1,4 @@
-"""The report figures of CONTRACT section 6, computed by the database.
+"""The report figures of docs/interfaces.md §7, computed by the database.
 
 Everything is an SQL aggregate over the tickets of the requested service days,
 so a month of a busy province (tens of thousands of tickets) costs a few index
@@ -36,6 +36,8 @@ Definitions (documented for users in ``docs/reports.md``):
   Ratings count where the ticket was served (its service, counter, officer).
   ``unattached`` = counted presses with no ticket, by the press's own day,
   counter and officer (a press has no service, so it is 0 per service).
+* ``dossiers`` = dossier codes attached to the range's tickets, counted where
+  the ticket was served (a ticket with two codes counts 2).
 * Times are rounded to 0.1 s, percentages to 0.01.
 """
 
@@ -260,6 +262,18 @@ def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
     return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
 
 
+def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
+    """Dossier codes attached to the range's tickets, counted where the ticket was served."""
+    grain = f"""
+        SELECT {_GRAIN_COLUMNS}, COUNT(*) AS dossiers
+        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id
+        WHERE {_IN_RANGE}
+        GROUP BY {_GRAIN_COLUMNS}"""
+    branches = [(d.name, d.served_col) for d in _ALL]
+    return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.dossiers)", span)
+            if n}
+
+
 def _arrivals(span: tuple[str, str]) -> list[dict[str, int]]:
     rows = dict(_rows(f"SELECT t.issued_hour, COUNT(*) FROM ticket t WHERE {_IN_RANGE} GROUP BY t.issued_hour", span))
     return [{"hour": hour, "issued": int(rows.get(hour, 0))} for hour in range(24)]
@@ -281,7 +295,8 @@ def _stats(values: dict[str, Any] | None) -> dict[str, float | None]:
 
 
 def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | None,
-             ratings: dict[int, tuple[int, int]] | None, unattached: int, levels: list[int]) -> dict[str, Any]:
+             ratings: dict[int, tuple[int, int]] | None, unattached: int, levels: list[int],
+             dossiers: int = 0) -> dict[str, Any]:
     issued, no_show, cancelled, transferred = counts or (0, 0, 0, 0)
     served = served or {}
     ratings = ratings or {}
@@ -298,6 +313,7 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
         "wait_s": _stats(served.get("wait_s")),
         "service_s": _stats(served.get("service_s")),
         "within_target_pct": _pct(served.get("within", 0), served.get("with_target", 0)),
+        "dossiers": dossiers,
         "ratings": {
             "count": rated,
             "by_value": {str(v): ratings.get(v, (0, 0))[0] for v in values},
@@ -319,12 +335,13 @@ def _all_breakdowns(span: tuple[str, str], levels: list[int]) -> dict[str, dict[
                     entry[name].update(median=median, p90=p90)
     ratings = _rating_figures(span)
     unattached = _unattached(span)
+    dossiers = _dossier_figures(span)
     result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
-    for name, key in set(counts) | set(served) | set(ratings) | set(unattached):
+    for name, key in set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers):
         if key is None:  # never called: no counter / officer
             continue
         result[name][key] = _figures(counts.get((name, key)), served.get((name, key)), ratings.get((name, key)),
-                                     unattached.get((name, key), 0), levels)
+                                     unattached.get((name, key), 0), levels, dossiers.get((name, key), 0))
     return result
 
 

@@ -29,13 +29,15 @@ from db.integrity import SEAL_FUNCTION
 
 #: every program reads these (names, numbering, the queue, the event feed)
 _READ = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
-         "ticket", "rating", "event")
+         "ticket", "ticket_dossier", "rating", "event", "request")
 #: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
 _TICKET_QUEUE_COLUMNS = ("status", "counter_id", "officer_id", "called_at", "last_called_at", "started_at",
                          "finished_at", "recalls", "transfers", "service_id", "target_counter_id", "note",
                          "cancel_reason")
 #: a login counts failures and locks the account; nothing else of an officer
 _LOGIN = {"officer": ("failed_logins", "locked_until")}
+#: an operation's request id and its outcome, so a retry is answered, not repeated (db/requests.py)
+_REQUEST = {"request": ("ref_id", "data")}
 
 
 @dataclass(frozen=True)
@@ -50,34 +52,38 @@ class RoleSpec:
     seal: bool = True  # may call onestop_seal(): writes events or ratings
 
     def sequences(self) -> tuple[str, ...]:
-        return tuple(f"{table}_id_seq" for table in self.insert)
+        # An event is inserted with a provisional id from its own sequence (db/events.py).
+        extra = ("event_pending_id_seq",) if "event" in self.insert else ()
+        return tuple(f"{table}_id_seq" for table in self.insert) + extra
 
 
 GRANTS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "onestop_kiosk", "kiosk (issue, cancel on a failed print, close yesterday's queue, admin exit login)",
-        insert=("ticket", "number_sequence", "event", "audit"),
+        insert=("ticket", "number_sequence", "event", "audit", "request"),
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
-                "counter": ("current_ticket_id",), **_LOGIN},
+                "counter": ("current_ticket_id",), **_LOGIN, **_REQUEST},
     ),
     RoleSpec(
-        "onestop_counter", "counter workstation (call, serve, transfer, sign in, its keypad)",
-        insert=("event", "rating", "audit"),
-        update={"ticket": _TICKET_QUEUE_COLUMNS, "counter": ("officer_id", "current_ticket_id", "paused"), **_LOGIN},
+        "onestop_counter", "counter workstation (call, serve, transfer, sign in, dossier codes, its keypad)",
+        insert=("event", "rating", "audit", "request", "ticket_dossier"),
+        update={"ticket": _TICKET_QUEUE_COLUMNS, "counter": ("officer_id", "current_ticket_id", "paused"), **_LOGIN,
+                **_REQUEST},
+        delete=("ticket_dossier",),  # a code attached by mistake is taken off again
     ),
     RoleSpec("onestop_display", "hall display (reads the queue and the event feed; writes nothing)", seal=False),
     RoleSpec(
         "onestop_keypad", "headless keypad reader (`onestop keypad`: rating presses)",
-        insert=("rating", "event"),
+        insert=("rating", "event", "request"),
         # record_press locks the counter row (SELECT ... FOR UPDATE), which PostgreSQL allows only
         # with UPDATE on some column: the display name is the least consequential one.
-        update={"counter": ("name",)},
+        update={"counter": ("name",), **_REQUEST},
     ),
     RoleSpec(
         "onestop_web", "web service (ticket tracking, hall board, API: issuing)",
-        insert=("ticket", "number_sequence", "event", "audit"),
+        insert=("ticket", "number_sequence", "event", "audit", "request"),
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
-                "counter": ("current_ticket_id",), **_LOGIN},
+                "counter": ("current_ticket_id",), **_LOGIN, **_REQUEST},
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",

@@ -18,7 +18,7 @@ from db.connection import database_proxy, write_transaction
 from db.errors import Forbidden
 from db.models import ALL_MODELS, SchemaVersion, Ticket
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -38,21 +38,50 @@ def _v3_report_indexes(migrator: SchemaMigrator) -> list:
     return []
 
 
-def _v4_audit_and_seals(migrator: SchemaMigrator) -> list:
-    """Version 4: the ``audit`` log and the tamper-evidence tables (``seal``, ``seal_head``,
+def _v4_event_order_and_requests(migrator: SchemaMigrator) -> list:
+    """Version 4: events get their ids in commit order; operations carry a request id.
+
+    * PostgreSQL: the commit-order trigger on ``event`` (``db.events.install_commit_order``),
+      so a follower reading "ids after N" can never skip an event whose
+      transaction committed late.  Existing rows and ids are kept.
+    * the ``request`` table (idempotent retries) is created by the
+      ``create_tables(safe=True)`` pass that follows every upgrade.
+    """
+    from db.events import install_commit_order
+
+    install_commit_order(database_proxy.obj)
+    return []
+
+
+def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
+    """Version 5: the ``ticket_dossier`` table (created by the pass that follows)."""
+    return []
+
+
+def _v6_audit_and_seals(migrator: SchemaMigrator) -> list:
+    """Version 6: the ``audit`` log and the tamper-evidence tables (``seal``, ``seal_head``,
     ``seal_key``, ``verification``), created by the ``create_tables`` pass; the chains
     start after the rows already there (``db.integrity.install``, run after every upgrade)."""
     return []
 
 
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes,
-                                                         4: _v4_audit_and_seals}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
+    2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
+    6: _v6_audit_and_seals,
+}
 
 
 def _migrator() -> SchemaMigrator:
     db = database_proxy.obj
     return PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+
+
+def _after_create() -> None:
+    """What a new database needs beyond the model tables (triggers, defaults)."""
+    from db.events import install_commit_order
+
+    install_commit_order(database_proxy.obj)
 
 
 def current_version() -> int:
@@ -94,6 +123,7 @@ def _create_or_upgrade(db: peewee.Database) -> int:
         version = current_version()  # another process may have done it meanwhile
         if version == 0:
             db.create_tables(ALL_MODELS, safe=True)
+            _after_create()
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
             integrity.install()
             return SCHEMA_VERSION
