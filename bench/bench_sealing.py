@@ -20,10 +20,13 @@ from db.site_config import load_site_file
 
 connect(url)
 import_site(load_site_file(None))
-ops = {"issue": lambda: queue.issue_ticket("TP"), "call": lambda: queue.call_next(1), "start": lambda: queue.start_service(1),
-       "done": lambda: queue.finish_service(1), "rate": lambda: record_press(1, 3)}
+ops = {"issue": lambda: queue.issue_ticket("TP"), "call": lambda: queue.call_next(1),
+       "start": lambda: queue.start_service(1), "done": lambda: queue.finish_service(1),
+       "rate": lambda: record_press(1, 3)}
 times = {k: [] for k in ops}
-for i in range(n):
+for _ in range(n):
     for k, f in ops.items():
-        t = time.perf_counter(); f(); times[k].append((time.perf_counter() - t) * 1000)
+        began = time.perf_counter()
+        f()
+        times[k].append((time.perf_counter() - began) * 1000)
 print(json.dumps({k: round(statistics.median(v), 2) for k, v in times.items()}))

@@ -105,7 +105,8 @@ def make_database(url: str) -> peewee.Database:
         )
     if parsed.scheme in _POSTGRES_SCHEMES:
         if not parsed.path.strip("/"):
-            raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {shown}", f"PostgreSQL URL lacks a database name: {shown}")
+            raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {shown}",
+                               f"PostgreSQL URL lacks a database name: {shown}")
         options: dict[str, str] = {"connect_timeout": "3"}
         for key, values in parse_qs(parsed.query, keep_blank_values=True).items():
             if key not in LIBPQ_PARAMS:

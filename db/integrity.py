@@ -292,8 +292,10 @@ def verify(*, record: bool = True, now: float | None = None) -> VerifyResult:
                     checked[chain] = counts
         except pw.ProgrammingError as exc:
             if "permission denied" in str(exc).lower():
-                raise Forbidden("Kiểm tra toàn vẹn cần tài khoản chủ sở hữu CSDL",
-                                "verify needs the database owner's URL (program roles cannot read the seal key)") from None
+                raise Forbidden(
+                    "Kiểm tra toàn vẹn cần tài khoản chủ sở hữu CSDL",
+                    "verify needs the database owner's URL (program roles cannot read the seal key)",
+                ) from None
             raise
         return VerifyResult(not problems, problems, checked, moment)
 

@@ -52,7 +52,8 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 #: A real scrypt hash of a random PIN nobody knows (no PIN can match an unknown user anyway):
 #: an unknown or inactive username costs the same scrypt as a known one, from the first try.
-_DUMMY_HASH = "scrypt$16384$8$1$9cb128b58eb34e656a34c4f92227f760$a97a7a08a460e4bed4ab65f8a5ebe9de39271c9dfaa5ba04c05d1031b3a66d0a"
+_DUMMY_HASH = ("scrypt$16384$8$1$9cb128b58eb34e656a34c4f92227f760"
+               "$a97a7a08a460e4bed4ab65f8a5ebe9de39271c9dfaa5ba04c05d1031b3a66d0a")
 
 
 def _dummy_hash() -> str:
@@ -114,7 +115,8 @@ def _returned(query) -> list:
     return [row[0] for row in query.tuples().execute()] if hasattr(query, "tuples") else list(query.execute())
 
 
-def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = None, now: float | None = None) -> OfficerInfo:
+def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = None,
+                 now: float | None = None) -> OfficerInfo:
     """Check a username + PIN; counts failures and locks after ``MAX_FAILED_LOGINS``.
 
     The PIN is hashed outside the transaction (scrypt takes tens of ms) and

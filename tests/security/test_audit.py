@@ -75,7 +75,8 @@ def test_reimport_never_reverts_a_pin_reset_or_a_deactivation_and_records_who_ra
 
 def test_cli_import_records_the_operating_system_account(site_db):
     run = subprocess.run([sys.executable, "-m", "cli.main", "--db", site_db, "init", "--site",
-                          str(ROOT / "examples" / "commune.toml")], cwd=ROOT, capture_output=True, text=True, check=False)
+                          str(ROOT / "examples" / "commune.toml")],
+                         cwd=ROOT, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert "kept as they are: lan, hung, mai, quang, admin" in run.stderr
     last = entries()[-1]

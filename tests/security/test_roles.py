@@ -96,7 +96,8 @@ def test_display_reads_everything_it_shows_and_writes_nothing(hall):
         queue.issue_ticket("TP")
     assert "permission denied" in str(caught.value)
     for sql in ("INSERT INTO event (at, kind, data) VALUES (0, 'x', '{}')", "UPDATE ticket SET status = 'done'",
-                "UPDATE counter SET paused = true", "DELETE FROM event", "INSERT INTO audit (at, action) VALUES (0, 'x')",
+                "UPDATE counter SET paused = true", "DELETE FROM event",
+                "INSERT INTO audit (at, action) VALUES (0, 'x')",
                 "SELECT onestop_seal('event', 1, '{}')"):
         _refused(hall, "onestop_display", sql)
 
