@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "cli.dossier_commands",
     "cli.app_commands",
     "cli.event_commands",
+    "cli.web_commands",
     "cli.security_commands",
 ]
 

@@ -196,6 +196,23 @@ class Request(BaseModel):
     data = pw.TextField(default="{}")                 # JSON: anything else the replay needs
 
 
+class Setting(BaseModel):
+    """Small named values the programs keep in the database (e.g. the tracking-link secret)."""
+
+    key = pw.CharField(max_length=64, unique=True)
+    value = pw.TextField()
+
+
+class ApiKey(BaseModel):
+    """A key for the web API's write calls; only its SHA-256 is stored."""
+
+    name = pw.CharField(max_length=64, unique=True)
+    key_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DoubleField()
+    revoked_at = pw.DoubleField(null=True)
+    last_used_at = pw.DoubleField(null=True)
+
+
 class AuditEntry(BaseModel):
     """One change made through the admin program or the CLI (docs/security.md).
 
@@ -263,4 +280,4 @@ class Verification(BaseModel):
 
 
 ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
-              TicketDossier, Event, Request, AuditEntry, Seal, SealHead, SealKey, Verification]
+              TicketDossier, Event, Request, Setting, ApiKey, AuditEntry, Seal, SealHead, SealKey, Verification]

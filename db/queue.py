@@ -30,6 +30,7 @@ from db.events import record_event
 from db.models import Counter, CounterService, NumberSequence, Officer, Service, Site, Ticket
 from db.requests import Earlier, claim, new_request_id, settle
 from db.site import site_info
+from db.tracking import track_url
 from db.values import SiteInfo, TicketInfo
 
 T = TypeVar("T")
@@ -208,6 +209,7 @@ def to_info(row: Ticket, tz: str, *, ahead: int = 0, estimated_wait_s: int | Non
         counter=_names.counter(row.counter_id), target_counter=_names.counter(row.target_counter_id),
         officer=_names.officer(row.officer_id),
         ahead=ahead, estimated_wait_s=estimated_wait_s, cancel_reason=row.cancel_reason, kiosk=row.kiosk,
+        track_url=track_url(row.id, row.service_day),
     )
 
 
@@ -242,11 +244,20 @@ def _serving_counters(service_id: int) -> int:
 
 def estimate_wait_s(service_id: int, ahead: int) -> int | None:
     """People ahead x recent median service time / counters serving the service."""
+    return wait_estimator(service_id)(ahead)
+
+
+def wait_estimator(service_id: int) -> Callable[[int], int | None]:
+    """``estimate_wait_s`` for many tickets of one service: the two reads are made once."""
     median = recent_service_time_s(service_id)
     counters = _serving_counters(service_id)
-    if median is None or counters == 0:
-        return None
-    return int(round(ahead * median / counters))
+
+    def estimate(ahead: int) -> int | None:
+        if median is None or counters == 0:
+            return None
+        return int(round(ahead * median / counters))
+
+    return estimate
 
 
 # ---------------------------------------------------------------- issuing

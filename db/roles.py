@@ -29,7 +29,8 @@ from db.integrity import SEAL_FUNCTION
 
 #: every program reads these (names, numbering, the queue, the event feed)
 _READ = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
-         "ticket", "ticket_dossier", "rating", "event", "request")
+         "ticket", "ticket_dossier", "rating", "event", "request",
+         "setting")  # the tracking-link secret: every ticket object carries its link
 #: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
 _TICKET_QUEUE_COLUMNS = ("status", "counter_id", "officer_id", "called_at", "last_called_at", "started_at",
                          "finished_at", "recalls", "transfers", "service_id", "target_counter_id", "note",
@@ -80,16 +81,18 @@ GRANTS: tuple[RoleSpec, ...] = (
         update={"counter": ("name",), **_REQUEST},
     ),
     RoleSpec(
-        "onestop_web", "web service (ticket tracking, hall board, API: issuing)",
-        insert=("ticket", "number_sequence", "event", "audit", "request"),
+        "onestop_web", "web service (ticket tracking, hall board, API: issuing with a key)",
+        select=_READ + ("api_key",),
+        insert=("ticket", "number_sequence", "event", "audit", "request", "setting"),
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
-                "counter": ("current_ticket_id",), **_LOGIN, **_REQUEST},
+                "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_LOGIN, **_REQUEST},
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",
-        select=_READ + ("audit", "verification"),
-        insert=("site", "service", "counter", "counter_service", "officer", "event", "audit"),
-        update={"site": None, "service": None, "counter": None, "officer": None, "counter_service": None},
+        select=_READ + ("audit", "verification", "api_key"),
+        insert=("site", "service", "counter", "counter_service", "officer", "event", "audit", "api_key"),
+        update={"site": None, "service": None, "counter": None, "officer": None, "counter_service": None,
+                "api_key": ("revoked_at",)},
         delete=("counter_service", "counter"),
     ),
 )

@@ -16,9 +16,9 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
 from db.errors import Forbidden
-from db.models import ALL_MODELS, SchemaVersion, Ticket
+from db.models import ALL_MODELS, ApiKey, SchemaVersion, Setting, Ticket
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -58,8 +58,14 @@ def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
     return []
 
 
-def _v6_audit_and_seals(migrator: SchemaMigrator) -> list:
-    """Version 6: the ``audit`` log and the tamper-evidence tables (``seal``, ``seal_head``,
+def _v6_web_tables(migrator: SchemaMigrator) -> list:
+    """Version 6: ``setting`` (the tracking-link secret) and ``api_key`` for the web service."""
+    database_proxy.obj.create_tables([Setting, ApiKey], safe=True)
+    return []
+
+
+def _v7_audit_and_seals(migrator: SchemaMigrator) -> list:
+    """Version 7: the ``audit`` log and the tamper-evidence tables (``seal``, ``seal_head``,
     ``seal_key``, ``verification``), created by the ``create_tables`` pass; the chains
     start after the rows already there (``db.integrity.install``, run after every upgrade)."""
     return []
@@ -68,7 +74,7 @@ def _v6_audit_and_seals(migrator: SchemaMigrator) -> list:
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
-    6: _v6_audit_and_seals,
+    6: _v6_web_tables, 7: _v7_audit_and_seals,
 }
 
 

@@ -42,6 +42,7 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
             settings = json.loads(site.settings or "{}") if site.id else {}
             settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
                              "security": config.security})
+            settings["web"] = config.web
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
             site.name = config.site["name"]
@@ -163,6 +164,7 @@ def site_info(site: Site) -> SiteInfo:
         announcement_template_en=announce.get("template_en", defaults["announcement_template_en"].default),
         announcement_repeat=int(announce.get("repeat", 2)),
         notice=settings.get("notice", ""),
+        public_url=(settings.get("web") or {}).get("public_url"),
     )
 
 

@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
@@ -40,8 +41,9 @@ _LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, Fal
 _KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False), "dossier_lookup_url": (str, False)}
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
+_WEB_KEYS = {"public_url": (str, False)}
 _SECURITY_KEYS = {"staff_pin_min_digits": (int, False)}
-_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "security"}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "security"}
 
 
 @dataclass
@@ -54,6 +56,7 @@ class SiteConfig:
     kiosk: dict
     announcements: dict
     source: str = field(default="<built-in>")
+    web: dict = field(default_factory=dict)
     security: dict = field(default_factory=dict)
 
 
@@ -262,7 +265,34 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     if not 1 <= announcements.get("repeat", 2) <= 5:
         raise ConfigError(name, loc.line_of("announcements", None, "repeat"), "announcements.repeat", "must be 1-5")
 
-    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, security)
+    web = _table(data, "web", name, loc)
+    _check_table(web, _WEB_KEYS, "web", lambda k: loc.line_of("web", None, k), name)
+    if "public_url" in web:
+        try:
+            web["public_url"] = check_public_url(web["public_url"])
+        except ValueError as exc:
+            raise ConfigError(name, loc.line_of("web", None, "public_url"), "web.public_url", str(exc)) from None
+
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web, security)
+
+
+def check_public_url(url: str) -> str:
+    """The base URL phones reach the web service at, without a trailing slash.
+
+    Only scheme, host and port: the service's pages live at the root of
+    their host (a sub-domain behind the proxy, not a sub-path), and a query
+    or fragment would break the tracking links appended to it.
+    """
+    parsed = urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{url!r} must be an http:// or https:// URL with a host name")
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ValueError(f"{url!r} must be only scheme, host and port (no path, query or user name)")
+    try:
+        parsed.port
+    except ValueError:
+        raise ValueError(f"{url!r} has a bad port") from None
+    return url.strip().rstrip("/")
 
 
 def _array(data: dict, key: str, name: str, loc: _Locator) -> list[dict]:

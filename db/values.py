@@ -39,6 +39,7 @@ class SiteInfo:
     announcement_template_en: str = "Ticket {code}, please go to counter {counter}"
     announcement_repeat: int = 2
     notice: str = ""                        # scrolling line on the hall display
+    public_url: str | None = None           # [web] public_url: base of the tickets' tracking links
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class TicketInfo:
     estimated_wait_s: int | None = None
     cancel_reason: str | None = None
     kiosk: str | None = None
+    track_url: str | None = None             # the citizen's tracking page (None without [web] public_url)
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -118,6 +120,7 @@ class TicketInfo:
             "finished_at": iso(self.finished_at),
             "target_counter": self.target_counter,
             "cancel_reason": self.cancel_reason,
+            "track_url": self.track_url,
             **self.extra,
         }
 

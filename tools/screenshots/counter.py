@@ -114,6 +114,8 @@ def render(out_dir: Path) -> list[Path]:
 
     queue.start_service(1, now=time.time() - 4 * 60 - 12)   # being served for a few minutes
     _wait(lambda: session.ticket is not None and session.ticket.status == "serving")
+    session.attach_dossier("https://dichvucong.example.vn/tra-cuu?maHoSo=000.00.12.H26-241125-0042")
+    _wait(lambda: "H26-241125-0042" in window.main.ticket.dossiers.text())
     _wait(lambda: bool(window.main.ticket.note.text()))
     QTest.qWait(1100)                                # the running timer ticks once
     saved.append(out_dir / "counter-main.png")
