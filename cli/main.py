@@ -46,12 +46,13 @@ def command_modules() -> tuple[ModuleType, ...]:
         printing_commands,
         queue_commands,
         report_commands,
+        security_commands,
         voice_commands,
         web_commands,
     )
 
     return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, dossier_commands,
-            app_commands, event_commands, web_commands)
+            app_commands, event_commands, web_commands, security_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,8 @@ def cmd_init(args) -> int:
     if args.site or not has_site():
         summary = import_site(config, actor=LOCAL_ADMIN)
         print(f"onestop: schema v{version}; site \"{config.site['name']}\" imported from {config.source}: "
-              f"{summary['services']} services, {summary['counters']} counters, {summary['officers']} officers",
+              f"{summary['services']} services, {summary['counters']} counters, {summary['officers']} officers"
+              + (f"; kept as they are: {', '.join(summary['officers_kept'])}" if summary.get("officers_kept") else ""),
               file=sys.stderr)
     else:
         print(f"onestop: schema v{version}; site already present (use --site FILE to update it)", file=sys.stderr)

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from db import clock, statuses
+from db import audit, clock, statuses
 from db import site as site_store
 from db.backup import BackupResult, backup_database
 from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
-from db.officers import hash_pin, sign_in_at_counter, sign_out
+from db.officers import MAX_PIN_DIGITS, hash_pin, min_pin_digits, pin_problem, sign_in_at_counter, sign_out, site_staff_pin_min
 from db.permissions import ActingOfficer, Action, require
 from db.site import counter_info, service_info
 from db.site_config import SiteConfig
@@ -40,7 +40,6 @@ T = TypeVar("T")
 ROLES = ("officer", "supervisor", "admin")
 _CODE = re.compile(r"[A-Z0-9]{1,16}")
 _PREFIX = re.compile(r"[A-Z]{0,4}")
-_PIN = re.compile(r"\d{4,12}")
 _USERNAME = re.compile(r"[a-z0-9_.-]{2,64}")
 
 
@@ -54,6 +53,22 @@ class OfficerRow:
     active: bool
     counter: int | None  # counter the officer is signed in at
     locked: bool
+
+
+_SERVICE_FIELDS = ("code", "name", "name_en", "prefix", "start", "end", "daily_limit", "target_wait_min", "group",
+                   "group_en", "active")
+_COUNTER_FIELDS = ("number", "name", "keypad_address", "active")
+_OFFICER_FIELDS = ("username", "full_name", "role", "active")
+
+
+def _fields(row, names: tuple[str, ...]) -> dict:
+    """What the audit log keeps of a row (never a PIN hash)."""
+    return {name: getattr(row, name) for name in names}
+
+
+def _service_codes(counter: Counter) -> list[str]:
+    return [code for (code,) in CounterService.select(Service.code).join(Service)
+            .where(CounterService.counter == counter.id).order_by(CounterService.position).tuples()]
 
 
 def _run(actor: ActingOfficer | None, action: Action, operation: Callable[[], T]) -> T:
@@ -137,6 +152,7 @@ def create_service(code: str, name: str, prefix: str, *, name_en: str = "", star
                              end=int(end), daily_limit=daily_limit, target_wait_min=target_wait_min,
                              group=(group or None), group_en=(group_en or None), sort_order=last + 1, active=True)
         record_event("service_created", at=moment, service=code, officer=_who(actor), data={"name": name})
+        audit.record("service_created", actor=_who(actor), target=code, after=_fields(row, _SERVICE_FIELDS), now=moment)
         return service_info(row)
 
     return _run(actor, Action.MANAGE_SERVICES, operation)
@@ -150,6 +166,8 @@ def set_service_active(code: str, active: bool, *, actor: ActingOfficer, now: fl
         row = _service(code)
         if row.active != active:
             Service.update(active=active).where(Service.id == row.id).execute()
+            audit.record("service_active", actor=_who(actor), target=row.code, before={"active": row.active},
+                         after={"active": active}, now=moment)
             record_event("service_activated" if active else "service_deactivated", at=moment, service=row.code,
                          officer=_who(actor))
         return service_info(Service.get_by_id(row.id))
@@ -183,6 +201,8 @@ def create_counter(number: int, name: str, services: list[str], *, keypad_addres
             raise InvalidInput(f"Quầy số {number} đã có", f"Counter {number} already exists")
         row = Counter.create(number=number, name=name, keypad_address=keypad_address, active=True)
         _link_services(row, services)
+        audit.record("counter_created", actor=_who(actor), target=str(number), after={**_fields(row, _COUNTER_FIELDS),
+                     "services": _service_codes(row)}, now=moment)
         record_event("counter_created", at=moment, counter=number, officer=_who(actor),
                      data={"services": [s.upper() for s in services]})
         return counter_info(row)
@@ -199,6 +219,8 @@ def set_counter_services(number: int, services: list[str], *, actor: ActingOffic
 
     def operation() -> CounterInfo:
         row = _counter(number)
+        audit.record("counter_services", actor=_who(actor), target=str(row.number), before={"services": _service_codes(row)},
+                     after={"services": [str(s).strip().upper() for s in services]}, now=moment)
         _link_services(row, services)
         record_event("counter_services", at=moment, counter=row.number, officer=_who(actor),
                      data={"services": [s.upper() for s in services]})
@@ -221,6 +243,8 @@ def set_counter_active(number: int, active: bool, *, actor: ActingOfficer, now: 
         if row.active != active:
             changes = {"active": active} if active else {"active": False, "officer": None, "current_ticket_id": None}
             Counter.update(**changes).where(Counter.id == row.id).execute()
+            audit.record("counter_active", actor=_who(actor), target=str(row.number), before={"active": row.active},
+                         after={"active": active}, now=moment)
             record_event("counter_activated" if active else "counter_deactivated", at=moment, counter=row.number,
                          officer=_who(actor))
         return counter_info(Counter.get_by_id(row.id))
@@ -248,10 +272,13 @@ def list_officers(*, include_inactive: bool = True, now: float | None = None) ->
     return with_retry(read)
 
 
-def _check_pin(pin: str) -> str:
+def _check_pin(pin: str, role: str) -> str:
+    """The PIN policy of ``db.officers``: 4+ digits for officers, 6+ for supervisors and admins."""
     pin = str(pin).strip()
-    if not _PIN.fullmatch(pin):
-        raise InvalidInput("Mã PIN gồm 4-12 chữ số", "The PIN must be 4-12 digits")
+    shortest = min_pin_digits(role, with_retry(site_staff_pin_min))
+    if pin_problem(pin, role, shortest) is not None:
+        raise InvalidInput(f"Mã PIN của {role} gồm {shortest}-{MAX_PIN_DIGITS} chữ số",
+                           f"The PIN of a {role} must be {shortest}-{MAX_PIN_DIGITS} digits")
     return pin
 
 
@@ -265,12 +292,14 @@ def create_officer(username: str, full_name: str, role: str, pin: str, *, actor:
                            "Username: 2-64 characters a-z, 0-9, '.', '_', '-'")
     if role not in ROLES:
         raise InvalidInput(f"Vai trò {role!r} không hợp lệ", f"Role must be one of {', '.join(ROLES)}")
-    digest = hash_pin(_check_pin(pin))  # hashed before the transaction: scrypt takes a while
+    digest = hash_pin(_check_pin(pin, role))  # hashed before the transaction: scrypt takes a while
 
     def operation() -> OfficerRow:
         if Officer.select().where(Officer.username == username).exists():
             raise InvalidInput(f"Tên đăng nhập {username} đã có", f"Username {username} already exists")
         row = Officer.create(username=username, full_name=full_name, role=role, pin_hash=digest, active=True)
+        audit.record("officer_created", actor=_who(actor), target=username, after={**_fields(row, _OFFICER_FIELDS),
+                     "pin": "set"}, now=moment)
         record_event("officer_created", at=moment, officer=_who(actor), data={"username": username, "role": role})
         return _officer_row(row, {}, moment)
 
@@ -300,6 +329,8 @@ def set_officer_active(username: str, active: bool, *, actor: ActingOfficer,
                 raise NotAllowed("Phải còn ít nhất một quản trị viên", "At least one active admin must remain")
         if bool(row.active) != active:
             Officer.update(active=active).where(Officer.id == row.id).execute()
+            audit.record("officer_active", actor=_who(actor), target=row.username, before={"active": bool(row.active)},
+                         after={"active": active}, now=moment)
             if not active:
                 Counter.update(officer=None).where(Counter.officer == row.id).execute()
             record_event("officer_activated" if active else "officer_deactivated", at=moment, officer=_who(actor),
@@ -313,11 +344,14 @@ def set_officer_active(username: str, active: bool, *, actor: ActingOfficer,
 def reset_pin(username: str, new_pin: str, *, actor: ActingOfficer, now: float | None = None) -> None:
     """Set a new PIN (the officer forgot it) and lift a lockout; the PIN is never logged."""
     moment = clock.now_epoch(now)
-    digest = hash_pin(_check_pin(new_pin))
+    digest = hash_pin(_check_pin(new_pin, with_retry(lambda: _officer(username).role)))
 
     def operation() -> None:
         row = _officer(username)
         Officer.update(pin_hash=digest, failed_logins=0, locked_until=None).where(Officer.id == row.id).execute()
+        audit.record("pin_reset", actor=_who(actor), target=row.username,  # never the PIN, nor its hash
+                     before={"failed_logins": row.failed_logins, "locked_until": row.locked_until},
+                     after={"pin": "reset", "failed_logins": 0, "locked_until": None}, now=moment)
         record_event("pin_reset", at=moment, officer=_who(actor), data={"username": row.username})
 
     _run(actor, Action.MANAGE_OFFICERS, operation)
@@ -347,6 +381,9 @@ def set_opening_hours(hours: list[str], days: list[str], *, actor: ActingOfficer
         if site is None:
             raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
         Site.update(opening_hours=json.dumps(spans), days=json.dumps(wanted)).where(Site.id == site.id).execute()
+        audit.record("opening_hours", actor=_who(actor), target="site", now=moment,
+                     before={"opening_hours": json.loads(site.opening_hours), "days": json.loads(site.days)},
+                     after={"opening_hours": spans, "days": wanted})
         record_event("opening_hours_changed", at=moment, officer=_who(actor), data={"opening_hours": spans, "days": wanted})
 
     _run(actor, Action.SET_OPENING_HOURS, operation)

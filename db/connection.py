@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import peewee
 from platformdirs import user_data_dir
@@ -50,13 +51,39 @@ def is_postgres(db: peewee.Database | None = None) -> bool:
     return isinstance(target, peewee.PostgresqlDatabase)
 
 
+#: URL query parameters passed through to libpq (``?sslmode=verify-full&sslrootcert=/etc/onestop/ca.pem``).
+LIBPQ_PARAMS = frozenset({
+    "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "channel_binding",
+    "gssencmode", "application_name", "connect_timeout", "target_session_attrs", "options",
+    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+})
+_POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
+_CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)")
+_SECRET_PARAMS = re.compile(r"(?P<head>\b(?:password|sslpassword)=)(?P<secret>[^&\s]+)", re.IGNORECASE)
+
+
+def mask_url(text: str) -> str:
+    """``text`` with every password in a URL (or a ``password=`` parameter) replaced by ``***``.
+
+    Applied to every message that may carry a database URL: a mistyped URL is
+    echoed back so the user can see the typo, but never its password.
+    """
+    masked = _CREDENTIALS.sub(lambda m: m.group("head") + "***" + m.group("tail"), str(text))
+    return _SECRET_PARAMS.sub(lambda m: m.group("head") + "***", masked)
+
+
 def make_database(url: str) -> peewee.Database:
     """Build (but do not connect) the peewee database for a URL."""
-    parsed = urlparse(url)
+    shown = mask_url(url)
+    try:
+        parsed = urlparse(url)
+        port = parsed.port if parsed.scheme in _POSTGRES_SCHEMES else None
+    except ValueError as exc:  # e.g. a non-numeric port; the message never carries the URL
+        raise InvalidInput(f"URL cơ sở dữ liệu sai: {shown}", f"Bad database URL: {shown} ({exc})") from None
     if parsed.scheme == "sqlite":
         raw_path = unquote(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else ""
         if not raw_path:
-            raise InvalidInput(f"URL SQLite sai: {url}", f"Bad SQLite URL: {url} (use sqlite:///ABSOLUTE/PATH.db)")
+            raise InvalidInput(f"URL SQLite sai: {shown}", f"Bad SQLite URL: {shown} (use sqlite:///ABSOLUTE/PATH.db)")
         if raw_path == ":memory:":
             path = ":memory:"
         else:
@@ -77,21 +104,31 @@ def make_database(url: str) -> peewee.Database:
                 "cache_size": -16000,
             },
         )
-    if parsed.scheme in ("postgresql", "postgres"):
+    if parsed.scheme in _POSTGRES_SCHEMES:
         if not parsed.path.strip("/"):
-            raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {url}", f"PostgreSQL URL lacks a database name: {url}")
+            raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {shown}",
+                               f"PostgreSQL URL lacks a database name: {shown}")
+        options: dict[str, str] = {"connect_timeout": "3"}
+        for key, values in parse_qs(parsed.query, keep_blank_values=True).items():
+            if key not in LIBPQ_PARAMS:
+                raise InvalidInput(
+                    f"Tham số URL không hỗ trợ: {key} ({shown})",
+                    f"Unsupported PostgreSQL URL parameter {key!r} in {shown} "
+                    f"(allowed: {', '.join(sorted(LIBPQ_PARAMS))})",
+                )
+            options[key] = values[-1]
         return peewee.PostgresqlDatabase(
-            parsed.path.lstrip("/"),
+            unquote(parsed.path.lstrip("/")),
             user=unquote(parsed.username) if parsed.username else None,
             password=unquote(parsed.password) if parsed.password else None,
-            host=parsed.hostname or None,
-            port=parsed.port or 5432,
-            connect_timeout=3,
+            host=unquote(parsed.hostname) if parsed.hostname else None,
+            port=port or 5432,
             prefer_psycopg3=True,
+            **options,
         )
     raise InvalidInput(
-        f"Không hiểu URL cơ sở dữ liệu: {url}",
-        f"Unsupported database URL: {url} (use sqlite:///... or postgresql://...)",
+        f"Không hiểu URL cơ sở dữ liệu: {shown}",
+        f"Unsupported database URL: {shown} (use sqlite:///... or postgresql://...)",
     )
 
 
@@ -227,10 +264,10 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
             if not _is_connection_failure(exc):
                 raise
             last = exc
-            log.warning("database operation failed (%s), attempt %d/%d", exc, attempt + 1, attempts)
+            log.warning("database operation failed (%s), attempt %d/%d", mask_url(str(exc)), attempt + 1, attempts)
             _reset_connection()
             time.sleep(pause_s * (attempt + 1))
-    raise DatabaseUnavailable(str(last).splitlines()[0] if last else "")
+    raise DatabaseUnavailable(mask_url(str(last).splitlines()[0]) if last else "")
 
 
 def sqlite_path(db: peewee.Database | None = None) -> str | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from db import integrity
 from db.connection import database_proxy, is_postgres, with_retry
 from db.models import Event
 from db.values import EventInfo
@@ -60,6 +61,7 @@ def record_event(
         officer_username=officer,
         data=json.dumps(data or {}, ensure_ascii=False),
     )
+    integrity.seal("event", row)  # tamper evidence, same transaction (db/integrity.py)
     if is_postgres():
         # The id is still provisional here; the payload only says "something committed".
         database_proxy.obj.execute_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, kind))

@@ -214,5 +214,71 @@ class ApiKey(BaseModel):
     last_used_at = pw.DoubleField(null=True)
 
 
+class AuditEntry(BaseModel):
+    """One change made through the admin program or the CLI (docs/security.md).
+
+    ``before``/``after`` are JSON of the fields that changed (never a PIN or
+    its hash).  Program roles may INSERT here but never UPDATE or DELETE.
+    """
+
+    at = pw.DoubleField()
+    actor = pw.CharField(max_length=64, null=True)   # officer username, or "cli:<os user>"
+    action = pw.CharField(max_length=48)
+    target = pw.TextField(null=True)
+    before = pw.TextField(null=True)  # JSON
+    after = pw.TextField(null=True)   # JSON
+
+    class Meta:
+        table_name = "audit"
+        indexes = ((("at",), False),)
+
+
+class Seal(BaseModel):
+    """The tamper-evidence chain over ``rating`` and ``event`` rows (db/integrity.py).
+
+    One row per sealed row, numbered ``seq`` 1, 2, 3, ... per chain with no
+    gap; ``mac`` = HMAC-SHA256(key, previous mac || canonical row).
+    """
+
+    chain = pw.CharField(max_length=16)        # "rating" | "event"
+    seq = pw.BigIntegerField()
+    row_id = pw.BigIntegerField()
+    fields = pw.TextField()   # canonical JSON of the row as written: what verify compares
+    mac = pw.CharField(max_length=64)
+
+    class Meta:
+        indexes = ((("chain", "seq"), True), (("chain", "row_id"), True))
+
+
+class SealHead(BaseModel):
+    """The last link of each chain; its row lock keeps two writers from forking the chain."""
+
+    chain = pw.CharField(max_length=16, primary_key=True)
+    seq = pw.BigIntegerField(default=0)
+    mac = pw.CharField(max_length=64, default="")
+    # Rows with an id up to this one were written before sealing began (an upgraded database).
+    base_id = pw.BigIntegerField(default=0)
+
+
+class SealKey(BaseModel):
+    """The chain's HMAC key as its two padded halves (key XOR ipad, key XOR opad).
+
+    Kept as the pads so PostgreSQL computes HMAC-SHA256 with its built-in
+    ``sha256()`` and no extension.  No program role may read this table.
+    """
+
+    inner_pad = pw.BlobField()
+    outer_pad = pw.BlobField()
+
+
+class Verification(BaseModel):
+    """The outcome of each ``onestop verify`` run, for the admin program to show."""
+
+    at = pw.DoubleField()
+    ok = pw.BooleanField()
+    problems = pw.TextField(default="[]")  # JSON list of strings
+    checked = pw.TextField(default="{}")   # JSON: rows checked per chain
+
+
 ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
-              TicketDossier, Event, Request, Setting, ApiKey]
+              TicketDossier, Event, Request, Setting, ApiKey, AuditEntry, Seal, SealHead, SealKey, Verification]

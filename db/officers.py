@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -21,6 +23,14 @@ from db.models import Counter, Officer
 MAX_FAILED_LOGINS = 5
 LOCKOUT_S = 5 * 60
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+#: shortest PIN per role: an officer's PIN opens one counter, a supervisor's or
+#: admin's opens the admin program, so those are longer (site TOML
+#: ``[security] staff_pin_min_digits`` may raise or lower the latter, never below 4).
+MIN_PIN_DIGITS = {"officer": 4, "supervisor": 6, "admin": 6}
+MAX_PIN_DIGITS = 12
+STAFF_ROLES = ("supervisor", "admin")
 
 
 def hash_pin(pin: str) -> str:
@@ -40,6 +50,42 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+#: A real scrypt hash of a random PIN nobody knows (no PIN can match an unknown user anyway):
+#: an unknown or inactive username costs the same scrypt as a known one, from the first try.
+_DUMMY_HASH = ("scrypt$16384$8$1$9cb128b58eb34e656a34c4f92227f760"
+               "$a97a7a08a460e4bed4ab65f8a5ebe9de39271c9dfaa5ba04c05d1031b3a66d0a")
+
+
+def _dummy_hash() -> str:
+    return _DUMMY_HASH
+
+
+def min_pin_digits(role: str, staff_min: int | None = None) -> int:
+    """Shortest PIN allowed for ``role``; ``staff_min`` is the site's override for supervisors/admins."""
+    if role in STAFF_ROLES and staff_min is not None:
+        return max(MIN_PIN_DIGITS["officer"], int(staff_min))
+    return MIN_PIN_DIGITS.get(role, MIN_PIN_DIGITS["officer"])
+
+
+def pin_problem(pin: str, role: str, staff_min: int | None = None) -> str | None:
+    """Why ``pin`` is not acceptable for ``role`` (English, for messages), or None."""
+    shortest = min_pin_digits(role, staff_min)
+    if not re.fullmatch(rf"\d{{{shortest},{MAX_PIN_DIGITS}}}", str(pin)):
+        return f"must be {shortest}-{MAX_PIN_DIGITS} digits for the role {role}"
+    return None
+
+
+def site_staff_pin_min() -> int | None:
+    """The site's ``[security] staff_pin_min_digits``, if it set one."""
+    from db.models import Site  # local: keeps this module light for the login path
+
+    row = Site.get_or_none()
+    if row is None:
+        return None
+    value = json.loads(row.settings or "{}").get("security", {}).get("staff_pin_min_digits")
+    return int(value) if value is not None else None
+
+
 @dataclass(frozen=True)
 class OfficerInfo:
     id: int
@@ -52,45 +98,70 @@ def _info(officer: Officer) -> OfficerInfo:
     return OfficerInfo(officer.id, officer.username, officer.full_name, officer.role)
 
 
-def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = None, now: float | None = None) -> OfficerInfo:
-    """Check a username + PIN; counts failures and locks after five."""
+def _generic_refusal() -> AuthError:
+    return AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
+
+
+def _locked_refusal(locked_until: float, moment: float) -> AuthError:
+    minutes = max(1, round((locked_until - moment) / 60))
+    return AuthError(f"Tài khoản tạm khoá, thử lại sau {minutes} phút", f"Account locked, try again in {minutes} min")
+
+
+def _not_locked(moment: float):
+    return Officer.locked_until.is_null() | (Officer.locked_until <= moment)
+
+
+def _returned(query) -> list:
+    return [row[0] for row in query.tuples().execute()] if hasattr(query, "tuples") else list(query.execute())
+
+
+def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = None,
+                 now: float | None = None) -> OfficerInfo:
+    """Check a username + PIN; counts failures and locks after ``MAX_FAILED_LOGINS``.
+
+    The PIN is hashed outside the transaction (scrypt takes tens of ms) and
+    for an unknown or inactive username against a dummy hash, so the answer
+    takes as long whether or not the username exists.  The failure count is
+    then changed by one atomic ``UPDATE ... SET failed_logins = failed_logins
+    + 1 ... WHERE not locked RETURNING``: concurrent attempts queue on the
+    row's lock and each sees the count the previous one committed, so
+    exactly ``MAX_FAILED_LOGINS`` wrong PINs are answered before the lock,
+    however many PCs try at once (SQLite's write lock serializes them too).
+    """
     moment = now_epoch(now)
-    pin_ok = None
+    name = username.strip()
+    officer = with_retry(lambda: Officer.get_or_none(Officer.username == name))
+    known = officer is not None and bool(officer.active)
+    if known and officer.locked_until and officer.locked_until > moment:
+        raise _locked_refusal(officer.locked_until, moment)
+    pin_ok = verify_pin(pin, officer.pin_hash if known else _dummy_hash()) and known
 
     def decide() -> OfficerInfo | AuthError:
-        nonlocal pin_ok
-        officer = Officer.get_or_none(Officer.username == username.strip())
-        if officer is None or not officer.active:
-            record_event("login_failed", at=moment, officer=username, data={"reason": "unknown"})
-            return AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
-        if officer.locked_until and officer.locked_until > moment:
-            minutes = max(1, round((officer.locked_until - moment) / 60))
+        if not known:
+            record_event("login_failed", at=moment, officer=name, data={"reason": "unknown"})
+            return _generic_refusal()
+        if pin_ok:
+            if roles and officer.role not in roles:
+                return AuthError("Tài khoản không có quyền này", "This account may not do that")
+            cleared = (Officer.update(failed_logins=0, locked_until=None)
+                       .where((Officer.id == officer.id) & _not_locked(moment)).execute())
+            if not cleared:  # locked by a concurrent attempt meanwhile
+                return _locked_refusal(Officer.get_by_id(officer.id).locked_until or moment, moment)
+            record_event("login", at=moment, officer=officer.username)
+            return _info(officer)
+        counted = _returned(Officer.update(failed_logins=Officer.failed_logins + 1)
+                            .where((Officer.id == officer.id) & _not_locked(moment))
+                            .returning(Officer.failed_logins))
+        if not counted:  # another attempt locked the account first
+            return _locked_refusal(Officer.get_by_id(officer.id).locked_until or moment, moment)
+        record_event("login_failed", at=moment, officer=name, data={"reason": "pin"})
+        if counted[0] >= MAX_FAILED_LOGINS:
+            Officer.update(failed_logins=0, locked_until=moment + LOCKOUT_S).where(Officer.id == officer.id).execute()
             return AuthError(
-                f"Tài khoản tạm khoá, thử lại sau {minutes} phút",
-                f"Account locked, try again in {minutes} min",
+                "Sai mã PIN 5 lần, tài khoản bị khoá 5 phút",
+                "Wrong PIN 5 times, account locked for 5 minutes",
             )
-        if pin_ok is None:  # hash once, even if the transaction is retried
-            pin_ok = verify_pin(pin, officer.pin_hash)
-        if not pin_ok:
-            officer.failed_logins += 1
-            if officer.failed_logins >= MAX_FAILED_LOGINS:
-                officer.locked_until = moment + LOCKOUT_S
-                officer.failed_logins = 0
-            officer.save()
-            record_event("login_failed", at=moment, officer=username, data={"reason": "pin"})
-            if officer.locked_until and officer.locked_until > moment:
-                return AuthError(
-                    "Sai mã PIN 5 lần, tài khoản bị khoá 5 phút",
-                    "Wrong PIN 5 times, account locked for 5 minutes",
-                )
-            return AuthError("Sai tên đăng nhập hoặc mã PIN", "Wrong username or PIN")
-        if roles and officer.role not in roles:
-            return AuthError("Tài khoản không có quyền này", "This account may not do that")
-        officer.failed_logins = 0
-        officer.locked_until = None
-        officer.save()
-        record_event("login", at=moment, officer=officer.username)
-        return _info(officer)
+        return _generic_refusal()
 
     def attempt() -> OfficerInfo:
         with write_transaction():

@@ -35,7 +35,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from db import clock, statuses
+from db import clock, integrity, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotFound
 from db.events import record_event
@@ -251,6 +251,7 @@ def record_press(counter_number: int, value: int, *, source: str = "keypad", now
         officer_id = ticket.officer_id if ticket is not None and ticket.officer_id else counter.officer_id
         row = Rating.create(counter=counter.id, officer=officer_id, ticket=ticket.id if ticket else None,
                             value=value, pressed_at=moment, service_day=day, source=source, counted=counted)
+        integrity.seal("rating", row)  # tamper evidence, same transaction (db/integrity.py)
         officer = _username(officer_id)
         service = Service.get_by_id(ticket.service_id).code if ticket is not None else None
         record_event("rated", at=moment, ticket=ticket, service=service, counter=counter.number, officer=officer,

@@ -15,9 +15,10 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
+from db.errors import Forbidden
 from db.models import ALL_MODELS, ApiKey, SchemaVersion, Setting, Ticket
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -63,10 +64,17 @@ def _v6_web_tables(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v7_audit_and_seals(migrator: SchemaMigrator) -> list:
+    """Version 7: the ``audit`` log and the tamper-evidence tables (``seal``, ``seal_head``,
+    ``seal_key``, ``verification``), created by the ``create_tables`` pass; the chains
+    start after the rows already there (``db.integrity.install``, run after every upgrade)."""
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
-    6: _v6_web_tables,
+    6: _v6_web_tables, 7: _v7_audit_and_seals,
 }
 
 
@@ -91,17 +99,39 @@ def current_version() -> int:
 
 
 def ensure_schema() -> int:
-    """Create or upgrade the schema; returns the version now in force."""
+    """Create or upgrade the schema; returns the version now in force.
+
+    A current schema costs one read and no DDL, so program roles that may
+    not create tables (docs/security.md) connect normally; when an upgrade
+    is due and the role lacks the rights, the refusal says what to run.
+    """
     db = database_proxy.obj
     version = current_version()
     if version >= SCHEMA_VERSION:
         return version
+    try:
+        return _create_or_upgrade(db)
+    except peewee.ProgrammingError as exc:
+        if "permission denied" not in str(exc).lower() and "must be owner" not in str(exc).lower():
+            raise
+        raise Forbidden(
+            f"CSDL cần nâng cấp lên phiên bản {SCHEMA_VERSION} nhưng tài khoản này không có quyền: "
+            "hãy chạy `onestop init --db URL_CHU_SO_HUU` một lần",
+            f"The database schema must be upgraded to version {SCHEMA_VERSION} and this role may not do it: "
+            "run `onestop init --db OWNER_URL` once (docs/security.md)",
+        ) from None
+
+
+def _create_or_upgrade(db: peewee.Database) -> int:
+    from db import integrity  # local: integrity imports the models' users
+
     with write_transaction():
         version = current_version()  # another process may have done it meanwhile
         if version == 0:
             db.create_tables(ALL_MODELS, safe=True)
             _after_create()
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
+            integrity.install()
             return SCHEMA_VERSION
         from playhouse.migrate import migrate
 
@@ -112,6 +142,7 @@ def ensure_schema() -> int:
             SchemaVersion.create(version=target, applied_at=time.time())
         # New tables and indexes of the models (IF NOT EXISTS: existing ones are kept).
         db.create_tables(ALL_MODELS, safe=True)
+        integrity.install()
     return SCHEMA_VERSION
 
 

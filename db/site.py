@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 
+from db import audit
 from db.connection import with_retry, write_transaction
 from db.errors import NotFound
 from db.events import record_event
@@ -20,16 +21,27 @@ from db.site_config import DEFAULT_LEVELS, SiteConfig
 from db.values import CounterInfo, RatingLevel, ServiceInfo, SiteInfo
 
 
-def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
-    """Write a checked ``SiteConfig`` into the database; returns what changed."""
+def import_site(config: SiteConfig, *, actor: str | None = None, now: float | None = None) -> dict:
+    """Write a checked ``SiteConfig`` into the database; returns what changed.
+
+    Officers are seeded, not overwritten: an officer the database already has
+    keeps the PIN, active flag, role and name it has now (the admin program
+    may have reset or deactivated it since), and is listed in
+    ``officers_kept``.  The import is written to the audit log with ``actor``
+    (default: the operating-system account and PC that ran it).
+    """
     moment = time.time() if now is None else now
+    new_pins = {off["username"]: hash_pin(off["pin"]) for off in config.officers
+                if not with_retry(lambda u=off["username"]: Officer.select().where(Officer.username == u).exists())}
 
     def write() -> dict:
-        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0}
+        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0, "officers_kept": []}
         with write_transaction():
             site = Site.get_or_none() or Site(name="")
+            before = _snapshot(site) if site.id else None
             settings = json.loads(site.settings or "{}") if site.id else {}
-            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements})
+            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
+                             "security": config.security})
             settings["web"] = config.web
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
@@ -83,17 +95,32 @@ def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
                 summary["deactivated"] += 1
 
             for off in config.officers:
-                row = Officer.get_or_none(Officer.username == off["username"]) or Officer(username=off["username"])
-                row.full_name = off["full_name"]
-                row.role = off["role"]
-                row.active = off.get("active", True)
-                row.pin_hash = hash_pin(off["pin"])
-                row.save()
+                if Officer.select().where(Officer.username == off["username"]).exists():
+                    summary["officers_kept"].append(off["username"])
+                    continue
+                digest = new_pins.get(off["username"]) or hash_pin(off["pin"])  # created meanwhile elsewhere: rare
+                Officer.create(username=off["username"], full_name=off["full_name"], role=off["role"],
+                               active=off.get("active", True), pin_hash=digest)
                 summary["officers"] += 1
             record_event("site_imported", at=moment, data={"source": config.source, **summary})
+            audit.record("site_imported", actor=actor, target=config.source, before=before,
+                         after={**_snapshot(Site.get_by_id(site.id)), "summary": summary}, now=moment)
         return summary
 
     return with_retry(write)
+
+
+def _snapshot(site: Site) -> dict:
+    """The configuration as the audit log keeps it before and after an import."""
+    return {
+        "name": site.name, "timezone": site.timezone, "opening_hours": json.loads(site.opening_hours),
+        "days": json.loads(site.days), "settings": json.loads(site.settings or "{}"),
+        "services": [s.code for s in Service.select(Service.code).where(Service.active == True)  # noqa: E712
+                     .order_by(Service.code)],
+        "counters": [c.number for c in Counter.select(Counter.number).where(Counter.active == True)  # noqa: E712
+                     .order_by(Counter.number)],
+        "officers": [o.username for o in Officer.select(Officer.username).order_by(Officer.username)],
+    }
 
 
 def has_site() -> bool:
@@ -141,7 +168,7 @@ def site_info(site: Site) -> SiteInfo:
     )
 
 
-def set_notice(text: str, *, now: float | None = None) -> None:
+def set_notice(text: str, *, actor: str | None = None, now: float | None = None) -> None:
     """The scrolling line of the hall display, set by a supervisor."""
     moment = time.time() if now is None else now
 
@@ -149,6 +176,8 @@ def set_notice(text: str, *, now: float | None = None) -> None:
         with write_transaction():
             site = Site.get()
             settings = json.loads(site.settings or "{}")
+            audit.record("notice", actor=actor, target="site", before={"notice": settings.get("notice", "")},
+                         after={"notice": text}, now=moment)
             settings["notice"] = text
             site.settings = json.dumps(settings, ensure_ascii=False)
             site.save()

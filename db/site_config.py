@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
 from db.errors import ConfigError
+from db.officers import pin_problem
 
 DEFAULT_LEVELS = (
     {"value": 3, "label": "Rất hài lòng", "label_en": "Very satisfied"},
@@ -41,7 +42,8 @@ _KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False)
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
 _WEB_KEYS = {"public_url": (str, False)}
-_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web"}
+_SECURITY_KEYS = {"staff_pin_min_digits": (int, False)}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "security"}
 
 
 @dataclass
@@ -55,6 +57,7 @@ class SiteConfig:
     announcements: dict
     source: str = field(default="<built-in>")
     web: dict = field(default_factory=dict)
+    security: dict = field(default_factory=dict)
 
 
 class _Locator:
@@ -203,6 +206,13 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
             raise ConfigError(name, locate("keypad_address"), f"counters[{i}].keypad_address", "must be 0-255")
         ctr.setdefault("name", f"Quầy {ctr['number']}")
 
+    security = _table(data, "security", name, loc)
+    _check_table(security, _SECURITY_KEYS, "security", lambda k: loc.line_of("security", None, k), name)
+    staff_min = security.get("staff_pin_min_digits")
+    if staff_min is not None and not 4 <= staff_min <= 12:
+        raise ConfigError(name, loc.line_of("security", None, "staff_pin_min_digits"), "security.staff_pin_min_digits",
+                          "must be 4-12")
+
     officers = _array(data, "officers", name, loc)
     usernames: set[str] = set()
     for i, off in enumerate(officers):
@@ -211,8 +221,9 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         off["pin"] = str(off["pin"])
         if off.setdefault("role", "officer") not in ("officer", "supervisor", "admin"):
             raise ConfigError(name, locate("role"), f"officers[{i}].role", "must be officer, supervisor or admin")
-        if not re.fullmatch(r"\d{4,12}", off["pin"]):
-            raise ConfigError(name, locate("pin"), f"officers[{i}].pin", "must be 4-12 digits")
+        problem = pin_problem(off["pin"], off["role"], staff_min)
+        if problem:
+            raise ConfigError(name, locate("pin"), f"officers[{i}].pin", problem)
         if off["username"] in usernames:
             raise ConfigError(name, locate("username"), f"officers[{i}].username", "duplicate username")
         usernames.add(off["username"])
@@ -262,7 +273,7 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         except ValueError as exc:
             raise ConfigError(name, loc.line_of("web", None, "public_url"), "web.public_url", str(exc)) from None
 
-    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web)
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web, security)
 
 
 def check_public_url(url: str) -> str:

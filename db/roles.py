@@ -1,0 +1,203 @@
+"""One PostgreSQL role per program, each allowed exactly what that program does.
+
+``onestop roles create --db OWNER_URL`` runs ``create_roles()`` as the schema
+owner.  The choice (docs/security.md): plain table and column GRANTs, read
+from what each program's code writes, plus two server-side pieces where a
+grant cannot say enough:
+
+* ``onestop_seal()`` (db/integrity.py), a SECURITY DEFINER function: the
+  programs seal ratings and events without being able to read the key or
+  touch the ``seal`` tables;
+* a trigger that refuses any UPDATE or DELETE of a finished ticket (done,
+  no-show, cancelled) by anyone but the owner.  A column grant cannot tell a
+  finished ticket from an open one, and a row-level-security policy would
+  make the rows silently invisible (``UPDATE 0``) instead of refusing, and
+  would have to be repeated for every ``SELECT ... FOR UPDATE``.
+
+No program role may UPDATE or DELETE a rating, an event or an audit entry.
+Tables this module does not know (added by a later version) get no grant and
+are listed in ``ungranted``: extend ``GRANTS`` and run the command again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.connection import database_proxy, is_postgres
+from db.errors import InvalidInput
+from db.integrity import SEAL_FUNCTION
+
+#: every program reads these (names, numbering, the queue, the event feed)
+_READ = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
+         "ticket", "ticket_dossier", "rating", "event", "request",
+         "setting")  # the tracking-link secret: every ticket object carries its link
+#: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
+_TICKET_QUEUE_COLUMNS = ("status", "counter_id", "officer_id", "called_at", "last_called_at", "started_at",
+                         "finished_at", "recalls", "transfers", "service_id", "target_counter_id", "note",
+                         "cancel_reason")
+#: a login counts failures and locks the account; nothing else of an officer
+_LOGIN = {"officer": ("failed_logins", "locked_until")}
+#: an operation's request id and its outcome, so a retry is answered, not repeated (db/requests.py)
+_REQUEST = {"request": ("ref_id", "data")}
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    name: str
+    programs: str
+    select: tuple[str, ...] = _READ
+    insert: tuple[str, ...] = ()
+    #: table -> columns (``None`` = every column)
+    update: dict | None = None
+    delete: tuple[str, ...] = ()
+    seal: bool = True  # may call onestop_seal(): writes events or ratings
+
+    def sequences(self) -> tuple[str, ...]:
+        # An event is inserted with a provisional id from its own sequence (db/events.py).
+        extra = ("event_pending_id_seq",) if "event" in self.insert else ()
+        return tuple(f"{table}_id_seq" for table in self.insert) + extra
+
+
+GRANTS: tuple[RoleSpec, ...] = (
+    RoleSpec(
+        "onestop_kiosk", "kiosk (issue, cancel on a failed print, close yesterday's queue, admin exit login)",
+        insert=("ticket", "number_sequence", "event", "audit", "request"),
+        update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
+                "counter": ("current_ticket_id",), **_LOGIN, **_REQUEST},
+    ),
+    RoleSpec(
+        "onestop_counter", "counter workstation (call, serve, transfer, sign in, dossier codes, its keypad)",
+        insert=("event", "rating", "audit", "request", "ticket_dossier"),
+        update={"ticket": _TICKET_QUEUE_COLUMNS, "counter": ("officer_id", "current_ticket_id", "paused"), **_LOGIN,
+                **_REQUEST},
+        delete=("ticket_dossier",),  # a code attached by mistake is taken off again
+    ),
+    RoleSpec("onestop_display", "hall display (reads the queue and the event feed; writes nothing)", seal=False),
+    RoleSpec(
+        "onestop_keypad", "headless keypad reader (`onestop keypad`: rating presses)",
+        insert=("rating", "event", "request"),
+        # record_press locks the counter row (SELECT ... FOR UPDATE), which PostgreSQL allows only
+        # with UPDATE on some column: the display name is the least consequential one.
+        update={"counter": ("name",), **_REQUEST},
+    ),
+    RoleSpec(
+        "onestop_web", "web service (ticket tracking, hall board, API: issuing with a key)",
+        select=_READ + ("api_key",),
+        insert=("ticket", "number_sequence", "event", "audit", "request", "setting"),
+        update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
+                "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_LOGIN, **_REQUEST},
+    ),
+    RoleSpec(
+        "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",
+        select=_READ + ("audit", "verification", "api_key"),
+        insert=("site", "service", "counter", "counter_service", "officer", "event", "audit", "api_key"),
+        update={"site": None, "service": None, "counter": None, "officer": None, "counter_service": None,
+                "api_key": ("revoked_at",)},
+        delete=("counter_service", "counter"),
+    ),
+)
+ROLE_NAMES = tuple(spec.name for spec in GRANTS)
+
+_GUARD_SQL = """
+CREATE OR REPLACE FUNCTION {schema}.onestop_finished_ticket_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $fn$
+BEGIN
+  IF current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  RAISE EXCEPTION 'ticket %% is finished (%%) and cannot be changed', OLD.code, OLD.status
+    USING ERRCODE = 'insufficient_privilege';
+END
+$fn$;
+DROP TRIGGER IF EXISTS onestop_finished_ticket ON {schema}.ticket;
+CREATE TRIGGER onestop_finished_ticket BEFORE UPDATE OR DELETE ON {schema}.ticket FOR EACH ROW
+  WHEN (OLD.status IN ('done', 'no_show', 'cancelled')) EXECUTE FUNCTION {schema}.onestop_finished_ticket_guard();
+"""
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _existing_tables(schema: str) -> set[str]:
+    rows = database_proxy.obj.execute_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,)).fetchall()
+    return {r[0] for r in rows}
+
+
+def _existing_sequences(schema: str) -> set[str]:
+    rows = database_proxy.obj.execute_sql(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,)).fetchall()
+    return {r[0] for r in rows}
+
+
+def statements(schema: str, database: str, tables: set[str], sequences: set[str]) -> list[str]:
+    """The SQL that brings every role to exactly its grants (idempotent)."""
+    s = _ident(schema)
+    out: list[str] = []
+    for spec in GRANTS:
+        role = _ident(spec.name)
+        out.append(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{spec.name}') "
+                   f"THEN CREATE ROLE {role} LOGIN; END IF; END $$")
+        out.append(f"ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOBYPASSRLS")
+        out.append(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {role}")
+        out.append(f"GRANT USAGE ON SCHEMA {s} TO {role}")
+        # Start from nothing, so running it again after a change removes what is no longer needed.
+        out.append(f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {role}")
+        out.append(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {role}")
+        out.append(f"REVOKE ALL ON FUNCTION {s}.{SEAL_FUNCTION}(text, bigint, text) FROM {role}")
+        for table in spec.select:
+            if table in tables:
+                out.append(f"GRANT SELECT ON {s}.{_ident(table)} TO {role}")
+        for table in spec.insert:
+            if table in tables:
+                out.append(f"GRANT INSERT ON {s}.{_ident(table)} TO {role}")
+        for table, columns in (spec.update or {}).items():
+            if table not in tables:
+                continue
+            cols = "" if columns is None else " (" + ", ".join(_ident(c) for c in columns) + ")"
+            out.append(f"GRANT UPDATE{cols} ON {s}.{_ident(table)} TO {role}")
+        for table in spec.delete:
+            if table in tables:
+                out.append(f"GRANT DELETE ON {s}.{_ident(table)} TO {role}")
+        for sequence in spec.sequences():
+            if sequence in sequences:
+                out.append(f"GRANT USAGE ON SEQUENCE {s}.{_ident(sequence)} TO {role}")
+        if spec.seal:
+            out.append(f"GRANT EXECUTE ON FUNCTION {s}.{SEAL_FUNCTION}(text, bigint, text) TO {role}")
+    out.append(_GUARD_SQL.format(schema=s))
+    return out
+
+
+def create_roles() -> dict:
+    """Create or update the program roles on the connected PostgreSQL database (run as its owner)."""
+    if not is_postgres():
+        raise InvalidInput("Vai trò chỉ có trên PostgreSQL", "Roles exist only on PostgreSQL (SQLite is one PC)")
+    db = database_proxy.obj
+    schema, database = db.execute_sql("SELECT current_schema(), current_database()").fetchone()
+    tables, sequences = _existing_tables(schema), _existing_sequences(schema)
+    with db.atomic():
+        for sql in statements(schema, database, tables, sequences):
+            db.execute_sql(sql)
+    known = {t for spec in GRANTS for t in (*spec.select, *spec.insert, *(spec.update or {}), *spec.delete)}
+    owner_only = {"seal", "seal_head", "seal_key"}
+    return {
+        "database": database,
+        "roles": [
+            {"name": spec.name, "programs": spec.programs,
+             "select": [t for t in spec.select if t in tables], "insert": [t for t in spec.insert if t in tables],
+             "update": {t: (list(c) if c is not None else "all columns") for t, c in (spec.update or {}).items()
+                        if t in tables},
+             "delete": [t for t in spec.delete if t in tables], "seal": spec.seal,
+             "url": f"postgresql://{spec.name}:PASSWORD@HOST/{database}?sslmode=verify-full"}
+            for spec in GRANTS
+        ],
+        "owner_only": sorted(owner_only & tables),
+        "ungranted": sorted(tables - known - owner_only),
+        "set_passwords": {
+            "psql": [f"\\password {spec.name}" for spec in GRANTS],
+            "sql": [f"ALTER ROLE {spec.name} PASSWORD 'a long random password';" for spec in GRANTS],
+            "note": "run as the owner in psql; \\password sends only the hash, so the password never "
+                    "reaches the server log. Each PC then uses its own role's URL (docs/deployment.md).",
+        },
+    }
