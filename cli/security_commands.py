@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
+from services.options import add_db_option
 from db.connection import connect
 from db.errors import InvalidInput
 

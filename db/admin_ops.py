@@ -394,13 +394,13 @@ def set_opening_hours(hours: list[str], days: list[str], *, actor: ActingOfficer
 def set_notice(text: str, *, actor: ActingOfficer, now: float | None = None) -> None:
     """The scrolling line of the hall display."""
     _check(actor, Action.SET_NOTICE)
-    site_store.set_notice(text, now=now)
+    site_store.set_notice(text, actor=_who(actor), now=now)
 
 
 def import_site(config: SiteConfig, *, actor: ActingOfficer, now: float | None = None) -> dict:
     """Write a checked site file into the database (``db.site.import_site``); returns what changed."""
     _check(actor, Action.IMPORT_SITE)
-    return site_store.import_site(config, now=now)
+    return site_store.import_site(config, actor=_who(actor), now=now)
 
 
 def export_site(path: str | Path, *, actor: ActingOfficer) -> Path:

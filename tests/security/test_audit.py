@@ -14,22 +14,26 @@ from db.audit import entries
 from db.errors import AuthError, NotAllowed
 from db.models import AuditEntry, Officer
 from db.officers import authenticate
+from db.permissions import Actor
 from db.site import import_site, set_notice
 from db.site_config import load_site_file
+
+ADMIN = Actor(username="admin", role="admin")
+SUPERVISOR = Actor(username="quang", role="supervisor")
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_admin_changes_are_recorded_with_before_and_after(site_db, clock):
-    admin_ops.create_service("CC", "Chứng thực", "H", actor="quang", now=clock(8, 0))
-    admin_ops.set_service_active("CC", False, actor="quang", now=clock(8, 1))
-    admin_ops.create_counter(5, "Quầy 5", ["CC", "TP"], actor="admin", now=clock(8, 2))
-    admin_ops.set_counter_services(5, ["TP"], actor="admin", now=clock(8, 3))
-    admin_ops.set_counter_active(5, False, actor="admin", now=clock(8, 4))
-    admin_ops.set_opening_hours(["07:30-11:30"], ["mon", "tue"], actor="admin", now=clock(8, 5))
+    admin_ops.create_service("CC", "Chứng thực", "H", actor=ADMIN, now=clock(8, 0))
+    admin_ops.set_service_active("CC", False, actor=ADMIN, now=clock(8, 1))
+    admin_ops.create_counter(5, "Quầy 5", ["CC", "TP"], actor=ADMIN, now=clock(8, 2))
+    admin_ops.set_counter_services(5, ["TP"], actor=ADMIN, now=clock(8, 3))
+    admin_ops.set_counter_active(5, False, actor=ADMIN, now=clock(8, 4))
+    admin_ops.set_opening_hours(["07:30-11:30"], ["mon", "tue"], actor=ADMIN, now=clock(8, 5))
     set_notice("Nghỉ chiều thứ Sáu", actor="quang", now=clock(8, 6))
     log = {e["action"]: e for e in entries() if e["action"] != "site_imported"}
-    assert log["service_created"]["after"]["prefix"] == "H" and log["service_created"]["actor"] == "quang"
+    assert log["service_created"]["after"]["prefix"] == "H" and log["service_created"]["actor"] == "admin"
     assert (log["service_active"]["before"], log["service_active"]["after"]) == ({"active": True}, {"active": False})
     assert log["counter_created"]["after"]["services"] == ["CC", "TP"]
     assert log["counter_services"]["before"] == {"services": ["CC", "TP"]}
@@ -42,8 +46,8 @@ def test_admin_changes_are_recorded_with_before_and_after(site_db, clock):
 
 
 def test_a_pin_reset_is_recorded_without_the_pin(site_db, clock):
-    admin_ops.reset_pin("lan", "8642", actor="admin", now=clock(9, 0))
-    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "9753", actor="admin", now=clock(9, 1))
+    admin_ops.reset_pin("lan", "8642", actor=ADMIN, now=clock(9, 0))
+    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "9753", actor=ADMIN, now=clock(9, 1))
     rows = list(AuditEntry.select().where(AuditEntry.action.in_(["pin_reset", "officer_created"])))
     text = json.dumps([[r.before, r.after] for r in rows])
     assert len(rows) == 2
@@ -55,13 +59,13 @@ def test_a_pin_reset_is_recorded_without_the_pin(site_db, clock):
 def test_a_refused_change_leaves_no_audit_entry(site_db):
     before = AuditEntry.select().count()
     with pytest.raises(NotAllowed):
-        admin_ops.set_officer_active("admin", False, actor="quang")  # the last admin
+        admin_ops.set_officer_active("admin", False, actor=ADMIN)  # the last admin
     assert AuditEntry.select().count() == before
 
 
 def test_reimport_never_reverts_a_pin_reset_or_a_deactivation_and_records_who_ran_it(site_db, clock):
-    admin_ops.reset_pin("lan", "8642", actor="admin", now=clock(9, 0))
-    admin_ops.set_officer_active("hung", False, actor="admin", now=clock(9, 1))
+    admin_ops.reset_pin("lan", "8642", actor=ADMIN, now=clock(9, 0))
+    admin_ops.set_officer_active("hung", False, actor=ADMIN, now=clock(9, 1))
     summary = import_site(load_site_file(None), actor="it-staff", now=clock(9, 2))
     assert set(summary["officers_kept"]) == {"lan", "hung", "mai", "quang", "admin"}
     assert authenticate("lan", "8642", now=clock(9, 3)).username == "lan"
@@ -86,8 +90,8 @@ def test_cli_import_records_the_operating_system_account(site_db):
 
 
 def test_onestop_audit_filters_by_site_day(site_db, clock):
-    admin_ops.reset_pin("lan", "8642", actor="admin", now=clock(9, 0))
-    admin_ops.reset_pin("hung", "8642", actor="admin", now=clock(9, 0) + 86400)
+    admin_ops.reset_pin("lan", "8642", actor=ADMIN, now=clock(9, 0))
+    admin_ops.reset_pin("hung", "8642", actor=ADMIN, now=clock(9, 0) + 86400)
 
     def audit(*args: str) -> list:
         run = subprocess.run([sys.executable, "-m", "cli.main", "--db", site_db, "audit", *args], cwd=ROOT,

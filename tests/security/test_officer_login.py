@@ -15,6 +15,10 @@ from db import admin_ops
 from db.errors import AuthError, InvalidInput
 from db.models import Event, Officer
 from db.officers import MAX_FAILED_LOGINS, authenticate, pin_problem
+from db.permissions import Actor
+
+ADMIN = Actor(username="admin", role="admin")
+SUPERVISOR = Actor(username="quang", role="supervisor")
 
 WORKER = Path(__file__).with_name("login_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +64,7 @@ def test_unknown_username_costs_the_same_scrypt_as_a_known_one(site_db):
 
 
 def test_unknown_and_inactive_usernames_get_the_same_answer_as_a_wrong_pin(site_db):
-    admin_ops.set_officer_active("mai", False, actor="admin")
+    admin_ops.set_officer_active("mai", False, actor=ADMIN)
     answers = set()
     for name in ("lan", "no-such-officer", "mai"):
         with pytest.raises(AuthError) as caught:
@@ -89,8 +93,8 @@ def test_admin_program_refuses_a_short_pin_for_a_supervisor(site_db):
     settings["security"] = {}
     Site.update(settings=json.dumps(settings)).execute()
     with pytest.raises(InvalidInput, match="6"):
-        admin_ops.create_officer("tuan", "Phạm Tuấn", "supervisor", "1234", actor="admin")
-    admin_ops.create_officer("tuan", "Phạm Tuấn", "supervisor", "246813", actor="admin")
+        admin_ops.create_officer("tuan", "Phạm Tuấn", "supervisor", "1234", actor=ADMIN)
+    admin_ops.create_officer("tuan", "Phạm Tuấn", "supervisor", "246813", actor=ADMIN)
     with pytest.raises(InvalidInput, match="6"):
-        admin_ops.reset_pin("tuan", "4321", actor="admin")
-    admin_ops.create_officer("thu", "Lê Thu", "officer", "4321", actor="admin")
+        admin_ops.reset_pin("tuan", "4321", actor=ADMIN)
+    admin_ops.create_officer("thu", "Lê Thu", "officer", "4321", actor=ADMIN)

@@ -15,9 +15,13 @@ from db.connection import close, connect
 from db.errors import Forbidden
 from db.integrity import verify
 from db.officers import authenticate, sign_in_at_counter
+from db.permissions import Actor
 from db.ratings import record_press
 from db.roles import ROLE_NAMES
 from db.status import hall_status
+
+ADMIN = Actor(username="admin", role="admin")
+SUPERVISOR = Actor(username="quang", role="supervisor")
 
 
 def _as(hall, role: str) -> None:
@@ -123,14 +127,14 @@ def test_keypad_role_records_presses_and_nothing_else(hall):
 
 def test_admin_role_manages_officers_and_reads_the_audit_log(hall):
     _as(hall, "onestop_admin")
-    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "4821", actor="admin")
-    admin_ops.reset_pin("lan", "5555", actor="admin")
-    admin_ops.set_officer_active("mai", False, actor="quang")
+    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "4821", actor=ADMIN)
+    admin_ops.reset_pin("lan", "5555", actor=ADMIN)
+    admin_ops.set_officer_active("mai", False, actor=ADMIN)
     actions = [(e["actor"], e["action"], e["target"]) for e in entries()]
     assert ("it-staff", "site_imported", "<built-in example_site.toml>") in actions
     assert ("admin", "officer_created", "tuan") in actions
     assert ("admin", "pin_reset", "lan") in actions
-    assert ("quang", "officer_active", "mai") in actions
+    assert ("admin", "officer_active", "mai") in actions
     _refused(hall, "onestop_admin", "UPDATE rating SET value = 3")
     _refused(hall, "onestop_admin", "DELETE FROM audit")
     _refused(hall, "onestop_admin", "UPDATE audit SET after = NULL")
