@@ -21,18 +21,22 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, Q
 from admin_app.charts import arrivals_chart, satisfaction_chart, wait_chart
 from admin_app.widgets import Message, fill_table, make_table
 from db import clock, report_export
+from db.dossiers import ratings_export
 from db.reports import build_report, report_labels, wait_histogram
 from ui_common import theme
 from ui_common.errors import error_text
 from ui_common.tasks import Lane
 
+#: the breakdown that lists rated dossiers (``onestop ratings-export``) instead of FIGURES
+DOSSIERS = "by_dossier"
 BREAKDOWNS = [("by_day", "Theo ngày / By day"), ("by_service", "Theo dịch vụ / By service"),
-              ("by_counter", "Theo quầy / By counter"), ("by_officer", "Theo cán bộ / By officer")]
+              ("by_counter", "Theo quầy / By counter"), ("by_officer", "Theo cán bộ / By officer"),
+              (DOSSIERS, "Đánh giá theo hồ sơ / Ratings by dossier")]
 PRESETS = ["Tháng này / This month", "Hôm nay / Today", "7 ngày qua / Last 7 days", "Tháng trước / Last month",
            "Năm nay / This year"]
 #: figure columns shown on screen (all of them go into CSV/XLSX)
 SHOWN = ("issued", "served", "no_show", "cancelled", "transferred", "wait_s.mean", "wait_s.median", "wait_s.p90",
-         "service_s.mean", "within_target_pct", "ratings.count", "ratings.rated_share_pct")
+         "service_s.mean", "within_target_pct", "dossiers", "ratings.count", "ratings.rated_share_pct")
 
 
 def _qdate(day: date) -> QDate:
@@ -61,6 +65,7 @@ class ReportsTab(QWidget):
         self._now = now
         self.report: dict[str, Any] | None = None
         self.histogram: list[dict[str, Any]] = []
+        self.dossier_rows: list[dict[str, Any]] = []
         self.labels: dict[str, Any] = {}
 
         self.preset = QComboBox()
@@ -156,7 +161,8 @@ class ReportsTab(QWidget):
             return
         self.show_button.setEnabled(False)
         self.message.setText("Đang tính… / Computing…")
-        self._lane.run(lambda: (build_report(first, last), wait_histogram(first, last), report_labels()),
+        self._lane.run(lambda: (build_report(first, last), wait_histogram(first, last), report_labels(),
+                                ratings_export(first.isoformat(), last.isoformat())),
                        self._loaded, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
@@ -164,7 +170,7 @@ class ReportsTab(QWidget):
         self.message.error(error_text(exc, None))
 
     def _loaded(self, result) -> None:
-        self.report, self.histogram, self.labels = result
+        self.report, self.histogram, self.labels, self.dossier_rows = result
         self.show_button.setEnabled(True)
         self.message.clear_message()
         totals = self.report["totals"]
@@ -174,7 +180,8 @@ class ReportsTab(QWidget):
             f"{report_export.format_duration(totals['wait_s']['mean'])}  ·  trung vị / median "
             f"{report_export.format_duration(totals['wait_s']['median'])}  ·  đạt mục tiêu / on time "
             f"{report_export.format_value(totals['within_target_pct'], 'pct')}  ·  đánh giá / rated "
-            f"{report_export.format_value(totals['ratings']['rated_share_pct'], 'pct')}")
+            f"{report_export.format_value(totals['ratings']['rated_share_pct'], 'pct')}  ·  hồ sơ được đánh giá / "
+            f"rated dossiers {len(self.dossier_rows)}")
         self._render_table()
         self._set_chart(self.arrivals_view, arrivals_chart(self.report["arrivals_by_hour"]))
         self._set_chart(self.wait_view, wait_chart(self.histogram))
@@ -194,6 +201,13 @@ class ReportsTab(QWidget):
         if self.report is None:
             return
         section = BREAKDOWNS[self.breakdown.currentIndex()][0]
+        if section == DOSSIERS:
+            columns = report_export.DOSSIER_COLUMNS
+            self.table.setColumnCount(len(columns))
+            self.table.setHorizontalHeaderLabels([f"{c.vi}\n{c.en}" for c in columns])
+            rows = [["" if c.get(r) is None else str(c.get(r)) for c in columns] for r in self.dossier_rows]
+            fill_table(self.table, rows, numeric={4, 6})
+            return
         keys = report_export.key_columns(section, self.labels)
         by_id = {c.id: c for c in report_export.figure_columns(self._levels())}
         figures = [by_id[i] for i in SHOWN]
@@ -213,14 +227,24 @@ class ReportsTab(QWidget):
         if self.report is None:
             self.message.error("Hãy bấm “Xem báo cáo” trước / Show a report first")
             return
+        dossiers = BREAKDOWNS[self.breakdown.currentIndex()][0] == DOSSIERS
         if path is None:
-            suggested = f"bao-cao_{self.report['from']}_{self.report['to']}.{fmt}"
+            stem = "danh-gia-ho-so" if dossiers else "bao-cao"
+            suggested = f"{stem}_{self.report['from']}_{self.report['to']}.{fmt}"
             filters = "CSV (*.csv)" if fmt == "csv" else "Excel (*.xlsx)"
             path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo / Save report", suggested, filters)
             if not path:
                 return
-        report, labels = self.report, self.labels
-        writer = report_export.write_csv if fmt == "csv" else report_export.write_xlsx
-        self._lane.run(lambda: writer(report, path, labels),
+        report, labels, rows = self.report, self.labels, self.dossier_rows
+        if dossiers:   # what the province's index takes: one row per rated dossier, Vietnamese headers
+            def write() -> None:
+                if fmt == "csv":
+                    report_export.write_dossier_csv(rows, path, headers="vi")
+                else:
+                    report_export.write_dossier_xlsx(rows, path)
+        else:
+            def write() -> None:
+                (report_export.write_csv if fmt == "csv" else report_export.write_xlsx)(report, path, labels)
+        self._lane.run(write,
                        lambda _: self.message.ok(f"Đã lưu / Saved: {path}"),
                        lambda exc: self.message.error(f"Không lưu được / Could not save: {exc}"))

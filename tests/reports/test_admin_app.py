@@ -252,3 +252,38 @@ def test_overview_follows_the_feed_and_ages_waits_without_reading(qtbot, sqlite_
     moment[0] += 65                                      # the clock alone moves: redrawn, not re-read
     qtbot.waitUntil(lambda: overview.longest.value.text() == "41:05  TP", timeout=5_000)
     assert overview.reads == reads
+
+
+def test_reports_tab_lists_rated_dossiers_and_exports_them_with_vietnamese_headers(qtbot, sqlite_site_db,
+                                                                                  open_window, tmp_path):
+    import csv
+
+    from db import dossiers
+    from db.ratings import record_press
+
+    ticket = queue.issue_ticket("TP", now=at(9, 0))
+    queue.call_next(1, officer="lan", now=at(9, 1))
+    queue.start_service(1, now=at(9, 2))
+    dossiers.attach(1, "000.00.12.H26-241125-0001", now=at(9, 3))
+    dossiers.attach(1, "H26.99-0002", now=at(9, 3, 30))
+    record_press(1, 3, now=at(9, 4))
+    window = open_window("quang")
+    reports = window.reports
+    reports.set_range(date(2026, 11, 25), date(2026, 11, 25))
+    reports.show_report()
+    qtbot.waitUntil(lambda: reports.report is not None, timeout=10_000)
+    reports.breakdown.setCurrentIndex(reports.breakdown.count() - 1)       # ratings by dossier
+    table = reports.table
+    assert table.rowCount() == 2
+    assert [table.item(r, 0).text() for r in range(2)] == ["000.00.12.H26-241125-0001", "H26.99-0002"]
+    assert table.item(0, 1).text() == ticket.code and table.item(0, 6).text() == "3"
+    assert "rated dossiers 2" in reports.summary.text()
+    reports.export("csv", tmp_path / "ho-so.csv")
+    qtbot.waitUntil(lambda: "ho-so.csv" in reports.message.text(), timeout=10_000)
+    with open(tmp_path / "ho-so.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "Mã hồ sơ / Dossier" and rows[1][0] == "000.00.12.H26-241125-0001" and rows[1][6] == "3"
+    reports.export("xlsx", tmp_path / "ho-so.xlsx")
+    qtbot.waitUntil(lambda: "ho-so.xlsx" in reports.message.text(), timeout=10_000)
+    sheet = openpyxl.load_workbook(tmp_path / "ho-so.xlsx").active
+    assert sheet.cell(1, 1).value.startswith("Mã hồ sơ") and sheet.cell(3, 1).value == "H26.99-0002"
