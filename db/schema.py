@@ -15,9 +15,9 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
-from db.models import ALL_MODELS, SchemaVersion, Ticket
+from db.models import ALL_MODELS, BOOKING_MODELS, SchemaVersion, Service, Ticket
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -37,8 +37,27 @@ def _v3_report_indexes(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v4_bookings(migrator: SchemaMigrator) -> list:
+    """Version 4: appointments (bookings, slot and quota counters, notification outbox).
+
+    Adds ``ticket.slot_at`` and the services' ``booking_slot_min`` /
+    ``booking_per_slot``, and creates the booking tables.
+    """
+    database_proxy.obj.create_tables(BOOKING_MODELS, safe=True)
+    operations = []
+    tickets = {c.name for c in database_proxy.obj.get_columns("ticket")}
+    if "slot_at" not in tickets:
+        operations.append(migrator.add_column("ticket", "slot_at", Ticket.slot_at))
+    services = {c.name for c in database_proxy.obj.get_columns("service")}
+    for name in ("booking_slot_min", "booking_per_slot"):
+        if name not in services:
+            operations.append(migrator.add_column("service", name, getattr(Service, name)))
+    return operations
+
+
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes,
+                                                          4: _v4_bookings}
 
 
 def _migrator() -> SchemaMigrator:

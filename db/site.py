@@ -29,7 +29,8 @@ def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
         with write_transaction():
             site = Site.get_or_none() or Site(name="")
             settings = json.loads(site.settings or "{}") if site.id else {}
-            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements})
+            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
+                             "booking": config.booking, "notify": config.notify})
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
             site.name = config.site["name"]
@@ -51,6 +52,8 @@ def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
                 row.group_en = svc.get("group_en")
                 row.sort_order = order
                 row.active = svc.get("active", True)
+                slots = svc.get("booking") or {}
+                row.booking_slot_min, row.booking_per_slot = slots.get("slot_min"), slots.get("per_slot")
                 row.save()
                 by_code[row.code] = row
                 summary["services"] += 1
