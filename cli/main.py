@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "cli.voice_commands",
     "cli.report_commands",
     "cli.app_commands",
+    "cli.booking_commands",
 ]
 
 
