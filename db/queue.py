@@ -394,8 +394,9 @@ def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, 
         raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
     Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
     fresh = Ticket.get_by_id(row.id)
+    data = {"priority": bool(fresh.priority), **({"appointment": True} if fresh.slot_at is not None else {})}
     record_event("called", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0], counter=counter.number,
-                 officer=_officer_username(officer_id), data={"priority": bool(fresh.priority)})
+                 officer=_officer_username(officer_id), data=data)
     return to_info(fresh, site.timezone)
 
 
@@ -507,7 +508,7 @@ def recall(counter_number: int, *, now: float | None = None) -> TicketInfo:
         counter = _counter(counter_number)
         row = _current(counter, ("called",), "gọi lại", "recall")
         Ticket.update(last_called_at=moment, recalls=Ticket.recalls + 1).where(Ticket.id == row.id).execute()
-        _finish_event("recalled", counter, row, moment)
+        _finish_event("recalled", counter, row, moment, {"appointment": True} if row.slot_at is not None else None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
     return _run(operation)
