@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from booking_site import AROUND_THE_CLOCK, write_site
 from site_setup import connect_with_site
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).parents[2]
 
 def log_site(tmp_path: Path, **extra: str) -> tuple[Path, Path]:
     out = tmp_path / "messages.jsonl"
-    lines = [f'driver = "log"', f'path = "{out.as_posix()}"'] + [f"{k} = {v}" for k, v in extra.items()]
+    lines = ['driver = "log"', f'path = "{out.as_posix()}"'] + [f"{k} = {v}" for k, v in extra.items()]
     return write_site(tmp_path, extra="[notify]\n" + "\n".join(lines)), out
 
 
