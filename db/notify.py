@@ -117,7 +117,10 @@ def queue_reminders(settings: NotifySettings, *, now: float | None = None) -> in
         if (local.hour, local.minute) < (hour, minute):
             return []
         tomorrow = (local.date() + timedelta(days=1)).isoformat()
-        rows = (Booking.select().where((Booking.service_day == tomorrow) & (Booking.status == "booked")))
+        reminded = Notification.select(Notification.booking).where(
+            (Notification.kind == "reminder") & Notification.booking.is_null(False))
+        rows = (Booking.select().where((Booking.service_day == tomorrow) & (Booking.status == "booked")
+                                       & Booking.id.not_in(reminded)))
         return [_booking_message("reminder", row, site.timezone) for row in rows]
 
     messages = with_retry(read)
