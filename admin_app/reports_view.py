@@ -1,6 +1,6 @@
 """The reports tab: a date range, a breakdown table, three charts and the exports.
 
-The figures are ``db.reports.build_report`` (CONTRACT section 6), the same
+The figures are ``db.reports.build_report`` (docs/interfaces.md §7), the same
 document ``onestop report`` prints; exports are ``db.report_export``, the same
 files the command line writes.
 """

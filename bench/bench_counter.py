@@ -48,14 +48,14 @@ def bench_calls(url: str, calls: int, waiting: int) -> list[float]:
     from PySide6.QtTest import QTest
 
     from counter_app.app import CounterProgram
-    from ui_common.pyside_workarounds import keep_singletons_alive
     from counter_app.rules import Action
     from db import queue
     from db.connection import connect
     from ui_common.app import make_app
+    from ui_common.pyside_workarounds import keep_singletons_alive
 
     keep_singletons_alive()
-    app = make_app("bench-counter")
+    _app = make_app("bench-counter")  # kept alive for the whole run
     connect(url)
     for i in range(max(waiting, calls)):
         queue.issue_ticket("TP" if i % 3 else "KS", priority=i % 17 == 0)

@@ -158,7 +158,7 @@ def run_engine(url: str, args: argparse.Namespace) -> dict:
     proc = subprocess.Popen([sys.executable, __file__, "--worker", url], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
     replies: queue_mod.Queue = queue_mod.Queue()
-    threading.Thread(target=lambda: [replies.put(json.loads(l)) for l in proc.stdout], daemon=True).start()
+    threading.Thread(target=lambda: [replies.put(json.loads(line)) for line in proc.stdout], daemon=True).start()
     latencies: list[float] = []
     upper: list[float] = []
     missed = 0
@@ -176,7 +176,7 @@ def run_engine(url: str, args: argparse.Namespace) -> dict:
         code = reply["code"]
         if code is None:
             raise SystemExit("ran out of waiting tickets")
-        if not wait_until(lambda: code in painted, 5.0):
+        if not wait_until(lambda code=code: code in painted, 5.0):
             missed += 1
             continue
         latencies.append((painted[code] - reply["committed"]) * 1000)
@@ -190,7 +190,7 @@ def run_engine(url: str, args: argparse.Namespace) -> dict:
     idle = {}
     for name, text in (("still notice", SHORT_NOTICE), ("scrolling notice", LONG_NOTICE)):
         set_notice(text)
-        assert wait_until(lambda: program.window.ticker.text == text, 10)
+        assert wait_until(lambda text=text: program.window.ticker.text == text, 10)
         spin(7.0)                                     # flash over, snapshot settled, announcer quiet
         assert not program.window.now_calling.flashing
         none_before = sys.getrefcount(None)
@@ -231,7 +231,7 @@ def cli_idle(url: str, args: argparse.Namespace) -> dict:
         time.sleep(args.idle_s)
         cpu, wall = cpu_s() - cpu0, time.monotonic() - wall0
         with open(f"/proc/{proc.pid}/status") as status:
-            rss = next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) / 1024
+            rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
         return {"cpu_pct": 100 * cpu / wall, "rss_mb": rss}
     finally:
         proc.terminate()

@@ -36,14 +36,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db import clock  # noqa: E402
-from db.connection import close, connect  # noqa: E402
-from db.models import Counter, Rating, Service, Ticket  # noqa: E402
-from db.site import import_site  # noqa: E402
-from db.site_config import load_site_file  # noqa: E402
-from hardware.keypad import CONNECTED, KeypadReader  # noqa: E402
-from hardware.keypad.ascii import AsciiDecoder  # noqa: E402
-from hardware.keypad.framed import FramedDecoder, encode_frame  # noqa: E402
+from db import clock
+from db.connection import close, connect
+from db.models import Counter, Rating, Service, Ticket
+from db.site import import_site
+from db.site_config import load_site_file
+from hardware.keypad import CONNECTED, KeypadReader
+from hardware.keypad.ascii import AsciiDecoder
+from hardware.keypad.framed import FramedDecoder, encode_frame
 
 VALID_FRAME = re.compile(rb"\x01[\x00-\xff][\x31-\x39]\x07")
 MB = 1 << 20

@@ -50,7 +50,7 @@ def bench_taps(taps: int, work: Path) -> dict:
     from hardware.printing.simulator import PrinterSimulator
     from kiosk_app.app import rss_mb
     from kiosk_app.controller import Screen
-    from kiosk_app.harness import KioskHarness
+    from tools.kiosk_harness import KioskHarness
     from ui_common.app import make_app
 
     make_app("onestop-kiosk-bench")

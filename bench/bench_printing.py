@@ -18,18 +18,18 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from db.values import SiteInfo, TicketInfo  # noqa: E402
-from hardware.printing import open_printer  # noqa: E402
-from hardware.printing.encode import encode_ticket  # noqa: E402
-from hardware.printing.layout import render_ticket  # noqa: E402
-from hardware.printing.simulator import PrinterSimulator  # noqa: E402
-from hardware.printing.ticket_job import issue_and_print  # noqa: E402
+from db.values import SiteInfo, TicketInfo
+from hardware.printing import open_printer
+from hardware.printing.encode import encode_ticket
+from hardware.printing.layout import render_ticket
+from hardware.printing.simulator import PrinterSimulator
+from hardware.printing.ticket_job import issue_and_print
 
 
 def pct(values: list[float], p: float) -> float:
@@ -46,7 +46,7 @@ SITE = SiteInfo(name="UBND xã Quang Kim - Bộ phận Một cửa", name_en="Qu
 TICKET = TicketInfo(id=4711, code="A001", number=1, service="TP", service_name="Chứng thực, hộ tịch",
                     service_name_en="Certification, civil status", issued_service="TP", status="waiting",
                     priority=False, service_day=date(2026, 11, 25),
-                    issued_at=datetime(2026, 11, 25, 2, 5, tzinfo=timezone.utc), ahead=12, estimated_wait_s=1500)
+                    issued_at=datetime(2026, 11, 25, 2, 5, tzinfo=UTC), ahead=12, estimated_wait_s=1500)
 
 
 def bench_render(runs: int, width_mm: int) -> tuple[list[float], list[float]]:

@@ -26,13 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench.history import fill_history  # noqa: E402
-from db import queue  # noqa: E402
-from db.connection import close, connect  # noqa: E402
-from db.models import Counter, CounterService, Service, Ticket  # noqa: E402
-from db.site import import_site  # noqa: E402
-from db.site_config import load_site_file  # noqa: E402
-from db.status import hall_status  # noqa: E402
+from bench.history import fill_history
+from db import queue
+from db.connection import close, connect
+from db.models import Counter, CounterService, Service, Ticket
+from db.site import import_site
+from db.site_config import load_site_file
+from db.status import hall_status
 
 WORKER = ROOT / "tests" / "queue" / "concurrency_worker.py"
 
@@ -51,7 +51,8 @@ def prepare(url: str) -> None:
     connect(url)
     import_site(load_site_file(None))
     # start every run with empty queues, so "with history" differs only by the history
-    Ticket.update(status="cancelled", cancel_reason="bench").where(Ticket.status.in_(("waiting", "called", "serving"))).execute()
+    open_statuses = ("waiting", "called", "serving")
+    Ticket.update(status="cancelled", cancel_reason="bench").where(Ticket.status.in_(open_statuses)).execute()
     Counter.update(current_ticket_id=None).execute()
     for service in Service.select():
         service.end, service.daily_limit = 99999, None

@@ -5,7 +5,7 @@ own (``cli/queue_commands.py``, ``cli/printing_commands.py``, ...): a module
 exposes ``register(subparsers)`` and sets ``func`` on each parser it adds.
 ``func(args)`` returns the process exit code.  Refusals raised as
 ``db.errors.QueueError`` are turned into a one-line message on stderr and the
-exit code of their kind (CONTRACT section 3).
+exit code of their kind (docs/interfaces.md §3).
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ COMMAND_MODULES = [
     "cli.keypad_commands",
     "cli.voice_commands",
     "cli.report_commands",
+    "cli.dossier_commands",
     "cli.app_commands",
     "cli.booking_commands",
+    "cli.event_commands",
 ]
 
 

@@ -82,5 +82,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_printer_sim)
 
     p = subparsers.add_parser("printer-status", help="ask a printer whether it can print now (json)")
-    p.add_argument("--printer", required=True, metavar="URL", help="printer URL (CONTRACT section 4)")
+    p.add_argument("--printer", required=True, metavar="URL", help="printer URL (docs/interfaces.md §5)")
     p.set_defaults(func=cmd_printer_status)

@@ -276,6 +276,64 @@ class CallBox(QWidget):
         self.button.setEnabled(self.enabled)
 
 
+class DossierBox(QWidget):
+    """Dossier codes of the ticket held: type one or scan the receipt's QR, then Enter.
+
+    A scanner is a keyboard: while the counter holds a ticket, what it types
+    lands here (``MainPage.keyPressEvent``), so scanning the one-stop system's
+    receipt attaches its code without a click.
+    """
+
+    submitted = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        row = QHBoxLayout()
+        caption = QLabel("Mã hồ sơ:")
+        caption.setFont(theme.font(17, bold=True))
+        self.edit = QLineEdit()
+        self.edit.setObjectName("dossier_input")
+        self.edit.setPlaceholderText("Nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận, rồi Enter")
+        self.edit.setFont(theme.font(18))
+        self.edit.setMinimumHeight(40)
+        self.edit.setMaxLength(2000)   # a receipt's QR may hold a long URL or JSON
+        self.button = QPushButton("Gắn hồ sơ")
+        self.button.setObjectName("dossier_attach")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setFont(theme.font(16, bold=True))
+        self.button.setMinimumHeight(40)
+        row.addWidget(caption)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.button)
+        layout.addLayout(row)
+        self.codes = _label("dossier_codes", 16, colour=theme.NAVY)
+        self.codes.setWordWrap(True)
+        layout.addWidget(self.codes)
+        self.button.clicked.connect(self._submit)
+        self.edit.returnPressed.connect(self._submit)
+        self.enabled = False
+        self.set_codes(())
+
+    def _submit(self) -> None:
+        text = self.edit.text()
+        if not text.strip() or not self.enabled:
+            return
+        self.edit.clear()
+        self.submitted.emit(text)
+
+    @Slot(object)
+    def set_enabled(self, actions: frozenset[Action]) -> None:
+        self.enabled = Action.DOSSIER in actions
+        self.button.setEnabled(self.enabled)
+
+    @Slot(tuple)
+    def set_codes(self, codes: tuple[str, ...]) -> None:
+        self.codes.setText("Hồ sơ đã gắn: " + ", ".join(codes) if codes else "Chưa gắn mã hồ sơ nào")
+
+
 class WaitingPanel(QFrame):
     """The counter's services: waiting counts, priority, next codes, longest wait; then the call order."""
 
@@ -510,6 +568,7 @@ class MainPage(QWidget):
         self.ticket = TicketPanel()
         self.actions = ActionBar()
         self.call_box = CallBox()
+        self.dossier_box = DossierBox()
         self.message = _label("message", 18, bold=True)
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(30)
@@ -524,6 +583,7 @@ class MainPage(QWidget):
         left.setSpacing(10)
         left.addWidget(self.ticket, 1)
         left.addWidget(self.actions)
+        left.addWidget(self.dossier_box)
         left.addWidget(self.call_box)
         left.addWidget(self.message)
         right = QVBoxLayout()
@@ -546,7 +606,7 @@ class MainPage(QWidget):
 
     @Slot(str, str)
     def show_message(self, text: str, kind: str) -> None:
-        colour = theme.RED if kind == "error" else theme.GREEN
+        colour = {"error": theme.RED, "warning": "#e65100"}.get(kind, theme.GREEN)
         self.message.setStyleSheet(f"color:{colour}; border:none;")
         self.message.setText(text)
 
@@ -554,6 +614,7 @@ class MainPage(QWidget):
     def set_actions(self, actions: frozenset[Action]) -> None:
         self.actions.set_enabled(actions)
         self.call_box.set_enabled(actions)
+        self.dossier_box.set_enabled(actions)
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
@@ -573,9 +634,11 @@ class MainPage(QWidget):
         self.call_box.edit.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """A scanner typing while focus is elsewhere still lands in the call box."""
+        """A scanner typing while focus is elsewhere lands in the dossier box while a
+        ticket is held (a receipt's QR), otherwise in the call box (a ticket's QR)."""
         if event.text() and event.text().isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
-            self.call_box.edit.setFocus()
-            self.call_box.edit.insert(event.text())
+            target = self.dossier_box.edit if self.dossier_box.enabled else self.call_box.edit
+            target.setFocus()
+            target.insert(event.text())
             return
         super().keyPressEvent(event)

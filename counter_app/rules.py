@@ -20,6 +20,7 @@ class Action(str, Enum):
     TRANSFER = "transfer"         # F6
     PAUSE = "pause"               # F7 (pause or resume)
     CALL_TICKET = "call_ticket"   # typed code / scanned QR
+    DOSSIER = "dossier"           # attach a dossier code (typed or the receipt's QR) to the ticket held
 
 
 SHORTCUTS: dict[Action, str] = {
@@ -52,7 +53,7 @@ def enabled_actions(status: str | None, paused: bool, *, busy: bool = False,
         if not paused:
             actions |= {Action.CALL_NEXT, Action.CALL_TICKET}
         return frozenset(actions)
-    actions |= {Action.DONE, Action.TRANSFER}
+    actions |= {Action.DONE, Action.TRANSFER, Action.DOSSIER}
     if status == "called":
         actions |= {Action.RECALL, Action.START, Action.NO_SHOW}
     return frozenset(actions)

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from counter_app.rules import Action, enabled_actions
 from counter_app.scan import parse_call_input
 from counter_app.snapshot import CounterSnapshot, load_snapshot
-from db import queue
+from db import dossiers, queue
 from db.officers import OfficerInfo, authenticate, sign_in_at_counter, sign_out
 from db.site import list_counters, list_services, load_site
 from db.values import CounterInfo, RatingInfo, ServiceInfo, SiteInfo, TicketInfo
@@ -68,6 +68,7 @@ class CounterSession(QObject):
     signed_in = Signal(object)            # SignIn
     signed_out = Signal()
     login_failed = Signal(str)
+    dossiers_changed = Signal(tuple)      # dossier codes of the ticket held
     locked_changed = Signal(bool)
     unlock_failed = Signal(str)
     ticket_changed = Signal(object)       # TicketInfo | None
@@ -287,6 +288,28 @@ class CounterSession(QObject):
         counter, officer = self.counter, self.officer.username if self.officer else None
         self._act(Action.CALL_TICKET, lambda: queue.call_ticket(counter, reference, officer=officer), self._called)
 
+    @Slot(str)
+    def attach_dossier(self, text: str) -> None:
+        """A dossier code typed, or the receipt's QR scanned, while a ticket is held."""
+        counter, officer = self.counter, self.officer.username if self.officer else None
+
+        def attached(result: dossiers.Attachment) -> None:
+            code, ticket = result.code, result.ticket.code
+            if result.also_on:
+                others = ", ".join(result.also_on)
+                self.message.emit(f"Đã gắn hồ sơ {code} cho số {ticket} - lưu ý: hôm nay hồ sơ này cũng đã gắn với số {others}"
+                                  if self.lang == "vi" else
+                                  f"Dossier {code} attached to {ticket} - note: it is also on {others} today", "warning")
+            elif result.added:
+                self.message.emit(f"Đã gắn hồ sơ {code} cho số {ticket}" if self.lang == "vi"
+                                  else f"Dossier {code} attached to {ticket}", "info")
+            else:
+                self.message.emit(f"Số {ticket} đã có hồ sơ {code}" if self.lang == "vi"
+                                  else f"{ticket} already has dossier {code}", "info")
+            self.dossiers_changed.emit(tuple(result.ticket.extra.get("dossiers", ())))
+
+        self._act(Action.DOSSIER, lambda: dossiers.attach(counter, text, officer=officer, scanned=True), attached)
+
     @Slot()
     def recall(self) -> None:
         counter = self.counter
@@ -399,6 +422,7 @@ class CounterSession(QObject):
             self.last_rating = snapshot.last_rating
             self.rating_received.emit(snapshot.last_rating)
         self.snapshot_changed.emit(snapshot)
+        self.dossiers_changed.emit(snapshot.dossiers)
         self._emit_actions()
 
     # ------------------------------------------------------------ keypad

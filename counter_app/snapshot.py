@@ -14,6 +14,7 @@ from db.officer_day import OfficerDay, handover_note, officer_day
 from db.queue import current_ticket
 from db.site import get_counter
 from db.status import hall_status, waiting_tickets
+from db.dossiers import codes_of
 from db.values import CounterInfo, RatingInfo, TicketInfo
 
 #: how many tickets of the call order the side panel lists
@@ -42,6 +43,7 @@ class CounterSnapshot:
     figures: OfficerDay | None
     last_rating: RatingInfo | None
     taken_at: float
+    dossiers: tuple[str, ...] = ()       # dossier codes attached to ``current``
 
     @property
     def waiting_total(self) -> int:
@@ -63,6 +65,7 @@ def load_snapshot(counter_number: int, officer: str | None, *, now: float | None
     counter = get_counter(counter_number)
     current = current_ticket(counter_number)
     note = handover_note(current.id) if current is not None else None
+    dossiers = tuple(codes_of([current.id]).get(current.id, [])) if current is not None else ()
     hall = hall_status(now=moment)
     by_code = {svc.code: svc for svc in hall.services}
     services = tuple(
@@ -75,5 +78,5 @@ def load_snapshot(counter_number: int, officer: str | None, *, now: float | None
     figures = officer_day(officer, now=moment) if officer else None
     return CounterSnapshot(
         counter=counter, current=current, handover_note=note, services=services, next_up=next_up,
-        figures=figures, last_rating=_latest_rating(counter_number), taken_at=moment,
+        figures=figures, last_rating=_latest_rating(counter_number), taken_at=moment, dossiers=dossiers,
     )

@@ -64,6 +64,8 @@ class CounterWindow(QMainWindow):
         s.actions_changed.connect(main.set_actions)
         s.snapshot_changed.connect(main.set_snapshot)
         s.message.connect(main.show_message)
+        s.dossiers_changed.connect(main.dossier_box.set_codes)
+        main.dossier_box.submitted.connect(s.attach_dossier)
         s.online_changed.connect(self.banner.set_online)
         s.keypad_state_changed.connect(main.keypad.set_state)
         s.rating_received.connect(main.keypad.set_rating)

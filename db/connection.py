@@ -1,4 +1,4 @@
-"""Opening the one database every program shares (CONTRACT section 1).
+"""Opening the one database every program shares (docs/interfaces.md §1).
 
 The URL picks the engine: ``sqlite:///ABSOLUTE/PATH.db`` for the embedded
 one-PC setup, ``postgresql://`` for a hall with several PCs.  All models are
@@ -166,9 +166,11 @@ def _reset_connection() -> None:
 def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float = 0.2) -> T:
     """Run ``operation``; reconnect and retry when the connection itself failed.
 
-    An operation is one transaction, so re-running it after a lost connection
-    is safe: either it committed (and we would not be here) or it rolled back.
-    Once retries are used up the failure becomes ``DatabaseUnavailable`` so
+    An operation is one transaction, but a lost connection leaves its outcome
+    unknown: the server may have committed a COMMIT whose answer never
+    arrived.  So every state-changing operation claims a request id first
+    (:mod:`db.requests`) and a retry that finds its id taken returns the
+    first outcome instead of acting again.  Once retries are used up the failure becomes ``DatabaseUnavailable`` so
     screens show a banner instead of a traceback.
     """
     last: Exception | None = None
@@ -183,6 +185,56 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
             _reset_connection()
             time.sleep(pause_s * (attempt + 1))
     raise DatabaseUnavailable(str(last).splitlines()[0] if last else "")
+
+
+def sqlite_path(db: peewee.Database | None = None) -> str | None:
+    """The file behind the bound SQLite database, or None (PostgreSQL, in-memory)."""
+    target = db or database_proxy.obj
+    if not isinstance(target, peewee.SqliteDatabase) or target.database in (":memory:", ""):
+        return None
+    return str(target.database)
+
+
+def require_sqlite_file(db: peewee.Database | None = None) -> None:
+    """Refuse to read when the SQLite file is missing (moved away, share unmounted).
+
+    Opening a missing path would make SQLite create an empty database there,
+    which would then stand in the way of the real file when it comes back.
+    """
+    path = sqlite_path(db)
+    if path is not None and not os.path.exists(path):
+        raise DatabaseUnavailable(f"database file missing: {path}")
+
+
+class SqliteFileIdentity:
+    """Notices that the SQLite file was replaced or removed under an open connection.
+
+    An open SQLite connection keeps reading the file it opened even after that
+    file was renamed away or replaced (restored from a backup), which would
+    freeze a screen on a stale copy without any error.  ``changed()`` compares
+    the path's (device, inode) with the one seen last time: one ``stat``,
+    about a microsecond, so followers call it before every read.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._seen: tuple[int, int] | None = None
+
+    def changed(self) -> bool:
+        """True when the path now names another file than last time.
+
+        Raises ``DatabaseUnavailable`` when the file is missing.
+        """
+        if self.path is None:
+            return False
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise DatabaseUnavailable(f"database file missing: {self.path}") from None
+        identity = (st.st_dev, st.st_ino)
+        replaced = self._seen is not None and identity != self._seen
+        self._seen = identity
+        return replaced
 
 
 @contextmanager

@@ -138,7 +138,7 @@ class Ticket(BaseModel):
 
 
 class Rating(BaseModel):
-    """Every keypad press, attached to a ticket or not (CONTRACT section 5)."""
+    """Every keypad press, attached to a ticket or not (docs/interfaces.md §6)."""
 
     counter = pw.ForeignKeyField(Counter, backref="ratings")
     officer = pw.ForeignKeyField(Officer, null=True, backref="ratings")
@@ -236,6 +236,23 @@ class NotifyCursor(BaseModel):
 
     name = pw.CharField(max_length=32, unique=True)
     position = pw.BigIntegerField(default=0)
+class TicketDossier(BaseModel):
+    """A dossier code ("mã hồ sơ") of the one-stop electronic system, attached to a ticket.
+
+    A ticket may carry several (a citizen files two applications at one visit);
+    the same code on two tickets is allowed (a second visit for the same file)
+    but shown to the officer.  The ticket's rating counts for each of its codes.
+    """
+
+    ticket = pw.ForeignKeyField(Ticket, backref="dossiers", on_delete="CASCADE")
+    code = pw.CharField(max_length=40)
+    service_day = pw.CharField(max_length=10)   # the ticket's day, for "already attached today"
+    attached_at = pw.DoubleField()
+    counter = pw.ForeignKeyField(Counter, null=True, backref="dossiers")
+    officer = pw.ForeignKeyField(Officer, null=True, backref="dossiers")
+
+    class Meta:
+        indexes = ((("ticket", "code"), True), (("code", "service_day"), False), (("service_day",), False))
 
 
 class Event(BaseModel):
@@ -252,7 +269,24 @@ class Event(BaseModel):
     data = pw.TextField(default="{}")  # JSON
 
 
-ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating, Event]
-#: the appointment tables (schema step ``_v4_bookings``)
+class Request(BaseModel):
+    """One row per state-changing operation a caller asked for, written in its transaction.
+
+    The caller makes ``request_id`` once per user action (one kiosk tap, one
+    keypad press) and keeps it across retries; a repeat finds this row and
+    gets the first outcome back instead of acting twice (docs/events.md).
+    """
+
+    request_id = pw.CharField(max_length=64, primary_key=True)
+    operation = pw.CharField(max_length=32)          # "issue", "call", "rate", ...
+    at = pw.DoubleField()
+    ref_id = pw.BigIntegerField(null=True)            # the ticket / rating / booking it produced
+    data = pw.TextField(default="{}")                 # JSON: anything else the replay needs
+
+
+
+ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
+              TicketDossier, Event, Request]
+#: the appointment tables (schema step ``_v6_bookings``)
 BOOKING_MODELS = [Booking, BookingSlot, BookingQuota, Notification, NotifyCursor]
 ALL_MODELS += BOOKING_MODELS

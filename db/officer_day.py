@@ -8,7 +8,7 @@ history.  The median is taken in SQL with ``ORDER BY ... LIMIT/OFFSET`` on the
 middle row(s), which works the same on SQLite (no ``percentile_cont``) and
 PostgreSQL.
 
-Counting rules follow the report (CONTRACT section 6): a ticket counts where
+Counting rules follow the report (docs/interfaces.md §7): a ticket counts where
 it was served, i.e. for the officer who finished it; a ticket's rating is its
 latest counted press.
 """

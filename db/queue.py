@@ -28,6 +28,7 @@ from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
 from db.models import Counter, CounterService, NumberSequence, Officer, Service, Site, Ticket
+from db.requests import Earlier, claim, new_request_id, settle
 from db.site import site_info
 from db.values import SiteInfo, TicketInfo
 
@@ -50,6 +51,35 @@ def _run(operation: Callable[[], T]) -> T:
             return operation()
 
     return with_retry(attempt)
+
+
+def _run_once(request_id: str | None, name: str, moment: float,
+              operation: Callable[[], TicketInfo | None]) -> TicketInfo | None:
+    """``_run`` for an operation with an identity: a repeat returns the first outcome.
+
+    ``request_id`` is made here when the caller has none, so at least the
+    retries inside ``with_retry`` (a COMMIT whose answer was lost) act once;
+    callers that retry on their own pass the id of the user action.
+    """
+    rid = request_id or new_request_id()
+
+    def once() -> TicketInfo | None:
+        earlier = claim(rid, name, now=moment)
+        if earlier is not None:
+            return _replay(earlier)
+        result = operation()
+        settle(rid, result.id if result is not None else None)
+        return result
+
+    return _run(once)
+
+
+def _replay(earlier: Earlier) -> TicketInfo | None:
+    """The ticket an earlier attempt acted on, as it is now."""
+    if earlier.ref_id is None:
+        return None
+    row = Ticket.get_by_id(earlier.ref_id)
+    return to_info(row, _site().timezone, ahead=_people_ahead(row) if row.status == "waiting" else 0)
 
 
 def _site() -> SiteInfo:
@@ -246,11 +276,19 @@ def estimate_wait_s(service_id: int, ahead: int) -> int | None:
 # ---------------------------------------------------------------- issuing
 
 def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None = None,
-                 now: float | None = None) -> TicketInfo:
-    """Hand out the next number of a service for today (kiosk or CLI)."""
+                 now: float | None = None, request_id: str | None = None) -> TicketInfo:
+    """Hand out the next number of a service for today (kiosk or CLI).
+
+    ``request_id`` names the tap: issuing again with the same id returns the
+    ticket the first call issued (see :mod:`db.requests`).
+    """
     moment = clock.now_epoch(now)
+    rid = request_id or new_request_id()
 
     def operation() -> TicketInfo:
+        earlier = claim(rid, "issue", now=moment)
+        if earlier is not None:
+            return Ticket.get_by_id(earlier.ref_id), _site().timezone
         site = _site()
         service = _service(service_code)
         if not service.active:
@@ -264,6 +302,7 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
                                     reopens_at=state.reopens_at.isoformat())
             raise ServiceClosed("Ngoài giờ làm việc", "Closed")
         row = _new_ticket(site, service, moment, priority=priority, kiosk=kiosk)
+        settle(rid, row.id)
         return row, site.timezone
 
     row, tz = _run(operation)
@@ -409,7 +448,8 @@ def _resolve_officer(counter: Counter, officer: str | None) -> int | None:
     return row.id
 
 
-def call_next(counter_number: int, *, officer: str | None = None, now: float | None = None) -> TicketInfo | None:
+def call_next(counter_number: int, *, officer: str | None = None, now: float | None = None,
+              request_id: str | None = None) -> TicketInfo | None:
     """Call the next ticket for a counter; ``None`` when nobody is waiting.
 
     In ``call_order``: priority tickets first, then appointments whose slot has
@@ -437,7 +477,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
             return None
         return _take(counter, best, officer_id, moment, site)
 
-    return _run(operation)
+    return _run_once(request_id, "call", moment, operation)
 
 
 def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo:
@@ -464,7 +504,7 @@ def _lookup(reference: str | int, today: str) -> Ticket:
 
 
 def call_ticket(counter_number: int, reference: str | int, *, officer: str | None = None,
-                now: float | None = None) -> TicketInfo:
+                now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Call one particular waiting ticket (typed code or scanned QR)."""
     moment = clock.now_epoch(now)
 
@@ -478,7 +518,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
         locked = _locked(Ticket.select().where(Ticket.id == row.id)).first()
         return _take(counter, locked, _resolve_officer(counter, officer), moment, site)
 
-    return _run(operation)
+    return _run_once(request_id, "call", moment, operation)
 
 
 # ---------------------------------------------------------------- serving
@@ -499,7 +539,7 @@ def _finish_event(kind: str, counter: Counter, row: Ticket, moment: float, data:
                  counter=counter.number, officer=_officer_username(row.officer_id), data=data)
 
 
-def recall(counter_number: int, *, now: float | None = None) -> TicketInfo:
+def recall(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Call the current ticket again: the display announces it again."""
     moment = clock.now_epoch(now)
 
@@ -511,10 +551,10 @@ def recall(counter_number: int, *, now: float | None = None) -> TicketInfo:
         _finish_event("recalled", counter, row, moment, {"appointment": True} if row.slot_at is not None else None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run(operation)
+    return _run_once(request_id, "recall", moment, operation)
 
 
-def start_service(counter_number: int, *, now: float | None = None) -> TicketInfo:
+def start_service(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     moment = clock.now_epoch(now)
 
     def operation() -> TicketInfo:
@@ -525,10 +565,10 @@ def start_service(counter_number: int, *, now: float | None = None) -> TicketInf
         _finish_event("started", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run(operation)
+    return _run_once(request_id, "start", moment, operation)
 
 
-def finish_service(counter_number: int, *, now: float | None = None) -> TicketInfo:
+def finish_service(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Done.  Without a "start" press, service is taken to have begun at the last call."""
     moment = clock.now_epoch(now)
 
@@ -542,10 +582,10 @@ def finish_service(counter_number: int, *, now: float | None = None) -> TicketIn
         _finish_event("done", counter, row, moment, {"service_s": round(moment - started, 1)})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run(operation)
+    return _run_once(request_id, "done", moment, operation)
 
 
-def mark_no_show(counter_number: int, *, now: float | None = None) -> TicketInfo:
+def mark_no_show(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     moment = clock.now_epoch(now)
 
     def operation() -> TicketInfo:
@@ -557,11 +597,11 @@ def mark_no_show(counter_number: int, *, now: float | None = None) -> TicketInfo
         _finish_event("no_show", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run(operation)
+    return _run_once(request_id, "no_show", moment, operation)
 
 
 def transfer(counter_number: int, *, to_service: str | None = None, to_counter: int | None = None,
-             note: str | None = None, now: float | None = None) -> TicketInfo:
+             note: str | None = None, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Hand the current ticket on; it keeps its code and its place by original issue time."""
     moment = clock.now_epoch(now)
     if (to_service is None) == (to_counter is None):
@@ -595,10 +635,11 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
                      counter=counter.number, officer=_officer_username(row.officer_id), data=data)
         return to_info(fresh, site.timezone, ahead=_people_ahead(fresh, moment))
 
-    return _run(operation)
+    return _run_once(request_id, "transfer", moment, operation)
 
 
-def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None) -> TicketInfo:
+def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None,
+                  request_id: str | None = None) -> TicketInfo:
     """Cancel a ticket (failed print, citizen left); it stays in the reports."""
     moment = clock.now_epoch(now)
 
@@ -617,7 +658,7 @@ def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | Non
                      counter=holder.number if holder else None, data={"reason": reason})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run(operation)
+    return _run_once(request_id, "cancel", moment, operation)
 
 
 def set_paused(counter_number: int, paused: bool, *, now: float | None = None) -> bool:

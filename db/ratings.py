@@ -1,4 +1,4 @@
-"""Recording satisfaction-keypad presses (CONTRACT section 5).
+"""Recording satisfaction-keypad presses (docs/interfaces.md §6).
 
 The province reports satisfaction figures straight from these rows, so the
 rules are strict and all live here, not in the reader or the screens:
@@ -40,6 +40,7 @@ from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotFound
 from db.events import record_event
 from db.models import Counter, Officer, Rating, Service, Site, Ticket
+from db.requests import claim, new_request_id, settle
 from db.site import site_info
 from db.values import RatingInfo, RatingLevel, SiteInfo, iso
 
@@ -220,19 +221,27 @@ def _info(row: Rating, counter_number: int, ticket_code: str | None, policy: Rat
 
 # ---------------------------------------------------------------- operations
 
-def record_press(counter_number: int, value: int, *, source: str = "keypad", now: float | None = None) -> PressInfo:
+def record_press(counter_number: int, value: int, *, source: str = "keypad", now: float | None = None,
+                 request_id: str | None = None) -> PressInfo:
     """Store one press at a counter; returns what was stored.
 
     ``now`` is the moment of the press (epoch seconds); a reader replaying a
     backlog passes the original moment, not the time of the retry.
     Raises ``InvalidInput`` for a value outside the site's levels, ``NotFound``
     for an unknown counter, ``DatabaseUnavailable`` once retries are used up.
+    ``request_id`` names the press (a reader replaying its backlog passes the
+    same one): recording it again returns the first rating (:mod:`db.requests`).
     """
     moment = clock.now_epoch(now)
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidInput(f"Mức đánh giá {value!r} không hợp lệ", f"Rating value {value!r} is not an integer")
 
+    rid = request_id or new_request_id()
+
     def operation() -> PressInfo:
+        earlier = claim(rid, "rate", now=moment)
+        if earlier is not None:
+            return _replay(earlier.ref_id)
         policy = _policy()
         _check_value(value, policy)
         counter = _counter(counter_number)
@@ -247,9 +256,18 @@ def record_press(counter_number: int, value: int, *, source: str = "keypad", now
         record_event("rated", at=moment, ticket=ticket, service=service, counter=counter.number, officer=officer,
                      data={"value": value, "attached": ticket is not None, "counted": counted,
                            "source": source, "rating_id": int(row.id)})
+        settle(rid, int(row.id))
         return _info(row, counter.number, ticket.code if ticket else None, policy, officer)
 
     return _run(operation)
+
+
+def _replay(rating_id: int) -> PressInfo:
+    """The rating an earlier attempt of the same press stored."""
+    row = Rating.get_by_id(rating_id)
+    number = Counter.get_by_id(row.counter_id).number
+    code = Ticket.get_by_id(row.ticket_id).code if row.ticket_id else None
+    return _info(row, number, code, _policy(), _username(row.officer_id))
 
 
 def latest_rating(counter_number: int, *, now: float | None = None) -> PressInfo | None:

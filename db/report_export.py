@@ -83,6 +83,7 @@ def figure_columns(levels: Iterable[tuple[int, str, str]]) -> list[Column]:
                            f"Phục vụ {vi}"))
     cols.append(Column("within_target_pct", "Đạt thời gian chờ mục tiêu", "Served within target", "pct", _path("within_target_pct"),
                        "Đạt MT"))
+    cols.append(Column("dossiers", "Số hồ sơ", "Dossiers", "int", _path("dossiers"), "Hồ sơ"))
     cols.append(Column("ratings.count", "Số phiếu được đánh giá", "Rated tickets", "int", _path("ratings", "count"), "Đánh giá"))
     for value, label, label_en in levels:
         cols.append(Column(f"ratings.by_value.{value}", f"{label} ({value})", f"{label_en} ({value})", "int",
@@ -373,3 +374,45 @@ def build_workbook(report: dict[str, Any], labels: dict[str, Any] | None = None)
 
 def write_xlsx(report: dict[str, Any], target: str | Path | io.BufferedIOBase, labels: dict[str, Any] | None = None) -> None:
     build_workbook(report, labels).save(target)
+
+
+# ----------------------------------------------------------------- rated dossiers
+
+#: The columns of ``onestop ratings-export`` (keys of db.dossiers.ratings_export rows).
+DOSSIER_COLUMNS = [
+    Column("dossier", "Mã hồ sơ", "Dossier", "text", _path("dossier")),
+    Column("ticket_code", "Số phiếu", "Ticket", "text", _path("ticket_code")),
+    Column("service_day", "Ngày", "Day", "date", _path("service_day")),
+    Column("service", "Dịch vụ", "Service", "text", _path("service")),
+    Column("counter", "Quầy", "Counter", "int", _path("counter")),
+    Column("officer", "Cán bộ", "Officer", "text", _path("officer")),
+    Column("value", "Mức đánh giá", "Rating", "int", _path("value")),
+    Column("pressed_at", "Thời điểm đánh giá", "Rated at", "text", _path("pressed_at")),
+]
+
+
+def write_dossier_csv(rows: list[Row], target: str | Path | io.TextIOBase, *, headers: str = "keys") -> None:
+    """Rated dossiers as CSV (UTF-8 with BOM).
+
+    ``headers="keys"`` writes the stable column names other systems import
+    (``dossier,ticket_code,...``); ``"vi"`` the Vietnamese / English headers
+    for people opening it in Excel.
+    """
+    header = [c.id if headers == "keys" else c.header for c in DOSSIER_COLUMNS]
+    body = [[_csv_value(c.get(row)) for c in DOSSIER_COLUMNS] for row in rows]
+    if isinstance(target, (str, Path)):
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+            _write_rows(handle, header, body)
+    else:
+        target.write("\ufeff")
+        _write_rows(target, header, body)
+
+
+def write_dossier_xlsx(rows: list[Row], target: str | Path | io.BufferedIOBase) -> None:
+    """Rated dossiers as one sheet with Vietnamese / English headers."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _table_sheet(wb, "Đánh giá theo hồ sơ", DOSSIER_COLUMNS, rows)
+    wb.save(target)

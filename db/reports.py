@@ -1,4 +1,4 @@
-"""The report figures of CONTRACT section 6, computed by the database.
+"""The report figures of docs/interfaces.md §7, computed by the database.
 
 Everything is an SQL aggregate over the tickets of the requested service days,
 so a month of a busy province (tens of thousands of tickets) costs a few index
@@ -44,6 +44,8 @@ Definitions (documented for users in ``docs/reports.md``):
 * ``appointment_wait_s`` = first call - the later of slot start and check-in,
   over served appointment tickets (0 when called before the slot started),
   counted where the ticket was served like ``wait_s``.
+* ``dossiers`` = dossier codes attached to the range's tickets, counted where
+  the ticket was served (a ticket with two codes counts 2).
 * Times are rounded to 0.1 s, percentages to 0.01.
 """
 
@@ -304,6 +306,16 @@ def _appointment_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[st
         if n:
             result[(label, _key(label, text))] = {"mean": float(total) / int(n), "max": longest}
     return result
+def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
+    """Dossier codes attached to the range's tickets, counted where the ticket was served."""
+    grain = f"""
+        SELECT {_GRAIN_COLUMNS}, COUNT(*) AS dossiers
+        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id
+        WHERE {_IN_RANGE}
+        GROUP BY {_GRAIN_COLUMNS}"""
+    branches = [(d.name, d.served_col) for d in _ALL]
+    return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.dossiers)", span)
+            if n}
 
 
 def _arrivals(span: tuple[str, str]) -> list[dict[str, int]]:
@@ -328,7 +340,7 @@ def _stats(values: dict[str, Any] | None) -> dict[str, float | None]:
 
 def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | None,
              ratings: dict[int, tuple[int, int]] | None, unattached: int, levels: list[int],
-             *, booked: tuple[int, int, int, int] | None = None,
+             dossiers: int = 0, *, booked: tuple[int, int, int, int] | None = None,
              appointment_wait: dict[str, Any] | None = None) -> dict[str, Any]:
     issued, no_show, cancelled, transferred = counts or (0, 0, 0, 0)
     served = served or {}
@@ -346,6 +358,7 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
         "wait_s": _stats(served.get("wait_s")),
         "service_s": _stats(served.get("service_s")),
         "within_target_pct": _pct(served.get("within", 0), served.get("with_target", 0)),
+        "dossiers": dossiers,
         "ratings": {
             "count": rated,
             "by_value": {str(v): ratings.get(v, (0, 0))[0] for v in values},
@@ -376,12 +389,14 @@ def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None 
                     entry[name].update(median=median, p90=p90)
     ratings = _rating_figures(span)
     unattached = _unattached(span)
+    dossiers = _dossier_figures(span)
     result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
-    for name, key in set(counts) | set(served) | set(ratings) | set(unattached) | set(booked) | set(appointments):
+    for name, key in (set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers) | set(booked)
+                      | set(appointments)):
         if key is None:  # never called: no counter / officer
             continue
         result[name][key] = _figures(counts.get((name, key)), served.get((name, key)), ratings.get((name, key)),
-                                     unattached.get((name, key), 0), levels,
+                                     unattached.get((name, key), 0), levels, dossiers.get((name, key), 0),
                                      booked=booked.get((name, key)), appointment_wait=appointments.get((name, key)))
     return result
 

@@ -17,7 +17,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from db.connection import database_proxy, write_transaction
 from db.models import ALL_MODELS, BOOKING_MODELS, SchemaVersion, Service, Ticket
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -37,8 +37,28 @@ def _v3_report_indexes(migrator: SchemaMigrator) -> list:
     return []
 
 
-def _v4_bookings(migrator: SchemaMigrator) -> list:
-    """Version 4: appointments (bookings, slot and quota counters, notification outbox).
+def _v4_event_order_and_requests(migrator: SchemaMigrator) -> list:
+    """Version 4: events get their ids in commit order; operations carry a request id.
+
+    * PostgreSQL: the commit-order trigger on ``event`` (``db.events.install_commit_order``),
+      so a follower reading "ids after N" can never skip an event whose
+      transaction committed late.  Existing rows and ids are kept.
+    * the ``request`` table (idempotent retries) is created by the
+      ``create_tables(safe=True)`` pass that follows every upgrade.
+    """
+    from db.events import install_commit_order
+
+    install_commit_order(database_proxy.obj)
+    return []
+
+
+def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
+    """Version 5: the ``ticket_dossier`` table (created by the pass that follows)."""
+    return []
+
+
+def _v6_bookings(migrator: SchemaMigrator) -> list:
+    """Version 6: appointments (bookings, slot and quota counters, notification outbox).
 
     Adds ``ticket.slot_at`` and the services' ``booking_slot_min`` /
     ``booking_per_slot``, and creates the booking tables.
@@ -56,13 +76,22 @@ def _v4_bookings(migrator: SchemaMigrator) -> list:
 
 
 #: version reached -> step that brings the previous version to it.
-UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {2: _v2_ticket_note, 3: _v3_report_indexes,
-                                                          4: _v4_bookings}
+UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
+    2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
+    6: _v6_bookings,
+}
 
 
 def _migrator() -> SchemaMigrator:
     db = database_proxy.obj
     return PostgresqlMigrator(db) if isinstance(db, peewee.PostgresqlDatabase) else SqliteMigrator(db)
+
+
+def _after_create() -> None:
+    """What a new database needs beyond the model tables (triggers, defaults)."""
+    from db.events import install_commit_order
+
+    install_commit_order(database_proxy.obj)
 
 
 def current_version() -> int:
@@ -83,6 +112,7 @@ def ensure_schema() -> int:
         version = current_version()  # another process may have done it meanwhile
         if version == 0:
             db.create_tables(ALL_MODELS, safe=True)
+            _after_create()
             SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
             return SCHEMA_VERSION
         from playhouse.migrate import migrate

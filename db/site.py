@@ -134,6 +134,7 @@ def site_info(site: Site) -> SiteInfo:
         rating_window_s=int(ratings.get("window_s", 120)),
         on_print_failure=kiosk.get("on_print_failure", "show"),
         allow_priority=bool(kiosk.get("allow_priority", False)),
+        dossier_lookup_url=kiosk.get("dossier_lookup_url") or None,
         announcement_template=announce.get("template", defaults["announcement_template"].default),
         announcement_template_en=announce.get("template_en", defaults["announcement_template_en"].default),
         announcement_repeat=int(announce.get("repeat", 2)),

@@ -1,4 +1,4 @@
-"""Reading and checking a site TOML file (CONTRACT section 2).
+"""Reading and checking a site TOML file (docs/interfaces.md §2).
 
 The file is checked whole before anything is written: unknown keys, wrong
 types and broken references are refused with the file name, the line and the
@@ -46,7 +46,7 @@ _OFFICER_KEYS = {"username": (str, True), "full_name": (str, True), "role": (str
                  "pin": ((str, int), True), "active": (bool, False)}
 _RATINGS_KEYS = {"levels": (list, False), "window_s": (int, False), "debounce_s": ((int, float), False)}
 _LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, False)}
-_KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False)}
+_KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False), "dossier_lookup_url": (str, False)}
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
 _TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "booking", "notify"}
@@ -247,6 +247,10 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     if kiosk.setdefault("on_print_failure", "show") not in ("show", "cancel"):
         raise ConfigError(name, loc.line_of("kiosk", None, "on_print_failure"), "kiosk.on_print_failure", 'must be "show" or "cancel"')
     kiosk.setdefault("allow_priority", False)
+    lookup = kiosk.get("dossier_lookup_url")
+    if lookup is not None and (not lookup.startswith(("https://", "http://")) or "{code}" not in lookup):
+        raise ConfigError(name, loc.line_of("kiosk", None, "dossier_lookup_url"), "kiosk.dossier_lookup_url",
+                          'must be an http(s) URL containing "{code}", e.g. "https://dichvucong.example.vn/tra-cuu?ma={code}"')
 
     announcements = _table(data, "announcements", name, loc)
     _check_table(announcements, _ANNOUNCE_KEYS, "announcements", lambda k: loc.line_of("announcements", None, k), name)

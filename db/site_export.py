@@ -1,4 +1,4 @@
-"""Writing the site as it is in the database back to a site TOML file (CONTRACT section 2).
+"""Writing the site as it is in the database back to a site TOML file (docs/interfaces.md §2).
 
 The file reads back with ``onestop init --site FILE`` to the same site, so a
 configuration changed in the admin program can be kept under version control

@@ -34,6 +34,7 @@ class SiteInfo:
     rating_window_s: int = 120
     on_print_failure: str = "show"          # "show" | "cancel"
     allow_priority: bool = False
+    dossier_lookup_url: str | None = None   # kiosk "look up my dossier": URL template with {code}
     announcement_template: str = "Mời công dân có số thứ tự {code} đến quầy số {counter}"
     announcement_template_en: str = "Ticket {code}, please go to counter {counter}"
     announcement_repeat: int = 2
@@ -103,7 +104,7 @@ class TicketInfo:
         return self.slot_start is not None
 
     def to_json(self) -> dict:
-        """The ticket object of CONTRACT section 3 (plus a few descriptive keys)."""
+        """The ticket object of docs/interfaces.md §4."""
         return {
             "id": self.id,
             "code": self.code,

@@ -7,11 +7,9 @@ their value objects into the board's own (:mod:`display_app.model`).
 
 from __future__ import annotations
 
-import os
-
 import peewee
 
-from db.connection import database_proxy
+from db.connection import database_proxy, require_sqlite_file
 from db.errors import DatabaseUnavailable
 from db.events import events_after, last_event_id
 from db.site import load_site
@@ -37,7 +35,7 @@ def load_snapshot(*, with_recent: bool = False) -> BoardSnapshot:
 
 
 def _load(with_recent: bool) -> BoardSnapshot:
-    _require_sqlite_file()
+    require_sqlite_file()
     try:
         as_of = last_event_id()
         site = load_site()
@@ -66,18 +64,6 @@ def _load(with_recent: bool) -> BoardSnapshot:
         recent=recent,
         site=site,
     )
-
-
-def _require_sqlite_file() -> None:
-    """Refuse to read when the SQLite file is missing (moved away, share unmounted).
-
-    Opening a missing path would make SQLite create an empty database there,
-    which would then stand in the way of the real file when it comes back.
-    """
-    db = database_proxy.obj
-    if isinstance(db, peewee.SqliteDatabase) and db.database not in (":memory:", ""):
-        if not os.path.exists(db.database):
-            raise DatabaseUnavailable(f"database file missing: {db.database}")
 
 
 def _drop_sqlite_connection() -> None:

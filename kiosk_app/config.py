@@ -5,7 +5,7 @@ next to the machine rather than in the shared database (two kiosks in one
 hall have two printers).  Command-line options override the file::
 
     # <user config dir>/onestop-queue/kiosk.toml   (or --config FILE, or $ONESTOP_KIOSK_CONFIG)
-    printer = "tcp://192.168.1.50:9100"   # CONTRACT section 4; default preview://<data dir>/tickets
+    printer = "tcp://192.168.1.50:9100"   # docs/interfaces.md §5; default preview://<data dir>/tickets
     kiosk_id = "kiosk-1"                  # recorded with every ticket
     touch = true                          # hide the mouse cursor
     screen = 0                            # which monitor, for PCs with two

@@ -36,7 +36,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Callable
 
-from db import clock
+from db import clock, dossiers
 from db.errors import AuthError, DatabaseUnavailable, LimitReached, QueueError, ServiceClosed
 from hardware.printing.errors import PrinterError
 from hardware.printing.reference import build_ticket_reference
@@ -71,6 +71,8 @@ class Screen(str, Enum):
     CLOSED = "closed"
     OFFLINE = "offline"
     ADMIN = "admin"
+    CODE_ENTRY = "code_entry"     # scan or type a code (dossier lookup; later a booking)
+    DOSSIER = "dossier"           # the province's lookup page for a dossier, as QR + link
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,34 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Extra:
+    """A home-screen action besides the services ("Tra cứu hồ sơ")."""
+
+    key: str                     # also the purpose of the code entry it opens
+    title: Bilingual
+    detail: Bilingual
+
+
+@dataclass(frozen=True)
+class CodeEntryView:
+    purpose: str                 # "dossier"
+    prompt: Bilingual
+    text: str                    # what has been typed or scanned so far
+    error: Bilingual | None
+
+
+@dataclass(frozen=True)
+class DossierView:
+    code: str
+    url: str
+
+
+CODE_MAX = 60                    # longer than any code; a receipt's QR arrives whole through ``scanned``
+DOSSIER_SCREEN_S = 60.0          # time to scan the lookup QR with a phone
+CODE_KEYS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/")
+
+
+@dataclass(frozen=True)
 class KioskState:
     screen: Screen
     lang: str = "vi"
@@ -141,6 +171,9 @@ class KioskState:
     admin_busy: bool = False
     admin_error: Bilingual | None = None
     exit_requested: bool = False
+    extras: tuple[Extra, ...] = ()
+    code_entry: CodeEntryView | None = None
+    dossier: DossierView | None = None
 
 
 def _field_key(group: str) -> str:
@@ -195,6 +228,10 @@ class KioskController:
         self._admin_busy = False
         self._admin_error: Bilingual | None = None
         self._exit_requested = False
+        self._code_purpose: str | None = None
+        self._code_text = ""
+        self._code_error: Bilingual | None = None
+        self._dossier: DossierView | None = None
 
     # ------------------------------------------------------------ publishing
     def subscribe(self, listener: Callable[[KioskState], None]) -> None:
@@ -233,6 +270,10 @@ class KioskController:
             self._go_home()
         elif self._overlay is Screen.ADMIN and not self._admin_busy and m - self._overlay_since >= ADMIN_S:
             self.cancel_admin()
+        elif self._overlay is Screen.DOSSIER and m - self._overlay_since >= DOSSIER_SCREEN_S:
+            self._go_home()
+        elif self._overlay is Screen.CODE_ENTRY and m - self._last_activity >= IDLE_RESET_S:
+            self._go_home()
         elif self._overlay is None and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
             if self._base is Screen.SERVICES or self._lang != "vi" or self._priority:
                 self._go_home()
@@ -501,7 +542,78 @@ class KioskController:
         if self._overlay is Screen.MESSAGE and self._mono() - self._overlay_since >= NAV_GUARD_S:
             self._go_home()
 
+    # ------------------------------------------------------------ codes (dossier lookup)
+    def tap_extra(self, key: str) -> None:
+        """A home-screen action: open the code entry for it."""
+        state = self.state
+        if state.screen is not Screen.HOME or state.busy or not self._tap_allowed():
+            return
+        if key not in {e.key for e in state.extras}:
+            return
+        self._code_purpose, self._code_text, self._code_error = key, "", None
+        self._overlay, self._overlay_since = Screen.CODE_ENTRY, self._mono()
+        self._navigate()
+        self._changed()
+
+    def code_key(self, key: str) -> None:
+        """One key of the on-screen keyboard (or of a scanner typing): a character, "del" or "clear"."""
+        if self._overlay is not Screen.CODE_ENTRY:
+            return
+        self._last_activity = self._mono()
+        if key == "del":
+            self._code_text = self._code_text[:-1]
+        elif key == "clear":
+            self._code_text = ""
+        elif len(key) == 1 and key.upper() in CODE_KEYS and len(self._code_text) < CODE_MAX:
+            self._code_text += key.upper()
+        self._code_error = None
+        self._changed()
+
+    def scanned(self, text: str) -> None:
+        """A whole scan (the scanner's text up to its Enter): submitted at once."""
+        if self._overlay is Screen.CODE_ENTRY:
+            self._last_activity = self._mono()
+            self._submit_code(text)
+
+    def code_submit(self) -> None:
+        """The "Continue" button."""
+        if self._overlay is Screen.CODE_ENTRY and self._tap_allowed():
+            self._submit_code(self._code_text)
+
+    def _submit_code(self, text: str) -> None:
+        if not text.strip():
+            self._code_error = texts.bilingual("code_empty")
+            self._changed()
+            return
+        if self._code_purpose == "dossier":
+            self._show_dossier(text)
+
+    def _show_dossier(self, text: str) -> None:
+        """No database, no network: the lookup page's URL is built from the site's template."""
+        template = self._site.site.dossier_lookup_url if self._site is not None else None
+        if not template:
+            self._go_home()
+            return
+        try:
+            code = dossiers.code_from_scan(text)
+        except QueueError as exc:
+            self._code_error = Bilingual(exc.message_vi, exc.message_en)
+            self._code_text = ""
+            self._changed()
+            return
+        self._dossier = DossierView(code=code, url=dossiers.lookup_url(template, code))
+        self._overlay, self._overlay_since = Screen.DOSSIER, self._mono()
+        self._navigate()
+        self._changed()
+
+    def finish_dossier(self) -> None:
+        if self._overlay is Screen.DOSSIER and self._tap_allowed():
+            self._go_home()
+
     def back(self) -> None:
+        if self._overlay is Screen.CODE_ENTRY and self._tap_allowed():
+            self._go_home()
+            return
         if self.state.screen is Screen.SERVICES and not self._in_flight and self._tap_allowed():
             self._base, self._field = Screen.HOME, None
             self._navigate()
@@ -525,6 +637,8 @@ class KioskController:
         self._overlay = None
         self._ticket = None
         self._message = None
+        self._code_purpose, self._code_text, self._code_error = None, "", None
+        self._dossier = None
         self._base, self._field = Screen.HOME, None
         self._lang = "vi"
         self._priority = False
@@ -677,4 +791,20 @@ class KioskController:
             admin_busy=self._admin_busy,
             admin_error=self._admin_error,
             exit_requested=self._exit_requested,
+            extras=self._extras(),
+            code_entry=self._code_entry_view() if screen is Screen.CODE_ENTRY else None,
+            dossier=self._dossier if screen is Screen.DOSSIER else None,
         )
+
+    def _extras(self) -> tuple[Extra, ...]:
+        assert self._site is not None
+        extras = []
+        if self._site.site.dossier_lookup_url:
+            extras.append(Extra("dossier", texts.bilingual("dossier_lookup"), texts.bilingual("dossier_lookup_detail")))
+        return tuple(extras)
+
+    def _code_entry_view(self) -> CodeEntryView | None:
+        if self._code_purpose is None:
+            return None
+        return CodeEntryView(purpose=self._code_purpose, prompt=texts.bilingual(f"code_entry_{self._code_purpose}"),
+                             text=self._code_text, error=self._code_error)

@@ -12,6 +12,7 @@ shaky finger needs on a 21" screen).
 from __future__ import annotations
 
 import math
+import time
 from functools import lru_cache
 
 import qrcode
@@ -38,6 +39,8 @@ DISABLED_BG = QColor("#cfd8dc")
 DISABLED_FG = QColor("#455a64")
 BANNER_BG = "#e65100"
 PAGE_BG = theme.LIGHT
+SCAN_GAP_S = 1.0             # a scanner types a whole code well within this
+SCAN_MAX = 2000              # the longest QR text we accept
 
 
 def field_colour(index: int) -> QColor:
@@ -331,6 +334,7 @@ class TileGrid(QWidget):
 
 class HomePage(Page):
     tile_tapped = Signal(str)
+    extra_tapped = Signal(str)
 
     def __init__(self) -> None:
         super().__init__("page-home")
@@ -338,15 +342,20 @@ class HomePage(Page):
         self.tiles = TileGrid(title_scale=4.6)
         self.tiles.tapped.connect(self.tile_tapped)
         self.buttons = self.tiles.buttons        # the grid's own dict, always current
+        self.extras = TileGrid(title_scale=3.4)  # "Tra cứu hồ sơ", ...: below the services
+        self.extras.tapped.connect(self.extra_tapped)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.tiles, 1)
+        layout.addWidget(self.extras)
 
     def set_unit(self, unit: float, portrait: bool) -> None:
         super().set_unit(unit, portrait)
         _set_px(self.title, unit * 3.6)
         spacing = int(unit * 2)
         self.tiles.set_unit(unit)
+        self.extras.set_unit(unit)
+        self.extras.setFixedHeight(int(unit * 11))
         self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
         self.layout().setSpacing(int(unit * 1.5))
 
@@ -361,6 +370,13 @@ class HomePage(Page):
         self.tiles.set_tiles([(t.key, f"tile:{t.key}", t.key) for t in state.tiles], columns, fill_last_row=True)
         for tile in state.tiles:
             _show_tile(self.buttons[tile.key], tile, state)
+        self.extras.setVisible(bool(state.extras))
+        self.extras.set_tiles([(e.key, f"extra:{e.key}", e.key) for e in state.extras], max(1, len(state.extras)))
+        for extra in state.extras:
+            button = self.extras.buttons[extra.key]
+            button.configure(title=extra.title.get(state.lang), detail=extra.detail.get(state.lang),
+                             bg=theme.WHITE, fg=theme.NAVY, border=theme.NAVY)
+            button.setEnabled(not state.busy)
 
 
 def _show_tile(button: BigButton, tile: Tile, state: KioskState) -> None:
@@ -703,6 +719,156 @@ class InfoPage(Page):
         event.accept()
 
 
+class CodeEntryPage(Page):
+    """Scan a code or type it on a large on-screen keyboard (kiosks have no keyboard).
+
+    A scanner's text does not go through these keys: ``KioskWindow`` collects it
+    and hands it over whole (``scanned``), because a receipt's QR may be a URL
+    with characters no code has.
+    """
+
+    key_pressed = Signal(str)
+    submitted = Signal()
+    back_tapped = Signal()
+
+    ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM./-")
+
+    def __init__(self) -> None:
+        super().__init__("page-code")
+        self.prompt = _label(bold=True, colour=theme.NAVY, name="code-prompt")
+        self.prompt_en = _label(colour=theme.GREY, name="code-prompt-en")
+        self.display = FitText("code-text", theme.NAVY)
+        self.display.setObjectName("code-text")
+        self.error = _label(bold=True, colour=theme.RED, name="code-error")
+        self.keys: dict[str, BigButton] = {}
+        self.pad = QGridLayout()
+        for row, letters in enumerate(self.ROWS):
+            for column, key in enumerate(letters):
+                self._add_key(key, key, row, column)
+        self._add_key("del", "⌫", 2, 9)
+        self.back_button = BigButton("code-back")
+        self.back_button.clicked.connect(self.back_tapped)
+        self.clear_button = BigButton("code-key-clear")
+        self.clear_button.clicked.connect(lambda: self.key_pressed.emit("clear"))
+        self.keys["clear"] = self.clear_button
+        self.ok_button = BigButton("code-continue")
+        self.ok_button.clicked.connect(self.submitted)
+        actions = QHBoxLayout()
+        actions.addWidget(self.back_button)
+        actions.addWidget(self.clear_button)
+        actions.addWidget(self.ok_button, 2)
+        self.actions = actions
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.prompt_en)
+        layout.addWidget(self.display)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(self.pad)
+        layout.addStretch(1)
+        layout.addLayout(actions)
+
+    def _add_key(self, key: str, label: str, row: int, column: int) -> None:
+        button = BigButton(f"code-key-{key}")
+        button.configure(title=label, bg=theme.WHITE, fg=theme.NAVY, border="#b0bec5")
+        button.clicked.connect(lambda _=False, k=key: self.key_pressed.emit(k))
+        self.keys[key] = button
+        self.pad.addWidget(button, row, column)
+
+    def set_unit(self, unit: float, portrait: bool) -> None:
+        super().set_unit(unit, portrait)
+        m = int(unit * 3)
+        self.layout().setContentsMargins(m, int(unit * 2), m, m)
+        self.layout().setSpacing(int(unit * 1.2))
+        _set_px(self.prompt, unit * 3.4)
+        _set_px(self.prompt_en, unit * 2.6)
+        _set_px(self.error, unit * 2.8)
+        self.display.setMinimumHeight(int(unit * 9))
+        self.display.set_max_px(unit * 6)
+        self.pad.setSpacing(int(unit * 0.8))
+        for key, button in self.keys.items():
+            if key != "clear":
+                button.setFixedHeight(int(unit * (9 if portrait else 6.5)))
+                button.set_sizes(unit * 3.8)
+        for button in (self.back_button, self.clear_button, self.ok_button):
+            button.setFixedHeight(int(unit * 9))
+            button.set_sizes(unit * 3.6)
+
+    def render(self, state: KioskState) -> None:
+        entry = state.code_entry
+        if entry is None:
+            return
+        self.prompt.setText(entry.prompt.vi)
+        self.prompt_en.setText(entry.prompt.en)
+        self.display.setText(entry.text or "…")
+        self.error.setText(f"{entry.error.vi}\n{entry.error.en}" if entry.error is not None else "")
+        self.back_button.configure(title=f"{texts.text('back', 'vi')} / {texts.text('back', 'en').strip('‹ ')}",
+                                   bg=theme.GREY)
+        self.clear_button.configure(title=f"{texts.text('code_clear', 'vi')} / {texts.text('code_clear', 'en')}",
+                                    bg=theme.WHITE, fg=theme.NAVY, border="#b0bec5")
+        self.ok_button.configure(title=f"{texts.text('code_continue', 'vi')} / {texts.text('code_continue', 'en')}",
+                                 bg=theme.GREEN)
+
+
+class DossierPage(Page):
+    """The province's lookup page for a dossier, as a QR code to scan with a phone, and its link."""
+
+    done = Signal()
+
+    def __init__(self) -> None:
+        super().__init__("page-dossier")
+        self.title = _label(bold=True, colour=theme.NAVY, name="dossier-title")
+        self.title_en = _label(colour=theme.GREY, name="dossier-title-en")
+        self.code = _label(bold=True, colour=theme.TEXT, name="dossier-code")
+        self.qr = QLabel()
+        self.qr.setObjectName("dossier-qr")
+        self.qr.setAlignment(Qt.AlignCenter)
+        self.hint = _label(colour=theme.TEXT, name="dossier-hint")
+        self.url = _label(colour=theme.GREY, name="dossier-url")
+        self.url.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.done_button = BigButton("dossier-done")
+        self.done_button.clicked.connect(self.done)
+        self.done_button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.title, self.title_en, self.code):
+            layout.addWidget(widget)
+        layout.addWidget(self.qr, 0, Qt.AlignCenter)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.url)
+        layout.addStretch(1)
+        layout.addWidget(self.done_button, 0, Qt.AlignHCenter)
+        self._payload = ""
+
+    def set_unit(self, unit: float, portrait: bool) -> None:
+        super().set_unit(unit, portrait)
+        m = int(unit * 4)
+        self.layout().setContentsMargins(m, m, m, m)
+        self.layout().setSpacing(int(unit * 1.5))
+        _set_px(self.title, unit * 4.6)
+        _set_px(self.title_en, unit * 3.2)
+        _set_px(self.code, unit * 3.6)
+        _set_px(self.hint, unit * 3.0)
+        _set_px(self.url, unit * 2.2)
+        self.done_button.setFixedSize(int(unit * 36), int(unit * 10))
+        self.done_button.set_sizes(unit * 4.2)
+        self._payload = ""
+
+    def render(self, state: KioskState) -> None:
+        dossier = state.dossier
+        if dossier is None:
+            return
+        self.title.setText(texts.text("dossier_result", "vi"))
+        self.title_en.setText(texts.text("dossier_result", "en"))
+        self.code.setText(f"{texts.text('dossier_code', 'vi')} / {texts.text('dossier_code', 'en')}: {dossier.code}")
+        if self._payload != dossier.url:
+            self.qr.setPixmap(qr_pixmap(dossier.url, int(self.unit * (50 if self.portrait else 40))))
+            self._payload = dossier.url
+        self.hint.setText(f"{texts.text('dossier_hint', 'vi')}\n{texts.text('dossier_hint', 'en')}")
+        self.url.setText(dossier.url)
+        self.done_button.configure(title=f"{texts.text('done', 'vi')} / {texts.text('done', 'en')}", bg=theme.NAVY)
+
+
 class AdminPage(Page):
     """Exit dialog for staff: username and an on-screen digit keypad for the PIN."""
 
@@ -858,10 +1024,18 @@ class KioskWindow(QWidget):
     admin_requested = Signal()
     admin_submitted = Signal(str, str)
     admin_cancelled = Signal()
+    extra_tapped = Signal(str)
+    code_key = Signal(str)
+    code_submitted = Signal()
+    code_back = Signal()
+    scanned = Signal(str)
+    dossier_done = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("kiosk-window")
+        self._scan_buffer = ""
+        self._scan_last = 0.0
         self.setWindowTitle("onestop kiosk")
         self.setAttribute(Qt.WA_StyledBackground, True)
         self.setStyleSheet(f"#kiosk-window {{ background:{PAGE_BG}; }}")
@@ -900,11 +1074,14 @@ class KioskWindow(QWidget):
         self.message = InfoPage("page-message", "#e65100")
         self.starting = InfoPage("page-starting", theme.NAVY)
         self.admin = AdminPage()
+        self.code_entry = CodeEntryPage()
+        self.dossier = DossierPage()
         self.stack = QStackedWidget()
         self.pages = {
             Screen.HOME: self.home, Screen.SERVICES: self.services, Screen.TICKET: self.ticket,
             Screen.CLOSED: self.closed, Screen.OFFLINE: self.offline, Screen.MESSAGE: self.message,
             Screen.STARTING: self.starting, Screen.ADMIN: self.admin,
+            Screen.CODE_ENTRY: self.code_entry, Screen.DOSSIER: self.dossier,
         }
         for page in self.pages.values():
             # Hidden pages must not impose their minimum size on the window
@@ -935,6 +1112,11 @@ class KioskWindow(QWidget):
         self.message.touched.connect(self.message_touched)
         self.admin.submitted.connect(self.admin_submitted)
         self.admin.cancelled.connect(self.admin_cancelled)
+        self.home.extra_tapped.connect(self.extra_tapped)
+        self.code_entry.key_pressed.connect(self.code_key)
+        self.code_entry.submitted.connect(self.code_submitted)
+        self.code_entry.back_tapped.connect(self.code_back)
+        self.dossier.done.connect(self.dossier_done)
 
         self.hotspot = CornerHotspot(self)
         self.hotspot.long_pressed.connect(self.admin_requested)
@@ -1015,7 +1197,23 @@ class KioskWindow(QWidget):
             event.ignore()           # Alt+F4 or a window manager: citizens cannot close the kiosk
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
-        event.accept()               # no keyboard shortcuts on a kiosk (Escape does nothing)
+        """No keyboard shortcuts on a kiosk (Escape does nothing); a barcode scanner is a keyboard.
+
+        A scanner types its whole text within milliseconds and ends it with Enter:
+        collect it and hand it over whole (``scanned``); a pause of over a second
+        starts a new scan, so stray key presses never glue onto the next one.
+        """
+        event.accept()
+        now = time.monotonic()
+        if now - self._scan_last > SCAN_GAP_S:
+            self._scan_buffer = ""
+        self._scan_last = now
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            text, self._scan_buffer = self._scan_buffer, ""
+            if text.strip():
+                self.scanned.emit(text)
+        elif event.text() and event.text().isprintable() and len(self._scan_buffer) < SCAN_MAX:
+            self._scan_buffer += event.text()
 
     # -- test and screenshot helpers (finding the real buttons)
     def tile_button(self, key: str) -> BigButton:

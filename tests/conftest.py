@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import subprocess
 
 import pytest
-from pg_server import PostgresServer, free_port  # noqa: F401  (free_port is used by other tests)
+from pg_server import PostgresServer, free_port
 from site_clock import at
 from site_setup import connect_with_site
 
@@ -29,16 +29,49 @@ keep_singletons_alive()
 
 
 
-@pytest.fixture(scope="session")
-def pg_server():
+def _started_server() -> PostgresServer:
     server = PostgresServer()
     try:
         server.start()
     except (subprocess.CalledProcessError, RuntimeError) as exc:
         detail = getattr(exc, "stderr", b"") or b""
         pytest.fail(f"could not start the test PostgreSQL server: {exc} {detail.decode(errors='replace')}")
+    return server
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server: never stop it in a test (use ``own_pg_server``)."""
+    server = _started_server()
     yield server
     server.cleanup()
+
+
+@pytest.fixture
+def own_pg_server():
+    """A PostgreSQL server for this test alone, which it may stop and start (the outage tests).
+
+    Stopping the session's server would break whichever test runs next; this one
+    is thrown away when the test ends, running or not, so test order does not matter.
+    """
+    server = _started_server()
+    yield server
+    server.cleanup()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    return free_port()
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    """A network ESC/POS printer simulator on 127.0.0.1 (this process, its own threads), saving under tmp_path."""
+    from hardware.printing.simulator import PrinterSimulator, SimulatedState
+
+    with PrinterSimulator(out_dir=tmp_path / "printed", state=SimulatedState()) as sim:
+        yield sim
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

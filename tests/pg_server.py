@@ -60,6 +60,16 @@ class PostgresServer:
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def running(self) -> bool:
+        """``pg_ctl status`` exits 0 while the server runs (3 when it is stopped)."""
+        if not self.data.exists():
+            return False
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "status")
+        except subprocess.CalledProcessError:
+            return False
+        return True
+
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
 
@@ -72,7 +82,9 @@ class PostgresServer:
         return self.url(name)
 
     def cleanup(self) -> None:
+        """Stop the server if it runs (a test may have left it stopped) and delete its files."""
         try:
-            self.stop()
+            if self.running():
+                self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Satisfaction-rating keypads on a serial line (CONTRACT section 5).
+"""Satisfaction-rating keypads on a serial line (docs/interfaces.md §6).
 
 One decoder per wire format (``ascii.py``, ``framed.py``) behind the
 ``Decoder`` interface of ``base.py``, and one ``KeypadReader`` (``reader.py``)

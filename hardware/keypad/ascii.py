@@ -1,4 +1,4 @@
-"""``ascii`` wire format: one ASCII digit ``1``-``9`` per press (CONTRACT section 5).
+"""``ascii`` wire format: one ASCII digit ``1``-``9`` per press (docs/interfaces.md §6).
 
 The simplest boxes send just the digit, some add CR/LF or a space; those
 separators are ignored. Every other byte (including ``0``) is discarded and

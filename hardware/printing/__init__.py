@@ -2,7 +2,7 @@
 
 The ticket is drawn as a 1-bit image (``layout.render_ticket``) because cheap
 ESC/POS printers have no usable Vietnamese code page; ``open_printer(url)``
-returns a ``TicketPrinter`` for the URL schemes of CONTRACT section 4;
+returns a ``TicketPrinter`` for the URL schemes of docs/interfaces.md §5;
 ``ticket_job.issue_and_print`` applies the site's ``on_print_failure`` policy
 so a printer fault never leaves a ghost ticket.  See ``docs/printing.md``.
 """

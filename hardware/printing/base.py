@@ -22,7 +22,7 @@ from hardware.printing.encode import encode_ticket
 from hardware.printing.errors import PrinterError
 from hardware.printing.status import UNCHECKED, PrinterStatus, query_status
 
-#: Default budget of one network/serial operation (CONTRACT: 3 s, not 60).
+#: Default budget of one network/serial operation (docs/interfaces.md §5: 3 s, not 60).
 JOB_TIMEOUT_S = 3.0
 #: Budget of a whole ready-check; the kiosk may call it before every screen.
 STATUS_TIMEOUT_S = 1.0

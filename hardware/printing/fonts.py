@@ -1,6 +1,6 @@
 """Find a font that has every Vietnamese letter.
 
-Search order: ``$ONESTOP_FONT_DIR``, the repository's ``assets/fonts/``, then
+Search order: ``$ONESTOP_FONT_DIR``, the ``assets`` package's ``fonts/``, then
 the usual system places (Debian's fonts-noto-core and fonts-dejavu-core,
 Windows, macOS).  Noto Sans and DejaVu Sans both cover Vietnamese including the
 stacked marks (Ễ, Ặ); Arial and Segoe UI on Windows do too.  When nothing is
@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from PIL import ImageFont
 
 log = logging.getLogger(__name__)
 
-ASSETS_FONTS = Path(__file__).resolve().parents[2] / "assets" / "fonts"
+ASSETS_FONTS = Path(str(files("assets").joinpath("fonts")))   # the installed package's folder
 
 _REGULAR = ["NotoSans-Regular.ttf", "DejaVuSans.ttf", "segoeui.ttf", "arial.ttf", "Arial.ttf"]
 _BOLD = ["NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf", "segoeuib.ttf", "arialbd.ttf", "Arial Bold.ttf"]

@@ -1,4 +1,4 @@
-"""``open_printer(url)``: pick the driver for a printer URL (CONTRACT section 4).
+"""``open_printer(url)``: pick the driver for a printer URL (docs/interfaces.md §5).
 
 ``tcp://HOST[:9100]``, ``usb://VID:PID``, ``serial:///dev/ttyUSB0?baudrate=9600``,
 ``file:///dev/usb/lp0``, ``cups://QUEUE``, ``preview://DIR``, ``dummy://``.

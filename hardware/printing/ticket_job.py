@@ -47,7 +47,7 @@ class PrintOutcome:
 
     @property
     def exit_code(self) -> int:
-        """CONTRACT section 3: 0, or 3 when the policy cancelled the ticket."""
+        """docs/interfaces.md §3: 0, or 3 when the policy cancelled the ticket."""
         return 3 if self.cancelled else 0
 
     def to_json(self) -> dict:

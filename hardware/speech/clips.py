@@ -31,6 +31,7 @@ import array
 import os
 import threading
 import unicodedata
+from importlib.resources import files
 from pathlib import Path
 
 from hardware.speech import wavutil
@@ -38,7 +39,7 @@ from hardware.speech.errors import ClipError
 from hardware.speech.phrases import EN_DIGITS, VI_DIGITS, Phrase, Token
 
 #: the clip folders shipped with the product (generated from espeak-ng by make_clips).
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "voice"
+ASSETS_DIR = Path(str(files("assets").joinpath("voice")))
 
 LETTER_SLUGS = {"Đ": "dd", "Ă": "aw", "Â": "aa", "Ê": "ee", "Ô": "oo", "Ơ": "ow", "Ư": "uw"}
 VI_WORD_CLIPS = {

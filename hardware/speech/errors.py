@@ -12,7 +12,7 @@ from __future__ import annotations
 class SpeechError(Exception):
     """Base class: an announcement could not be produced as asked."""
 
-    #: exit code the CLI uses for this kind (CONTRACT section 3).
+    #: exit code the CLI uses for this kind (docs/interfaces.md §3).
     exit_code = 3
 
 

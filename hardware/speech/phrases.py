@@ -7,7 +7,7 @@ the synthesized voice and a site's recorded voice always say the same thing.
 
 Why digit by digit by default: espeak-ng's Vietnamese reads "15" as "mười
 năm" (should be "mười lăm"), clips "năm" in 51/52 and makes "mươi" sound like
-"mười" (measured, FIELD-NOTES).  Spelled-out words ("a, không, một, năm") are
+"mười" (measured with espeak-ng).  Spelled-out words ("a, không, một, năm") are
 read correctly, and that is also how queue systems in Vietnam usually call.
 Whole numbers are an option (``whole_numbers=True``); they are then written
 out as Vietnamese words here (mười, mươi, mốt, lăm, linh/lẻ, trăm, nghìn)
@@ -243,7 +243,7 @@ def counter_tokens(counter: int, lang: str = "vi", *, whole_numbers: bool = Fals
 
 
 def _counter_number(counter: int | str) -> int:
-    """Counter numbers are positive integers (CONTRACT section 2); "3" is accepted too."""
+    """Counter numbers are positive integers (docs/interfaces.md §2); "3" is accepted too."""
     text = str(counter).strip()
     if isinstance(counter, bool) or not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise PhraseError(f"Số quầy không hợp lệ / invalid counter number: {counter!r}")

@@ -18,7 +18,7 @@ thread never waits for speech.
 * degraded modes are logged ONCE when they appear (and once when they go
   away) and shown by ``status`` / ``status_changed``: no audio device ->
   playback still runs silently at real speed (QMediaPlayer does that,
-  FIELD-NOTES); no speech engine or missing clips -> chime only; speech that
+  measured); no speech engine or missing clips -> chime only; speech that
   hangs -> chime only after ``render_timeout_s``;
 * a call still waiting after ``max_delay_s`` (a long backlog) is dropped
   with ``announcement_dropped``: a number spoken minutes late misleads more
@@ -49,7 +49,7 @@ from hardware.speech.errors import ClipError
 from hardware.speech.synth import DEFAULT_VOICES, Synthesizer
 from ui_common.pyside_workarounds import keep_singletons_alive
 
-try:  # QtMultimedia fails to import without libpulse0 (FIELD-NOTES): degrade, do not crash the display
+try:  # QtMultimedia fails to import without libpulse0 (measured): degrade, do not crash the display
     from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
     MULTIMEDIA_ERROR: str | None = None
 except ImportError as exc:  # pragma: no cover - libpulse0 is installed here

@@ -4,7 +4,7 @@ Announcements must never depend on an online speech service (other queue
 systems went silent when theirs changed), so speech is espeak-ng through
 pyttsx3, written to a WAV file and played by whoever needs it.
 
-pyttsx3 2.99 quirks handled here (measured, see FIELD-NOTES):
+pyttsx3 2.99 quirks handled here (measured on Debian 12 with espeak-ng):
 
 * A FRESH engine per job.  ``pyttsx3.init()`` returns a cached engine that
   applied a changed rate/voice wrongly in 2 of 8 calls; a new

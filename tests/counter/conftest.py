@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
-
-from qt_typing import type_text  # noqa: F401  (used by the driver below)
+from qt_typing import type_text
 
 
 class CounterDriver:
@@ -19,7 +18,8 @@ class CounterDriver:
         self.session = program.session
 
     # -- login
-    def login(self, username: str = "lan", pin: str = "1234", counter: int | None = 1, *, expect_ok: bool = True) -> None:
+    def login(self, username: str = "lan", pin: str = "1234", counter: int | None = 1, *,
+              expect_ok: bool = True) -> None:
         page = self.window.login
         if self.session.fixed_counter is None:
             self.qtbot.waitUntil(lambda: page.counter.count() > 0, timeout=5000)

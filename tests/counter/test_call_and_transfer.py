@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-
 from qt_typing import type_text
+
 from counter_app.rules import Action
 from db import queue
 from db.models import Counter, Ticket

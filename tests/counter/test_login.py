@@ -33,7 +33,7 @@ def test_wrong_pin_shows_a_plain_message_and_stays_on_the_login_screen(counter_u
 def test_five_wrong_pins_lock_the_account_even_for_the_right_pin(counter_ui):
     d = counter_ui
     page = d.window.login
-    for attempt in range(5):
+    for _ in range(5):
         page.message.setText("")
         d.login("hung", "0000", expect_ok=False)
         d.qtbot.waitUntil(lambda: page.message.text() != "", timeout=5000)

@@ -8,12 +8,12 @@ from counter_app.rules import Action
 from db import queue
 
 
-def test_postgres_restart_shows_banner_then_recovers_without_restart(pg_server, make_counter):
+def test_postgres_restart_shows_banner_then_recovers_without_restart(own_pg_server, make_counter):
     from db.connection import close, connect
     from db.site import import_site
     from db.site_config import load_site_file
 
-    url = pg_server.create_database()
+    url = own_pg_server.create_database()
     close()
     connect(url)
     import_site(load_site_file(None))
@@ -25,13 +25,13 @@ def test_postgres_restart_shows_banner_then_recovers_without_restart(pg_server, 
         banner = d.window.banner
         assert not banner.isVisible()
 
-        pg_server.stop()
+        own_pg_server.stop()
         d.qtbot.waitUntil(banner.isVisible, timeout=15000)
         assert d.enabled() == set()                     # no key pretends to work
         d.qtbot.mouseClick(d.button(Action.CALL_NEXT), Qt.MouseButton.LeftButton)
         assert d.session.busy is None                   # the click did nothing
 
-        pg_server.start()
+        own_pg_server.start()
         d.qtbot.waitUntil(lambda: not banner.isVisible(), timeout=20000)
         d.qtbot.waitUntil(lambda: Action.CALL_NEXT in d.enabled(), timeout=10000)
         d.key(Qt.Key.Key_F1)
@@ -39,11 +39,7 @@ def test_postgres_restart_shows_banner_then_recovers_without_restart(pg_server, 
         queue.issue_ticket("TP")                        # and the feed follows again
         d.qtbot.waitUntil(lambda: d.window.main.waiting.table.item(0, 1).text() == "1", timeout=10000)
     finally:
-        try:
-            pg_server.start()                           # leave the server up for other tests
-        except Exception:
-            pass                                        # it is already running
-        close()
+        close()                                         # the server is the test's own: thrown away after it
 
 
 def test_an_action_that_fails_on_a_lost_database_says_so_plainly(counter_ui, monkeypatch):

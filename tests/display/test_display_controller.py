@@ -6,18 +6,18 @@ import sys
 import threading
 import time
 
+from display_helpers import RecordingAnnouncer
 from PySide6.QtCore import QObject, Signal
+from test_display_model import ev
 
 from display_app.controller import BoardController
 from display_app.model import BoardSnapshot, CounterCell, ServiceCount
-from display_helpers import RecordingAnnouncer
-from test_display_model import ev
 
 
 class FakeFeed(QObject):
     events = Signal(list)
     online_changed = Signal(bool)
-    made: list["FakeFeed"] = []
+    made: list[FakeFeed] = []
 
     def __init__(self, *, poll_s: float, start_at: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +55,12 @@ class FakeLoader:
                              services=(ServiceCount("TP", "Tư pháp", "Justice", 0),))
 
 
+def settled(controller: BoardController) -> bool:
+    """Nothing scheduled and nothing in flight: no further read can come without a new cause."""
+    return not (controller._debounce.isActive() or controller._retry.isActive() or controller._in_flight
+                or controller._dirty)
+
+
 def make(qtbot, loader: FakeLoader, **kwargs) -> tuple[BoardController, RecordingAnnouncer]:
     FakeFeed.made.clear()
     announcer = RecordingAnnouncer()
@@ -85,9 +91,10 @@ def test_a_burst_of_events_costs_one_or_two_snapshots_not_one_each(qtbot):
     controller.start()
     qtbot.waitUntil(lambda: controller.state.loaded, timeout=3000)
     first = loader.reads
-    for i in range(30):
-        controller.on_events([ev(100 + i, "issued", code=f"A{i:03d}")])
-    qtbot.wait(600)
+    with qtbot.waitSignal(controller.snapshot_applied, timeout=3000):
+        for i in range(30):
+            controller.on_events([ev(100 + i, "issued", code=f"A{i:03d}")])
+    qtbot.waitUntil(lambda: settled(controller), timeout=3000)
     assert 1 <= loader.reads - first <= 2
     controller.stop()
 
@@ -99,8 +106,8 @@ def test_reconnecting_fetches_one_snapshot(qtbot):
     qtbot.waitUntil(lambda: controller.state.loaded, timeout=3000)
     before = loader.reads
     feed = FakeFeed.made[0]
-    feed.online_changed.emit(False)
-    qtbot.wait(200)
+    feed.online_changed.emit(False)                  # handled at once (same thread)
+    assert settled(controller)                       # and nothing was scheduled by it
     assert loader.reads == before and not controller.online
     feed.online_changed.emit(True)
     qtbot.waitUntil(lambda: loader.reads == before + 1, timeout=3000)

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
+from display_helpers import ReadRecorder, RecordingAnnouncer, onestop
+from site_setup import connect_with_site
 
 from db import queue
 from display_app.model import BoardView
-from site_setup import connect_with_site
-from display_helpers import RecordingAnnouncer, onestop
 
 pytestmark = pytest.mark.slow
 
@@ -90,14 +89,16 @@ def test_calls_reach_the_real_announcement_queue_in_order_and_a_recall_is_spoken
 
 
 @pytest.fixture
-def pg_site_db(pg_server):
+def pg_site_db(own_pg_server):
+    """The built-in site on a PostgreSQL server of the test's own (the outage test stops it)."""
     from db.connection import close
 
-    yield connect_with_site(pg_server.create_database())
+    yield connect_with_site(own_pg_server.create_database())
     close()
 
 
-def test_postgres_outage_keeps_the_last_board_marks_it_offline_and_catches_up(pg_site_db, pg_server, board, qtbot):
+def test_postgres_outage_keeps_the_last_board_marks_it_offline_and_catches_up(pg_site_db, own_pg_server, board,
+                                                                              qtbot):
     url = pg_site_db
     for _ in range(4):
         queue.issue_ticket("TP")
@@ -110,9 +111,10 @@ def test_postgres_outage_keeps_the_last_board_marks_it_offline_and_catches_up(pg
     qtbot.waitUntil(lambda: cell_code(controller.view, 1) == before and waiting(controller.view, "TP") == 3,
                     timeout=5000)
 
+    reads = ReadRecorder(controller)
     stopped = False
     try:
-        pg_server.stop()
+        own_pg_server.stop()
         stopped = True
         qtbot.waitUntil(lambda: not window.header.online, timeout=10_000)
         assert not controller.online
@@ -120,11 +122,14 @@ def test_postgres_outage_keeps_the_last_board_marks_it_offline_and_catches_up(pg
         assert window.now_calling.call.code == before and cell_code(window.view, 1) == before
         assert window.view.loaded and waiting(window.view, "TP") == 3
         assert onestop(url, "call", "--counter", "2").returncode != 0     # nobody can call while it is down
-        qtbot.wait(1500)
-        assert window.now_calling.call.code == before
+        mark = reads.mark()
+        controller.request_snapshot()                                     # the board looks again, and fails
+        qtbot.waitUntil(lambda: reads.failed_since(mark), timeout=10_000)
+        assert window.now_calling.call.code == before and waiting(window.view, "TP") == 3
+        assert not window.header.online
     finally:
         if stopped:
-            pg_server.start()
+            own_pg_server.start()
 
     during = call(url, 2)          # committed before the board has reconnected
     qtbot.waitUntil(lambda: window.header.online, timeout=15_000)
@@ -153,6 +158,7 @@ def test_sqlite_file_moved_away_keeps_the_last_board_marks_it_offline_and_catche
     window, controller = program.window, program.controller
     before = call(url, 1)
     qtbot.waitUntil(lambda: cell_code(controller.view, 1) == before, timeout=5000)
+    reads = ReadRecorder(controller)
     controller.request_snapshot()      # one in flight while the file goes away must not recreate it
 
     moved: list[tuple[Path, Path]] = []
@@ -165,7 +171,9 @@ def test_sqlite_file_moved_away_keeps_the_last_board_marks_it_offline_and_catche
         assert window.now_calling.call.code == before and window.view.loaded
         # a call made meanwhile (on the file at its temporary place) is not visible yet ...
         during = call(f"sqlite:///{away.as_posix()}", 2)
-        qtbot.wait(1000)
+        mark = reads.mark()
+        controller.request_snapshot()                                     # the board looks again, and fails
+        qtbot.waitUntil(lambda: reads.failed_since(mark), timeout=10_000)
         assert cell_code(window.view, 2) is None and not window.header.online
         assert not path.exists(), "the board must not create an empty database in its place"
     finally:

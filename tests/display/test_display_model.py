@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from site_clock import at
 
 from db.values import EventInfo
-from display_app.model import (BoardSnapshot, BoardState, CallEntry, CounterCell, ServiceCount,
-                               recent_calls_from_events)
-from site_clock import at
+from display_app.model import BoardSnapshot, BoardState, CallEntry, CounterCell, ServiceCount, recent_calls_from_events
 
 TZ = "Asia/Ho_Chi_Minh"
 DAY = "2026-11-25"
@@ -16,7 +16,7 @@ NOW = at(9, 30)
 
 def ev(id_: int, kind: str, *, code: str | None = None, counter: int | None = None, when: float = NOW,
        service: str | None = "TP", data: dict | None = None) -> EventInfo:
-    return EventInfo(id=id_, at=datetime.fromtimestamp(when, tz=timezone.utc), kind=kind, ticket_id=None, code=code,
+    return EventInfo(id=id_, at=datetime.fromtimestamp(when, tz=UTC), kind=kind, ticket_id=None, code=code,
                      service=service, counter=counter, officer=None, data=data or {})
 
 

@@ -1,42 +1,16 @@
 """The board renders offscreen at 720p and 1080p: readable from 10 m, Vietnamese right, nothing clipped.
 
-Set ``ONESTOP_UPDATE_SCREENSHOTS=1`` to refresh ``docs/screenshots/display-*.png``.
+The morning it shows is the one of the documentation screenshots (``python -m tools.screenshots``).
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
+from site_clock import at
 
-from db import queue
 from db.site import set_notice
 from display_app import painting
-from site_clock import at
-from display_helpers import ROOT
-
-NOTICE = ("Từ ngày 01/12/2026, Bộ phận Một cửa tiếp nhận hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia. "
-          "Công dân vui lòng mang theo Căn cước công dân gắn chíp.")
-
-
-def busy_morning() -> None:
-    """Several counters serving, one paused, people waiting, a notice (real time: today's service day)."""
-    for code in ["TP"] * 7 + ["KS"] * 4 + ["DD"] * 5 + ["XD"] * 2 + ["KD"] * 2 + ["XH"] * 3 + ["KN"]:
-        queue.issue_ticket(code)
-    queue.call_next(1)
-    queue.start_service(1)
-    queue.call_next(2)
-    queue.start_service(2)
-    queue.finish_service(2)
-    queue.call_next(3)
-    queue.mark_no_show(3)
-    queue.call_next(3)
-    queue.call_next(4)
-    queue.start_service(4)
-    queue.finish_service(4)
-    queue.set_paused(4, True)
-    queue.call_next(2)
-    set_notice(NOTICE)
+from tools.screenshots.display import NOTICE, busy_morning
 
 
 @pytest.fixture
@@ -85,8 +59,6 @@ def test_board_renders_readable_and_unclipped(sqlite_site_db, board, qtbot, tmp_
 
     path = tmp_path / f"display-{w}x{h}.png"
     assert image.save(str(path))
-    if os.environ.get("ONESTOP_UPDATE_SCREENSHOTS") == "1":
-        image.save(str(ROOT / "docs" / "screenshots" / f"display-{w}x{h}.png"))
 
 
 def test_board_scales_to_4k(sqlite_site_db, board, qtbot):

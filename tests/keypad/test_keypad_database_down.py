@@ -59,7 +59,7 @@ def test_keypad_press_while_sqlite_is_locked_is_recorded_with_its_press_time(sql
         locker = hold_write_lock(sqlite_site_db, 1.0)
         sent = time.time()
         keypad.send(b"3")
-        time.sleep(0.5)
+        wait_for(lambda: reader.stats()["presses"] == 2)  # decoded: the reader is trying to record it
         assert Rating.select().count() == 1               # still waiting for the lock ...
         locker.join()
         wait_for(lambda: Rating.select().count() == 2)    # ... and recorded once it is free
@@ -69,17 +69,19 @@ def test_keypad_press_while_sqlite_is_locked_is_recorded_with_its_press_time(sql
         reader.stop()
 
 
-def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(pg_server, keypad, caplog):
+def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(own_pg_server, keypad, caplog):
     from db.site import import_site
     from db.site_config import load_site_file
 
-    server = type(pg_server)()          # a server of our own, so we may stop it
-    server.start()
+    server = own_pg_server              # a server of our own, so we may stop it
     try:
         close()
         connect(server.create_database())
         import_site(load_site_file(None))
-        count = lambda: with_retry(lambda: Rating.select().count())  # noqa: E731
+
+        def count() -> int:
+            return with_retry(lambda: Rating.select().count())
+
         reader = KeypadReader(keypad.path, protocol="ascii", counter=1, retry_s=0.2).start()
         try:
             wait_for(lambda: reader.state == CONNECTED)
@@ -102,7 +104,6 @@ def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(
             reader.stop()
     finally:
         close()
-        server.cleanup()
 
 
 class Flaky:

@@ -1,4 +1,4 @@
-"""The wire formats of CONTRACT section 5, byte by byte (no serial port needed)."""
+"""The wire formats of docs/interfaces.md §6, byte by byte (no serial port needed)."""
 
 from __future__ import annotations
 

@@ -6,28 +6,14 @@ on a Wednesday or step past the 1.5 s tap guard without sleeping.
 
 from __future__ import annotations
 
-
 import pytest
 from PySide6.QtCore import QThreadPool
-
-
-
-
-
-@pytest.fixture
-def sim(tmp_path):
-    """A network ESC/POS printer on 127.0.0.1 (in this process, its own threads)."""
-    from hardware.printing.simulator import PrinterSimulator
-
-    simulator = PrinterSimulator(out_dir=tmp_path / "printed").start()
-    yield simulator
-    simulator.stop()
 
 
 @pytest.fixture
 def make_kiosk(qtbot):
     """``make_kiosk(printer_url, epoch=..., size=...)`` -> a started ``KioskHarness`` on the current database."""
-    from kiosk_app.harness import KioskHarness
+    from tools.kiosk_harness import KioskHarness
 
     made: list[KioskHarness] = []
 
@@ -51,10 +37,11 @@ def kiosk(sqlite_site_db, make_kiosk):
 
 
 @pytest.fixture
-def pg_site_db(pg_server):
-    """The built-in site on a fresh PostgreSQL database of the session's server."""
-    from db.connection import close
+def pg_site_db(own_pg_server):
+    """The built-in site on a PostgreSQL server of the test's own (the outage tests stop it)."""
     from site_setup import connect_with_site
 
-    yield connect_with_site(pg_server.create_database())
+    from db.connection import close
+
+    yield connect_with_site(own_pg_server.create_database())
     close()

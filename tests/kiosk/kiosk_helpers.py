@@ -36,3 +36,22 @@ def load_site(**knobs) -> None:
 def click(qtbot, widget) -> None:
     """A real left click in the middle of the real widget."""
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def tap(qtbot, widget, signal) -> None:
+    """Click ``widget`` and return once the window has passed the tap on as ``signal``.
+
+    The session connects the window's signals straight to the controller, which
+    decides at once: when this returns, a refused tap has been refused (an accepted
+    one has changed the state or marked the kiosk busy), so a test can assert
+    "nothing happened" without sleeping.
+    """
+    with qtbot.waitSignal(signal, timeout=2000):
+        click(qtbot, widget)
+
+
+def next_tick(qtbot, k):
+    """Wait for the kiosk's next tick, which reads the clocks as the test left them; the state after it."""
+    with qtbot.waitSignal(k.session.timer.timeout, timeout=5000):
+        pass
+    return k.state

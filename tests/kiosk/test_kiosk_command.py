@@ -59,7 +59,7 @@ def test_config_typos_are_refused_not_ignored(tmp_path, text, field):
 
 def test_every_screen_renders_in_both_orientations(tmp_path):
     """The screenshot script reaches every screen with real taps (and keeps doing so)."""
-    result = subprocess.run([sys.executable, "-m", "kiosk_app.screenshots", str(tmp_path)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "tools.screenshots.kiosk", str(tmp_path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     from PIL import Image

@@ -6,7 +6,7 @@ backend under the test's control (a refusal, an outage, an unprinted ticket).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ from kiosk_app.controller import (
     KioskController,
     Screen,
 )
-from kiosk_app.harness import FakeClock
+from tools.kiosk_harness import FakeClock
 
 
 def service(code: str, group: str | None, name: str) -> ServiceInfo:
@@ -44,7 +44,7 @@ def ticket(code: str = "E001", *, service_code: str = "KD", priority: bool = Fal
     return TicketInfo(id=7, code=code, number=1, service=service_code, service_name="Hộ kinh doanh",
                       service_name_en="Household business", issued_service=service_code, status="waiting",
                       priority=priority, service_day=date(2026, 11, 25),
-                      issued_at=datetime(2026, 11, 25, 2, 30, tzinfo=timezone.utc), ahead=3, estimated_wait_s=600)
+                      issued_at=datetime(2026, 11, 25, 2, 30, tzinfo=UTC), ahead=3, estimated_wait_s=600)
 
 
 class ScriptedBackend:
@@ -86,7 +86,7 @@ class ScriptedBackend:
 def sync_runner(operation, on_done, on_failed) -> None:
     try:
         result = operation()
-    except Exception as exc:  # noqa: BLE001 - delivered like run_task does
+    except Exception as exc:
         on_failed(exc)
         return
     on_done(result)

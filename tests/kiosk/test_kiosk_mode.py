@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from kiosk_helpers import click
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.controller import ADMIN_S, Screen
-from kiosk_helpers import click
 
 
 def long_press(qtbot, widget, ms: int) -> None:
@@ -21,8 +21,8 @@ def enter_pin(qtbot, k, pin: str) -> None:
         click(qtbot, k.window.admin.keys[digit])
 
 
-def test_citizens_cannot_close_the_kiosk(kiosk, sim, qtbot, clock):
-    k = kiosk(sim.url, epoch=clock(9, 30))
+def test_citizens_cannot_close_the_kiosk(kiosk, simulator, qtbot, clock):
+    k = kiosk(simulator.url, epoch=clock(9, 30))
     window = k.window
     event = QCloseEvent()
     QApplication.sendEvent(window, event)                  # what Alt+F4 / a window manager sends
@@ -36,12 +36,15 @@ def test_citizens_cannot_close_the_kiosk(kiosk, sim, qtbot, clock):
     assert not {n for n in names if "exit" in n and not n.startswith("admin-")}
 
 
-def test_a_short_press_in_the_corner_does_nothing_a_3_s_press_asks_for_the_pin(kiosk, sim, qtbot, clock):
-    k = kiosk(sim.url, epoch=clock(9, 30))
+def test_a_short_press_in_the_corner_does_nothing_a_3_s_press_asks_for_the_pin(kiosk, simulator, qtbot, clock):
+    k = kiosk(simulator.url, epoch=clock(9, 30))
     hotspot = k.window.hotspot
     assert hotspot.geometry().topLeft() == QPoint(0, 0) and hotspot.width() >= 80
+    pressed: list[bool] = []
+    hotspot.long_pressed.connect(lambda: pressed.append(True))
     long_press(qtbot, hotspot, 1200)
-    qtbot.wait(100)
+    hold = hotspot.findChild(QTimer)
+    assert not hold.isActive() and pressed == []           # the release cancelled the hold: nothing can follow
     assert k.state.screen is Screen.HOME
     long_press(qtbot, hotspot, 3400)
     k.wait_for(lambda s: s.screen is Screen.ADMIN)
@@ -49,8 +52,8 @@ def test_a_short_press_in_the_corner_does_nothing_a_3_s_press_asks_for_the_pin(k
     assert k.window.admin.user.text() == "admin" and k.window.admin.pin.text() == ""
 
 
-def test_admin_exit_needs_the_right_pin_of_a_supervisor_or_admin(kiosk, sim, qtbot, clock):
-    k = kiosk(sim.url, epoch=clock(9, 30), admin_users=("admin", "lan"))
+def test_admin_exit_needs_the_right_pin_of_a_supervisor_or_admin(kiosk, simulator, qtbot, clock):
+    k = kiosk(simulator.url, epoch=clock(9, 30), admin_users=("admin", "lan"))
     exits: list[bool] = []
     k.session.exit_requested.connect(lambda: exits.append(True))
     k.session.controller.open_admin()
@@ -82,8 +85,8 @@ def test_admin_exit_needs_the_right_pin_of_a_supervisor_or_admin(kiosk, sim, qtb
     assert k.window.close() is True                       # now it may close
 
 
-def test_admin_dialog_cancel_and_timeout_return_to_the_citizens(kiosk, sim, qtbot, clock):
-    k = kiosk(sim.url, epoch=clock(9, 30))
+def test_admin_dialog_cancel_and_timeout_return_to_the_citizens(kiosk, simulator, qtbot, clock):
+    k = kiosk(simulator.url, epoch=clock(9, 30))
     k.session.controller.open_admin()
     k.wait_for(lambda s: s.screen is Screen.ADMIN)
     click(qtbot, k.window.admin.cancel_button)

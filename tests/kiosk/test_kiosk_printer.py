@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 import zxingcpp
+from kiosk_helpers import click, load_site, next_tick, tap
+from pg_server import free_port
 from PIL import Image
 from PySide6.QtCore import QBuffer, QIODevice
 
 from db.models import Ticket
 from hardware.printing.simulator import PrinterSimulator, SimulatedState
 from kiosk_app.controller import PRINTER_POLL_S, Screen
-from pg_server import free_port
-from kiosk_helpers import click, load_site
 
 BUSINESS = "field:Kinh doanh"
 
@@ -45,11 +45,11 @@ def poll(k) -> None:
 
 
 @pytest.mark.parametrize("fault", list(STATUS_FAULTS))
-def test_show_policy_printer_fault_gives_banner_and_an_on_screen_ticket_with_qr(kiosk, sim, qtbot, clock, fault):
+def test_show_policy_printer_fault_gives_banner_and_an_on_screen_ticket_with_qr(kiosk, simulator, qtbot, clock, fault):
     kind, words = STATUS_FAULTS[fault]
-    k = kiosk(sim.url, epoch=clock(9, 30))
+    k = kiosk(simulator.url, epoch=clock(9, 30))
     assert not k.window.banner.isVisible()
-    setattr(sim.state, fault, True)
+    setattr(simulator.state, fault, True)
     poll(k)
     state = k.wait_for(lambda s: s.printer_problem == kind)
     banner = k.window.banner
@@ -68,40 +68,39 @@ def test_show_policy_printer_fault_gives_banner_and_an_on_screen_ticket_with_qr(
     assert "Máy in đang gặp sự cố" in page.headline.text() and page.done_button.isVisible()
     ticket = Ticket.get(Ticket.code == "E001")
     assert ticket.status == "waiting"                      # valid: it will be called
-    assert not [j for j in sim.jobs if j.printed]
+    assert not [j for j in simulator.jobs if j.printed]
 
     k.pass_guards()
-    click(qtbot, page)                                     # a touch (a phone photo) does not end it ...
-    qtbot.wait(100)
+    tap(qtbot, page, k.window.ticket_touched)              # a touch (a phone photo) does not end it ...
     assert k.state.screen is Screen.TICKET
     click(qtbot, page.done_button)                         # ... "Done" does
     k.wait_for(lambda s: s.screen is Screen.HOME)
 
-    setattr(sim.state, fault, False)                       # an officer loads paper / closes the cover
+    k.printer_settled()
+    setattr(simulator.state, fault, False)                 # an officer loads paper / closes the cover
     k.clock.advance(3)
     k.wait_for(lambda s: s.printer_problem is None)
     assert not k.window.banner.isVisible()
 
 
-def test_show_policy_unprinted_ticket_screen_stays_a_minute(kiosk, sim, qtbot, clock):
-    sim.state.paper_out = True
-    k = kiosk(sim.url, epoch=clock(9, 30))
+def test_show_policy_unprinted_ticket_screen_stays_a_minute(kiosk, simulator, qtbot, clock):
+    simulator.state.paper_out = True
+    k = kiosk(simulator.url, epoch=clock(9, 30))
     k.wait_for(lambda s: s.printer_problem == "paper_out")
     click(qtbot, k.window.tile_button(BUSINESS))
     k.wait_for(lambda s: s.screen is Screen.TICKET)
     k.clock.advance(30)
-    qtbot.wait(100)
-    assert k.state.screen is Screen.TICKET
+    assert next_tick(qtbot, k).screen is Screen.TICKET
     k.clock.advance(31)
     k.wait_for(lambda s: s.screen is Screen.HOME)
 
 
 @pytest.mark.parametrize("fault", list(STATUS_FAULTS))
-def test_cancel_policy_printer_fault_disables_issuing_until_fixed(kiosk, sim, qtbot, clock, fault):
+def test_cancel_policy_printer_fault_disables_issuing_until_fixed(kiosk, simulator, qtbot, clock, fault):
     kind, words = STATUS_FAULTS[fault]
     load_site(policy="cancel")
-    k = kiosk(sim.url, epoch=clock(9, 30))
-    setattr(sim.state, fault, True)
+    k = kiosk(simulator.url, epoch=clock(9, 30))
+    setattr(simulator.state, fault, True)
     poll(k)
     state = k.wait_for(lambda s: s.issuing_disabled)
     assert state.printer_problem == kind
@@ -111,25 +110,26 @@ def test_cancel_policy_printer_fault_disables_issuing_until_fixed(kiosk, sim, qt
     for button in k.window.home.buttons.values():
         assert not button.isEnabled() and button.badge == "Máy in đang lỗi"
     k.pass_guards()
-    click(qtbot, k.window.tile_button(BUSINESS))
-    k.session.controller.tap_service("KD")
-    qtbot.wait(150)
-    assert Ticket.select().count() == 0 and k.state.screen is Screen.HOME
+    click(qtbot, k.window.tile_button(BUSINESS))           # a disabled button sends nothing ...
+    k.session.controller.tap_service("KD")                 # ... and the controller refuses at once
+    assert not k.state.busy and k.state.screen is Screen.HOME
+    assert Ticket.select().count() == 0
 
-    setattr(sim.state, fault, False)
+    k.printer_settled()
+    setattr(simulator.state, fault, False)
     k.clock.advance(3)
     k.wait_for(lambda s: not s.issuing_disabled and s.printer_problem is None)
     assert k.window.tile_button(BUSINESS).isEnabled() and not k.window.banner.isVisible()
     k.pass_guards()
     click(qtbot, k.window.tile_button(BUSINESS))
     state = k.wait_for(lambda s: s.screen is Screen.TICKET)
-    assert state.ticket.printed and sim.wait_for_jobs(1)[0].printed
+    assert state.ticket.printed and simulator.wait_for_jobs(1)[0].printed
 
 
-def test_cancel_policy_fault_between_checks_issues_nothing_and_says_why(kiosk, sim, qtbot, clock):
+def test_cancel_policy_fault_between_checks_issues_nothing_and_says_why(kiosk, simulator, qtbot, clock):
     load_site(policy="cancel")
-    k = kiosk(sim.url, epoch=clock(9, 30))
-    sim.state.paper_out = True                             # runs out after the kiosk's last check
+    k = kiosk(simulator.url, epoch=clock(9, 30))
+    simulator.state.paper_out = True                             # runs out after the kiosk's last check
     click(qtbot, k.window.tile_button(BUSINESS))
     k.wait_for(lambda s: s.screen is Screen.MESSAGE)
     page = k.window.message
@@ -140,10 +140,10 @@ def test_cancel_policy_fault_between_checks_issues_nothing_and_says_why(kiosk, s
 
 
 @pytest.mark.parametrize("policy", ["show", "cancel"])
-def test_printer_hanging_up_mid_job_follows_the_policy(kiosk, sim, qtbot, clock, policy):
+def test_printer_hanging_up_mid_job_follows_the_policy(kiosk, simulator, qtbot, clock, policy):
     load_site(policy=policy)
-    k = kiosk(sim.url, epoch=clock(9, 30))
-    sim.state.hangup_after = 300                           # status answers fine, the job is cut short
+    k = kiosk(simulator.url, epoch=clock(9, 30))
+    simulator.state.hangup_after = 300                           # status answers fine, the job is cut short
     click(qtbot, k.window.tile_button(BUSINESS))
     state = k.wait_for(lambda s: s.screen in (Screen.TICKET, Screen.MESSAGE), timeout=10)
     ticket = Ticket.get(Ticket.code == "E001")
@@ -158,7 +158,8 @@ def test_printer_hanging_up_mid_job_follows_the_policy(kiosk, sim, qtbot, clock,
         assert ticket.status == "cancelled" and ticket.cancel_reason == "print_failed"
     assert state.printer_problem == "disconnected"
     # the printer itself answers again: the banner goes at the next check
-    sim.state.hangup_after = None
+    k.printer_settled()
+    simulator.state.hangup_after = None
     k.clock.advance(3)
     k.wait_for(lambda s: s.printer_problem is None)
 

@@ -1,4 +1,7 @@
-"""Fixtures for the printing tests: a sample site and ticket, a running printer simulator."""
+"""Fixtures for the printing tests: a sample site and ticket, simulators in a given state.
+
+``simulator`` and ``unused_port`` come from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -36,13 +39,6 @@ def priority_ticket(ticket) -> TicketInfo:
 
 
 @pytest.fixture
-def simulator(tmp_path):
-    """A simulated printer on 127.0.0.1 (ephemeral port), saving jobs under tmp_path/sim."""
-    with PrinterSimulator(out_dir=tmp_path / "sim", state=SimulatedState()) as sim:
-        yield sim
-
-
-@pytest.fixture
 def make_simulator(tmp_path):
     """``make_simulator(paper_out=True, ...)``: a started simulator in a given state."""
     started: list[PrinterSimulator] = []
@@ -65,16 +61,6 @@ def site_file_with_policy(tmp_path: Path, policy: str) -> Path:
     path.write_text(text.replace('on_print_failure = "show"', f'on_print_failure = "{policy}"'), encoding="utf-8")
     return path
 
-
-
-@pytest.fixture
-def unused_port() -> int:
-    """A port nothing listens on (bound then released)."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

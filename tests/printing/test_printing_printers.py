@@ -1,4 +1,4 @@
-"""Printer URLs (CONTRACT section 4) and the non-network drivers with real files and a pty."""
+"""Printer URLs (docs/interfaces.md §5) and the non-network drivers with real files and a pty."""
 
 from __future__ import annotations
 

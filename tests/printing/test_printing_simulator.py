@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pg_server import free_port
 from PIL import Image, ImageChops
 
 from hardware.printing import PrinterError, open_printer
@@ -23,12 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def same_pixels(a: Image.Image, b: Image.Image) -> bool:
     return a.size == b.size and ImageChops.difference(a.convert("L"), b.convert("L")).getbbox() is None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("width_mm", [80, 58])
@@ -245,7 +240,7 @@ def test_concurrent_jobs_from_two_threads_arrive_whole(simulator, ticket, priori
             for _ in range(3):
                 assert printer.check_ready().ready
                 printer.print_ticket(image)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(image,)) for image in images]

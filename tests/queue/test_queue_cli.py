@@ -1,4 +1,4 @@
-"""The ``onestop`` command line: JSON on stdout, exit codes of CONTRACT section 3."""
+"""The ``onestop`` command line: JSON on stdout, exit codes of docs/interfaces.md §3."""
 
 from __future__ import annotations
 

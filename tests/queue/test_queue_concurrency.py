@@ -21,7 +21,8 @@ WORKER = Path(__file__).with_name("concurrency_worker.py")
 
 def run_workers(argument_lists: list[list[str]]) -> list[dict]:
     processes = [
-        subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, str(WORKER), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
         for args in argument_lists
     ]
     results = []
@@ -68,3 +69,52 @@ def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
     assert Ticket.select().where(Ticket.status == "done").count() == 1000
     # they really ran at once (on a loaded machine a late starter may find the queue drained)
     assert sum(1 for r in results if r["ok"]) >= 3
+
+
+@pytest.mark.slow
+def test_a_follower_beside_14_writer_processes_sees_every_event_once_in_id_order(site_db):
+    """What a hall display does under load: 8 kiosks and 6 counters write at once, in other
+    processes, while a follower reads; at the end it has seen exactly the ids in the log."""
+    import threading
+
+    from db.events import events_after
+    from db.feed import EventFollower
+
+    tp = Service.get(Service.code == "TP")
+    tp.end, tp.daily_limit = 9999, None
+    tp.save()
+    for number in (5, 6):
+        counter = Counter.create(number=number, name=f"Quầy {number}")
+        CounterService.create(counter=counter, service=tp, position=0)
+    for number in (3, 4):
+        CounterService.create(counter=Counter.get(Counter.number == number), service=tp, position=9)
+    follower = EventFollower()
+    start = follower.position
+    delivered: list[int] = []
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def follow() -> None:
+        try:
+            while not stop.is_set():
+                delivered.extend(e.id for e in follower.wait(0.5))
+        except BaseException as exc:  # reported below: the test must not hang on a dead thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=follow)
+    thread.start()
+    start_at = time.time() + 6.0
+    results = run_workers([["issue", site_db, "TP", "60", str(start_at)] for _ in range(8)]
+                          + [["call", site_db, str(n), str(start_at), "12"] for n in range(1, 7)])
+    stop.set()
+    follower.interrupt()
+    thread.join(timeout=30)
+    assert failures == []
+    while batch := follower.poll():  # whatever committed after the last wake-up
+        delivered.extend(e.id for e in batch)
+    follower.close()
+    assert [e for r in results for e in r["errors"]] == []
+    logged = [e.id for e in events_after(start, limit=100_000)]
+    assert sum(len(r["ok"]) for r in results[:8]) == 480
+    assert len(logged) >= 480
+    assert delivered == logged                      # every id, none twice, in id order

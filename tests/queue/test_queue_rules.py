@@ -202,9 +202,10 @@ def test_daily_limit_and_number_range_are_refused_with_a_reason(site_db, clock):
 
 
 def test_opening_hours_and_days_are_enforced_in_site_time(site_db, clock):
+    from pathlib import Path
+
     from db.site import import_site
     from db.site_config import load_site_file
-    from pathlib import Path
 
     import_site(load_site_file(Path(__file__).parents[2] / "examples" / "commune.toml"))
     assert queue.issue_ticket("TP", now=clock(7, 30)).code == "A001"

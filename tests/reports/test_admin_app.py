@@ -27,7 +27,7 @@ from db.site import load_site
 
 def type_in(qtbot, widget, text: str) -> None:
     widget.clear()
-    qtbot.keyClicks(widget, text)  # ASCII only (FIELD-NOTES: non-ASCII keyClicks aborts)
+    qtbot.keyClicks(widget, text)  # ASCII only: non-ASCII keyClicks aborts PySide6 6.12
 
 
 def log_in(qtbot, dialog: LoginDialog, username: str, pin: str) -> None:

@@ -121,7 +121,8 @@ def test_cli_writes_files_by_format_or_extension(sqlite_report_db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert openpyxl.load_workbook(xlsx)[SHEET_TITLES["summary"]]["B6"].value == 9  # Issued after 4 info rows
     out = tmp_path / "r.txt"
-    assert run(sqlite_report_db, "report", "--from", DAY, "--to", DAY, "--format", "csv", "--out", str(out)).returncode == 0
+    done = run(sqlite_report_db, "report", "--from", DAY, "--to", DAY, "--format", "csv", "--out", str(out))
+    assert done.returncode == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     table = run(sqlite_report_db, "report", "--from", DAY, "--to", DAY)
     assert table.returncode == 0 and "Theo quầy / By counter" in table.stdout

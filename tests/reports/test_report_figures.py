@@ -1,4 +1,4 @@
-"""Report figures (CONTRACT section 6) against the hand-computed fixture day.
+"""Report figures (docs/interfaces.md §7) against the hand-computed fixture day.
 
 Every number below is worked out by hand from the timeline in ``fixture_day.py``;
 the ``report_db`` fixture runs each test on SQLite and on PostgreSQL, and
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from fixture_day import DAY, NEXT, connect_with_fixture_day
 
 from db.errors import InvalidInput
@@ -43,7 +42,7 @@ TOTALS_25 = {
     "issued": 8, "served": 5, "no_show": 1, "cancelled": 2, "transferred": 1,
     "wait_s": stats(696.0, 480.0, 1800.0, 1800.0),
     "service_s": stats(660.0, 600.0, 1200.0, 1200.0),
-    "within_target_pct": 80.0,
+    "within_target_pct": 80.0, "dossiers": 0,
     "ratings": ratings(4, (2, 1, 1), (50.0, 25.0, 25.0), 80.0, unattached=1),
     **NO_APPOINTMENTS,
 }
@@ -64,7 +63,7 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         # T1 300, T2 600 (the recall does not move the first call), T7 300
         "wait_s": stats(400.0, 300.0, 600.0, 600.0),
         "service_s": stats(500.0, 480.0, 600.0, 600.0),
-        "within_target_pct": 100.0,
+        "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(3, (2, 1, 0), (66.67, 33.33, 0.0), 100.0),
         **NO_APPOINTMENTS,
     }
@@ -72,7 +71,7 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         "service": "KS", "issued": 3, "served": 1, "no_show": 0, "cancelled": 1, "transferred": 1,
         "wait_s": stats(1800.0, 1800.0, 1800.0, 1800.0),
         "service_s": stats(600.0, 600.0, 600.0, 600.0),
-        "within_target_pct": 0.0,
+        "within_target_pct": 0.0, "dossiers": 0,
         "ratings": ratings(1, (0, 0, 1), (0.0, 0.0, 100.0), 100.0),
         **NO_APPOINTMENTS,
     }
@@ -80,14 +79,15 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         "service": "DD", "issued": 1, "served": 1, "no_show": 1, "cancelled": 0, "transferred": 0,
         "wait_s": stats(480.0, 480.0, 480.0, 480.0),        # T3: 08:12 -> first call 08:20
         "service_s": stats(1200.0, 1200.0, 1200.0, 1200.0),
-        "within_target_pct": 100.0,                          # DD's target is 20 min
+        "within_target_pct": 100.0, "dossiers": 0,                          # DD's target is 20 min
         "ratings": ratings(0, (0, 0, 0), (None, None, None), 0.0),
         **NO_APPOINTMENTS,
     }
     quiet = by_service["XD"]
     assert quiet["issued"] == 0 and quiet["wait_s"] == NONE_STATS and quiet["within_target_pct"] is None
     assert quiet["ratings"]["rated_share_pct"] is None
-    assert [row["service"] for row in build_report(DAY, DAY)["by_service"]] == ["TP", "KS", "DD", "XD", "KD", "XH", "KN"]
+    services = [row["service"] for row in build_report(DAY, DAY)["by_service"]]
+    assert services == ["TP", "KS", "DD", "XD", "KD", "XH", "KN"]
 
 
 def test_counters_count_what_they_last_held(report_db):
@@ -96,7 +96,7 @@ def test_counters_count_what_they_last_held(report_db):
         "counter": 1, "issued": 2, "served": 2, "no_show": 0, "cancelled": 0, "transferred": 0,
         "wait_s": stats(300.0, 300.0, 300.0, 300.0),
         "service_s": stats(510.0, 510.0, 600.0, 600.0),       # even count: median = mean of 420 and 600
-        "within_target_pct": 100.0,
+        "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(2, (2, 0, 0), (100.0, 0.0, 0.0), 100.0),
         **NO_APPOINTMENTS,
     }
@@ -104,7 +104,7 @@ def test_counters_count_what_they_last_held(report_db):
         "counter": 2, "issued": 2, "served": 2, "no_show": 0, "cancelled": 0, "transferred": 0,
         "wait_s": stats(1200.0, 1200.0, 1800.0, 1800.0),
         "service_s": stats(540.0, 540.0, 600.0, 600.0),
-        "within_target_pct": 50.0,
+        "within_target_pct": 50.0, "dossiers": 0,
         "ratings": ratings(2, (0, 1, 1), (0.0, 50.0, 50.0), 100.0),
         **NO_APPOINTMENTS,
     }
@@ -112,13 +112,13 @@ def test_counters_count_what_they_last_held(report_db):
         "counter": 3, "issued": 2, "served": 1, "no_show": 1, "cancelled": 0, "transferred": 1,
         "wait_s": stats(480.0, 480.0, 480.0, 480.0),
         "service_s": stats(1200.0, 1200.0, 1200.0, 1200.0),
-        "within_target_pct": 100.0,
+        "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(0, (0, 0, 0), (None, None, None), 0.0),
         **NO_APPOINTMENTS,
     }
     assert by_counter[4] == {
         "counter": 4, "issued": 0, "served": 0, "no_show": 0, "cancelled": 0, "transferred": 0,
-        "wait_s": NONE_STATS, "service_s": NONE_STATS, "within_target_pct": None,
+        "wait_s": NONE_STATS, "service_s": NONE_STATS, "within_target_pct": None, "dossiers": 0,
         "ratings": ratings(0, (0, 0, 0), (None, None, None), None, unattached=1),
         **NO_APPOINTMENTS,
     }

@@ -68,7 +68,7 @@ def test_a_slower_rate_gives_a_longer_file(tmp_path):
 
 
 def test_jobs_from_worker_threads_each_get_their_own_rate_and_voice(tmp_path):
-    """A fresh engine per job (the cached one misapplied rate/voice, FIELD-NOTES), and settings applied
+    """A fresh engine per job (a cached pyttsx3 engine misapplied rate/voice), and settings applied
     before pyttsx3's cancel can drop them (1 job in 80 came out at the default speed)."""
     jobs = [("vi", 110), ("en", 220), ("vi", 220), ("vi-vn-x-south", 150)] * 12
     reference = {job: wavutil.wav_info(Synthesizer(voice=job[0], rate=job[1]).synthesize(PHRASE, tmp_path / "r.wav"))[3]

@@ -88,7 +88,8 @@ def test_tokens_follow_the_template_order():
         ("digit", "5"), ("text", "đến quầy số"), ("number", "3")]
 
 
-@pytest.mark.parametrize("template", ["Mời {name} đến quầy {counter}", "Đến quầy {counter}", "Số {code:>4}", "Số {code"])
+@pytest.mark.parametrize("template", ["Mời {name} đến quầy {counter}", "Đến quầy {counter}", "Số {code:>4}",
+                                      "Số {code"])
 def test_bad_templates_are_refused(template):
     with pytest.raises(PhraseError):
         build_phrase("A001", 1, template=template)

@@ -16,7 +16,12 @@ from hardware.speech.announcer import TAIL_MS, AnnouncementSettings
 from hardware.speech.chime import chime_samples
 from hardware.speech.errors import PhraseError, SpeechUnavailable
 from hardware.speech.qt_player import (
-    AUDIO_MISSING, SPEECH_MISSING, SPEECH_STALLED, AnnouncementQueue, WavPlayer, render_announcement,
+    AUDIO_MISSING,
+    SPEECH_MISSING,
+    SPEECH_STALLED,
+    AnnouncementQueue,
+    WavPlayer,
+    render_announcement,
 )
 
 CHIME_ONLY_S = len(chime_samples()) / wavutil.RATE + TAIL_MS / 1000
@@ -202,7 +207,7 @@ def test_call_to_playback_start_is_under_700_ms(qtbot, make_queue):
     queue, events = make_queue(player=RecordingPlayer(speed=0.01), settings=AnnouncementSettings(repeat=2))
     for i in range(5):
         queue.enqueue(f"B{i:03d}", 2)
-        qtbot.waitUntil(lambda: ends(events) == i + 1, timeout=10_000)
+        qtbot.waitUntil(lambda i=i: ends(events) == i + 1, timeout=10_000)
     assert max(queue.latencies) < 0.7
     assert statistics.median(queue.latencies) < 0.3
 
@@ -217,14 +222,15 @@ def test_bad_calls_are_refused_at_once(make_queue):
 
 
 def test_close_forgets_waiting_calls_and_removes_its_files(qtbot, make_queue):
-    queue, events = make_queue(player=RecordingPlayer(speed=1.0))
+    player = RecordingPlayer(speed=0.3)
+    queue, events = make_queue(player=player)
     queue.enqueue("A001", 1)
     queue.enqueue("A002", 2)
     qtbot.waitUntil(lambda: len(events) == 1, timeout=5_000)
     folder = queue._tmp
-    queue.close()
-    assert not folder.exists()
-    qtbot.wait(100)
+    with qtbot.waitSignal(player.finished, timeout=10_000):   # the end of A001: what would start A002
+        queue.close()
+        assert not folder.exists()
     assert ("start", "A002", 2) not in events
 
 

@@ -1,6 +1,6 @@
 """Render the admin program's screenshots for the documentation.
 
-``python -m admin_app.screenshots [docs/screenshots]`` builds a throwaway
+``python -m tools.screenshots.admin OUT_DIR`` (or all: ``python -m tools.screenshots``) builds a throwaway
 SQLite database with the built-in site, plays a believable working week
 through the real queue engine (citizens arriving through the day, four
 counters calling, serving, a few no-shows and transfers, keypad ratings),
@@ -18,7 +18,6 @@ Offscreen Qt is enough (no display needed).
 
 from __future__ import annotations
 
-import os
 import random
 import sys
 import tempfile
@@ -26,8 +25,6 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LAST_DAY = date(2026, 11, 25)
@@ -114,7 +111,8 @@ def build_database(path: Path) -> str:
     import_site(load_site_file(None), now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
     admin_ops.set_opening_hours(["07:30-11:30", "13:30-17:00"], ["mon", "tue", "wed", "thu", "fri"], actor="admin",
                                 now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
-    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor="admin", now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
+    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor="admin",
+                             now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
     rng = random.Random(20261125)
     days = [LAST_DAY - timedelta(days=offset) for offset in range(6, -1, -1)]
     for day in days:
@@ -208,6 +206,6 @@ def render(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    target = Path(sys.argv[1])
     for path in render(target):
         print(path)

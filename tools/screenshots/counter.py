@@ -1,6 +1,6 @@
 """Render the counter program's screenshots for the documentation.
 
-``python -m counter_app.screenshots docs/screenshots`` builds a throwaway
+``python -m tools.screenshots.counter OUT_DIR`` (or all: ``python -m tools.screenshots``) builds a throwaway
 SQLite database with the built-in site and a believable morning (served
 tickets with ratings, a queue with a priority ticket and a transferred one,
 a citizen being served), drives the real program through it with key presses
@@ -20,10 +20,8 @@ import sys
 import tempfile
 import time
 import tty
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIZE = (1366, 768)   # the most common office monitor at commune level
 
@@ -161,6 +159,6 @@ def render(out_dir: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    target = Path(sys.argv[1])
     for path in render(target):
         print(path)

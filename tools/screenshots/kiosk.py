@@ -1,42 +1,38 @@
 """Screenshots of every kiosk screen, portrait 1080x1920 and landscape 1920x1080.
 
-    QT_QPA_PLATFORM=offscreen python -m kiosk_app.screenshots [OUT_DIR]
+    python -m tools.screenshots.kiosk OUT_DIR      (all screenshots: python -m tools.screenshots)
 
 Each screen is reached the way a citizen reaches it (real taps on a real
 window, a real database, the printer simulator on TCP), so the pictures show
-what the kiosk really draws.  Written to ``docs/screenshots/kiosk-<screen>-
-<orientation>.png`` by default.
+what the kiosk really draws.  Written as ``OUT_DIR/kiosk-<screen>-<orientation>.png``.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from datetime import datetime
+from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from db import queue  # noqa: E402
-from db.connection import close, connect  # noqa: E402
-from db.site import import_site  # noqa: E402
-from db.site_config import parse_site_text  # noqa: E402
-from hardware.printing.simulator import PrinterSimulator  # noqa: E402
-from kiosk_app.controller import Screen  # noqa: E402
-from kiosk_app.harness import LANDSCAPE, PORTRAIT, KioskHarness  # noqa: E402
-from ui_common.app import make_app  # noqa: E402
+from db import queue
+from db.connection import close, connect
+from db.site import import_site
+from db.site_config import parse_site_text
+from hardware.printing.simulator import PrinterSimulator
+from kiosk_app.controller import Screen
+from tools.kiosk_harness import LANDSCAPE, PORTRAIT, KioskHarness
+from ui_common.app import make_app
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-ROOT = Path(__file__).resolve().parents[1]
 MORNING = datetime(2026, 11, 25, 9, 30, tzinfo=TZ).timestamp()      # a Wednesday
 LUNCH = datetime(2026, 11, 25, 12, 5, tzinfo=TZ).timestamp()
 
 
 def site_text(*, policy: str = "show", real_hours: bool = False, dd_limit: int = 2) -> str:
     """The built-in commune, with a small land-office limit so "limit reached" can be shown."""
-    text = (ROOT / "db" / "example_site.toml").read_text(encoding="utf-8")
+    text = files("db").joinpath("example_site.toml").read_text(encoding="utf-8")
     text = text.replace("daily_limit = 150", f"daily_limit = {dd_limit}")
     text = text.replace('on_print_failure = "show"', f'on_print_failure = "{policy}"')
     if real_hours:
@@ -67,8 +63,8 @@ def some_queue(moment: float) -> None:
         start += 500
 
 
-def main(out_dir: str | None = None) -> list[Path]:
-    out = Path(out_dir) if out_dir else ROOT / "docs" / "screenshots"
+def render(out_dir: Path) -> list[Path]:
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     make_app("onestop-kiosk-screenshots")
     written: list[Path] = []
@@ -159,5 +155,5 @@ def main(out_dir: str | None = None) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for item in main(sys.argv[1] if len(sys.argv) > 1 else None):
+    for item in render(Path(sys.argv[1])):
         print(item)

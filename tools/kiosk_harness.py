@@ -8,7 +8,7 @@ so a test can jump to 11:31 or past the 1.5 s tap guard without sleeping.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
@@ -67,7 +67,7 @@ class KioskHarness:
         self.window.show()
 
     # -- life cycle
-    def start(self, *, wait_home: bool = True) -> "KioskHarness":
+    def start(self, *, wait_home: bool = True) -> KioskHarness:
         self.session.start()
         if wait_home:
             self.wait_for(lambda s: s.screen is Screen.HOME and bool(s.tiles) and self.printer_checked(), timeout=10)
@@ -80,7 +80,7 @@ class KioskHarness:
         self.window.deleteLater()
         QApplication.processEvents()
 
-    def __enter__(self) -> "KioskHarness":
+    def __enter__(self) -> KioskHarness:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -93,6 +93,15 @@ class KioskHarness:
 
     def printer_checked(self) -> bool:
         return not self.session.controller.printer_check_pending
+
+    def printer_settled(self) -> None:
+        """Wait until no printer check is in flight.
+
+        A check that started before the test changed the printer reports the old
+        state and dates the next check from its (fake-clock) arrival, so a test that
+        fixes a fault and steps the clock must first let it land.
+        """
+        self.wait_for(lambda _state: self.printer_checked(), timeout=10)
 
     def wait_for(self, predicate: Callable[[KioskState], bool], timeout: float = 5.0) -> KioskState:
         """Run the event loop until ``predicate(state)`` holds (worker results arrive meanwhile)."""

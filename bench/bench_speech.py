@@ -1,4 +1,4 @@
-"""Measure the speech path: ``python -m hardware.speech.bench [--runs N]``.
+"""Measure the speech path: ``python -m bench.bench_speech [--runs N]``.
 
 Figures for docs/voice.md and the issue's target (call -> audio playback
 start under 700 ms):
@@ -86,7 +86,7 @@ def bench_queue(runs: int, mode: str = "tts") -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hardware.speech.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_speech")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--load", type=int, default=0, help="busy-loop processes to run meanwhile (CPU contention)")
     args = parser.parse_args(argv)

@@ -1,0 +1,1 @@
+"""Developer tooling: screenshots for docs/, the kiosk harness. Not part of the installed product."""
