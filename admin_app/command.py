@@ -12,7 +12,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    from cli.main import add_db_option
+    from services.options import add_db_option
 
     parser = subparsers.add_parser("admin", help="supervisor/admin program: live overview, reports, management (GUI)")
     parser.add_argument("--windowed", action="store_true", help="a normal window instead of maximised")

@@ -10,9 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from admin_app.background import Lane, error_text
 from db.officers import OfficerInfo, authenticate
 from ui_common import theme
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 ROLES = ("supervisor", "admin")
 
@@ -21,7 +22,7 @@ class LoginDialog(QDialog):
     def __init__(self, site_name: str = "", parent=None) -> None:
         super().__init__(parent)
         self.officer: OfficerInfo | None = None
-        self._lane = Lane("login", self)
+        self._lane = Lane("admin-login")
         self.setWindowTitle("Đăng nhập quản trị / Admin login")
         self.setMinimumWidth(460)
 
@@ -81,7 +82,7 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(True)
         self.pin.clear()
         self.pin.setFocus(Qt.OtherFocusReason)
-        self.message.setText(error_text(exc))
+        self.message.setText(error_text(exc, None))
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         self._lane.close()

@@ -1,8 +1,9 @@
 """Management tab: services, counters and officers: create, deactivate, reset PIN, seat officers.
 
-Every change is one ``db.admin_ops`` (or ``db.officers``) call on the work
-lane; the lists are read back afterwards.  Supervisors may seat officers at
-counters; creating, deactivating and PIN resets are for administrators.
+Every change is one ``db.admin_ops`` call on the work lane, made as the
+signed-in officer; the lists are read back afterwards.  Who may do what is
+the domain's decision (``db.permissions``): this tab only greys out the
+buttons the domain would refuse, by asking ``permissions.allowed``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from admin_app import forms
-from admin_app.background import Lane, error_text
 from admin_app.widgets import Message, admin_button, fill_table, make_table, selected_key
 from db import admin_ops
-from db.officers import OfficerInfo, sign_in_at_counter, sign_out
+from db.officers import OfficerInfo
+from db.permissions import Action, allowed
 from db.site import list_counters, list_services
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 ROLE_TEXT = {"officer": "Cán bộ / Officer", "supervisor": "Giám sát / Supervisor", "admin": "Quản trị / Admin"}
 ACTIVE_TEXT = {True: "Hoạt động / Active", False: "Ngừng / Inactive"}
@@ -31,28 +34,30 @@ class ManagementTab(QWidget):
         super().__init__()
         self._lane = lane
         self.actor = actor
-        admin = actor.role == "admin"
+        services_ok = allowed(actor, Action.MANAGE_SERVICES)
+        counters_ok = allowed(actor, Action.MANAGE_COUNTERS)
+        officers_ok = allowed(actor, Action.MANAGE_OFFICERS)
         self.services_data: list = []
         self.counters_data: list = []
         self.officers_data: list = []
 
         self.services = make_table(["Mã\nCode", "Tên dịch vụ\nName", "Tiền tố\nPrefix", "Mục tiêu chờ\nTarget wait",
                                     "Giới hạn/ngày\nDaily limit", "Quầy\nCounters", "Trạng thái\nStatus"], stretch=1)
-        self.add_service_button = admin_button("Thêm dịch vụ… / Add service…", admin)
-        self.toggle_service_button = admin_button("Ngừng / mở lại / Deactivate / activate", admin)
+        self.add_service_button = admin_button("Thêm dịch vụ… / Add service…", services_ok)
+        self.toggle_service_button = admin_button("Ngừng / mở lại / Deactivate / activate", services_ok)
 
         self.counters = make_table(["Số\nNo.", "Tên quầy\nName", "Dịch vụ (thứ tự gọi)\nServices (call order)",
                                     "Cán bộ\nOfficer", "Trạng thái\nStatus"], stretch=1)
-        self.add_counter_button = admin_button("Thêm quầy… / Add counter…", admin)
-        self.counter_services_button = admin_button("Đổi dịch vụ… / Services…", admin)
-        self.seat_button = QPushButton("Xếp cán bộ… / Seat officer…")
-        self.toggle_counter_button = admin_button("Đóng / mở lại / Close / reopen", admin)
+        self.add_counter_button = admin_button("Thêm quầy… / Add counter…", counters_ok)
+        self.counter_services_button = admin_button("Đổi dịch vụ… / Services…", counters_ok)
+        self.seat_button = admin_button("Xếp cán bộ… / Seat officer…", allowed(actor, Action.SEAT_OFFICERS))
+        self.toggle_counter_button = admin_button("Đóng / mở lại / Close / reopen", counters_ok)
 
         self.officers = make_table(["Tài khoản\nUsername", "Họ tên\nFull name", "Vai trò\nRole", "Đang ở quầy\nAt counter",
                                     "Trạng thái\nStatus"], stretch=1)
-        self.add_officer_button = admin_button("Thêm cán bộ… / Add officer…", admin)
-        self.reset_pin_button = admin_button("Đặt lại PIN… / Reset PIN…", admin)
-        self.toggle_officer_button = admin_button("Khoá / mở khoá / Deactivate / activate", admin)
+        self.add_officer_button = admin_button("Thêm cán bộ… / Add officer…", officers_ok)
+        self.reset_pin_button = admin_button("Đặt lại PIN… / Reset PIN…", officers_ok)
+        self.toggle_officer_button = admin_button("Khoá / mở khoá / Deactivate / activate", officers_ok)
 
         self.pages = QTabWidget()
         self.pages.addTab(self._page(self.services, [self.add_service_button, self.toggle_service_button]),
@@ -92,7 +97,7 @@ class ManagementTab(QWidget):
     def refresh(self) -> None:
         self._lane.run(lambda: (list_services(include_inactive=True), list_counters(include_inactive=True),
                                 admin_ops.list_officers()), self._show,
-                       lambda exc: self.message.error(error_text(exc)))
+                       lambda exc: self.message.error(error_text(exc, None)))
 
     def _show(self, result) -> None:
         self.services_data, self.counters_data, self.officers_data = result
@@ -115,7 +120,7 @@ class ManagementTab(QWidget):
             self.message.ok(done_text)
             self.refresh()
 
-        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc, None)))
 
     def _selected(self, table, data: list, key: Callable[[Any], str]):
         wanted = selected_key(table)
@@ -139,12 +144,12 @@ class ManagementTab(QWidget):
         self._do(lambda: admin_ops.create_service(
             values["code"], values["name"], values["prefix"], name_en=values.get("name_en", ""),
             target_wait_min=values.get("target_wait_min"), daily_limit=values.get("daily_limit"),
-            actor=self.actor.username), f"Đã thêm dịch vụ / Service added: {values['code'].upper()}")
+            actor=self.actor), f"Đã thêm dịch vụ / Service added: {values['code'].upper()}")
 
     def toggle_service(self) -> None:
         service = self._selected(self.services, self.services_data, lambda s: s.code)
         if service is not None:
-            self._do(lambda: admin_ops.set_service_active(service.code, not service.active, actor=self.actor.username),
+            self._do(lambda: admin_ops.set_service_active(service.code, not service.active, actor=self.actor),
                      f"{service.code}: {ACTIVE_TEXT[not service.active]}")
 
     def add_counter(self, values: dict | None = None) -> None:
@@ -159,7 +164,7 @@ class ManagementTab(QWidget):
                 return
         services = values["services"] if isinstance(values["services"], list) else _codes(values["services"])
         self._do(lambda: admin_ops.create_counter(values["number"], values["name"], services,
-                                                  actor=self.actor.username),
+                                                  actor=self.actor),
                  f"Đã thêm quầy / Counter added: {values['number']}")
 
     def change_counter_services(self, services: list[str] | None = None) -> None:
@@ -173,7 +178,7 @@ class ManagementTab(QWidget):
             if values is None:
                 return
             services = _codes(values["services"])
-        self._do(lambda: admin_ops.set_counter_services(counter.number, services, actor=self.actor.username),
+        self._do(lambda: admin_ops.set_counter_services(counter.number, services, actor=self.actor),
                  f"Quầy {counter.number}: {', '.join(services)}")
 
     def seat_officer(self, username: str | None = "", counter_number: int | None = None) -> None:
@@ -192,15 +197,14 @@ class ManagementTab(QWidget):
             if values is None:
                 return
             username = values["username"]
-        if username is None:
-            self._do(lambda: sign_out(counter_number), f"Quầy {counter_number}: trống / free")
-        else:
-            self._do(lambda: sign_in_at_counter(username, counter_number), f"{username} → quầy / counter {counter_number}")
+        done_text = (f"Quầy {counter_number}: trống / free" if username is None
+                     else f"{username} → quầy / counter {counter_number}")
+        self._do(lambda: admin_ops.seat_officer(username, counter_number, actor=self.actor), done_text)
 
     def toggle_counter(self) -> None:
         counter = self._selected(self.counters, self.counters_data, lambda c: c.number)
         if counter is not None:
-            self._do(lambda: admin_ops.set_counter_active(counter.number, not counter.active, actor=self.actor.username),
+            self._do(lambda: admin_ops.set_counter_active(counter.number, not counter.active, actor=self.actor),
                      f"Quầy {counter.number}: {ACTIVE_TEXT[not counter.active]}")
 
     def add_officer(self, values: dict | None = None) -> None:
@@ -214,7 +218,7 @@ class ManagementTab(QWidget):
             if values is None:
                 return
         self._do(lambda: admin_ops.create_officer(values["username"], values["full_name"], values["role"],
-                                                  values["pin"], actor=self.actor.username),
+                                                  values["pin"], actor=self.actor),
                  f"Đã thêm cán bộ / Officer added: {values['username']}")
 
     def reset_pin(self, new_pin: str | None = None) -> None:
@@ -228,12 +232,12 @@ class ManagementTab(QWidget):
             if values is None:
                 return
             new_pin = values["pin"]
-        self._do(lambda: admin_ops.reset_pin(officer.username, new_pin, actor=self.actor.username),
+        self._do(lambda: admin_ops.reset_pin(officer.username, new_pin, actor=self.actor),
                  f"Đã đặt lại PIN / PIN reset: {officer.username}")
 
     def toggle_officer(self) -> None:
         officer = self._selected(self.officers, self.officers_data, lambda o: o.username)
         if officer is not None:
             self._do(lambda: admin_ops.set_officer_active(officer.username, not officer.active,
-                                                          actor=self.actor.username),
+                                                          actor=self.actor),
                      f"{officer.username}: {ACTIVE_TEXT[not officer.active]}")

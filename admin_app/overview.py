@@ -1,29 +1,40 @@
 """Live overview: who waits for what, what each counter is doing, the longest wait.
 
-Refreshed from ``db.status.hall_status()`` every second on the window's live
-lane (under 5 ms on a 3-million-ticket database, see docs/performance.md);
-today's totals come from the report query every 30 s.
+The tab follows the event log like every other screen: a ``FeedWatcher``
+event (a ticket issued, called, served, a counter paused, ...) triggers one
+read of ``db.status.hall_status()`` on the window's live lane (under 5 ms on a
+3-million-ticket database, see docs/performance.md); events arriving while a
+read is running cost one more read, never a pile-up.  Nothing is read while
+the hall is quiet.  The figures that change with the clock alone ("longest
+wait", "since call") are re-drawn every second from the last read, without
+the database (a wait grows exactly with the clock until an event changes it).
+A slow timer reads again anyway for what only the clock changes in the
+database's view (the service day at midnight).  Today's totals come from the
+report query at most every 10 s; one skipped for that reason is read when due.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from admin_app.background import Lane
 from admin_app.widgets import duration, fill_table, make_table, percent
-from db import clock
+from db import clock, statuses
 from db.reports import build_report
 from db.site import list_services
 from db.status import HallStatus, hall_status
 from ui_common import theme
+from ui_common.feed import FeedWatcher
+from ui_common.tasks import Lane
 
-STATE_TEXT = {"called": "Đang gọi / Calling", "serving": "Đang phục vụ / Serving"}
-REFRESH_MS = 1000
-TODAY_EVERY = 30  # refreshes
+STATE_TEXT = {statuses.CALLED: "Đang gọi / Calling", statuses.SERVING: "Đang phục vụ / Serving"}
+CLOCK_MS = 1000            # re-draw the clock-based figures (no database read)
+SLOW_READ_MS = 60_000      # read again even without events: the service day changes at midnight
+TODAY_EVERY_S = 10.0       # today's totals (the report query) at most this often, and owed after events
+RETRY_MS = 3000            # a failed read is tried again this soon (the feed may not notice a blip)
 
 
 class _Figure(QWidget):
@@ -56,7 +67,13 @@ class OverviewTab(QWidget):
         self._now = now
         self._on_online = on_online
         self._targets: dict[str, int | None] = {}
-        self._ticks = 0
+        self._today_at: float | None = None      # when today's totals were last read
+        self._read_at = 0.0                      # the clock moment of the last read
+        self._today: dict | None = None
+        self._dirty = False                      # an event came while a read was running
+        self._offline = False
+        self.feed: FeedWatcher | None = None
+        self.reads = 0                           # database reads so far (tests, diagnostics)
         self.status: HallStatus | None = None
 
         self.waiting = _Figure("Đang chờ / Waiting now")
@@ -90,52 +107,113 @@ class OverviewTab(QWidget):
         layout.addLayout(grid, 1)
         layout.addWidget(self.updated, 0, Qt.AlignRight)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_MS)
+        self.clock_timer.timeout.connect(self._redraw)
+        self.slow_timer = QTimer(self)
+        self.slow_timer.setInterval(SLOW_READ_MS)
+        self.slow_timer.timeout.connect(self.refresh)
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.setInterval(RETRY_MS)
+        self.retry_timer.timeout.connect(self.refresh)
+        self.today_timer = QTimer(self)        # today's totals skipped by a read: read them when due
+        self.today_timer.setSingleShot(True)
+        self.today_timer.timeout.connect(self.refresh)
 
-    def start(self) -> None:
+    def start(self, feed: FeedWatcher | None = None) -> None:
+        """Follow the feed (from its current end: the first read comes after it) and read once."""
+        self.feed = watcher = feed or FeedWatcher(parent=self)
+        watcher.events.connect(self._on_events)
+        watcher.online_changed.connect(self._on_feed_online)
+        # A window dropped without being closed must not leave the feed's thread running:
+        # ``destroyed`` comes before the children (the watcher) go.  The slot holds the
+        # watcher only, never this tab.
+        self.destroyed.connect(lambda *_: watcher.stop())
+        watcher.start()
         self.refresh()
-        self.timer.start()
+        self.clock_timer.start()
+        self.slow_timer.start()
 
     def stop(self) -> None:
-        self.timer.stop()
+        """Stop reading (the window closes); also done by itself if the tab is destroyed unclosed."""
+        self.clock_timer.stop()
+        self.slow_timer.stop()
+        self.retry_timer.stop()
+        self.today_timer.stop()
+        if self.feed is not None:
+            self.feed.stop()
 
     # ---------------------------------------------------------------- data
+    def _on_events(self, _events: list) -> None:
+        self.refresh()
+
+    def _on_feed_online(self, online: bool) -> None:
+        if online:
+            self.refresh()      # back: read what changed meanwhile
+        else:
+            self._failed(None)
+
     def refresh(self) -> None:
+        """Read the hall once; while a read runs, one more is owed instead (never a pile-up)."""
         if self._lane.busy:
-            return  # the previous refresh is still running: skip, never pile up
+            self._dirty = True
+            return
+        self._dirty = False
         moment = self._now()
-        with_today = self._ticks % TODAY_EVERY == 0
-        self._ticks += 1
+        with_today = self._today_at is None or moment - self._today_at >= TODAY_EVERY_S
+        if not with_today and not self.today_timer.isActive():
+            self.today_timer.start(int((TODAY_EVERY_S - (moment - self._today_at)) * 1000) + 50)
+        self.reads += 1
 
         def read():
             status = hall_status(now=moment)
             targets = {s.code: s.target_wait_min for s in list_services(include_inactive=True)}
             today = build_report(status.service_day, status.service_day)["totals"] if with_today else None
-            return status, targets, today
+            return moment, status, targets, today
 
-        self._lane.run(read, self._show, self._failed)
+        self._lane.run(read, self._read_done, self._failed)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException | None) -> None:
+        self._offline = True
         if self._on_online:
             self._on_online(False)
         self.updated.setText("Mất kết nối CSDL / Database offline")
+        if exc is not None:
+            self.retry_timer.start()
 
-    def _show(self, result) -> None:
-        status, targets, today = result
+    def _read_done(self, result) -> None:
+        moment, status, targets, today = result
+        self._offline = False
         if self._on_online:
             self._on_online(True)
+        self._read_at = moment
         self.status = status
         self._targets = targets
+        if today is not None:
+            self._today, self._today_at = today, moment
+        self._redraw()
+        if self._dirty:
+            self.refresh()
+
+    def _redraw(self) -> None:
+        """Fill the tab from the last read; the waits are aged by the time since that read."""
+        status, targets, today = self.status, self._targets, self._today
+        if status is None:
+            return
         moment = self._now()
+        aged = max(0.0, moment - self._read_at)
+
+        def wait(seconds: float | None) -> float | None:
+            return None if seconds is None else seconds + aged
+
         services = [s for s in status.services if s.active or s.waiting]
         rows, colours = [], {}
         for r, s in enumerate(services):
             target = targets.get(s.code)
-            rows.append([s.code, s.name, s.waiting, s.priority_waiting or "", duration(s.longest_wait_s),
+            rows.append([s.code, s.name, s.waiting, s.priority_waiting or "", duration(wait(s.longest_wait_s)),
                          f"{target} phút" if target else "", "  ".join(s.next_codes)])
-            if target and s.longest_wait_s is not None and s.longest_wait_s > target * 60:
+            if target and s.longest_wait_s is not None and wait(s.longest_wait_s) > target * 60:
                 colours[(r, 4)] = theme.RED
         fill_table(self.services, rows, numeric={2, 3, 4}, colours=colours)
 
@@ -147,7 +225,7 @@ class OverviewTab(QWidget):
                 colours[(r, 3)] = theme.GREY
             elif current is not None:
                 state = STATE_TEXT.get(current.status, current.status)
-                colours[(r, 3)] = theme.GREEN if current.status == "serving" else theme.GOLD
+                colours[(r, 3)] = theme.GREEN if current.status == statuses.SERVING else theme.GOLD
             else:
                 state = "Trống / Free" if c.officer else "Chưa có cán bộ / No officer"
             since = (duration(moment - current.called_at.timestamp())
@@ -161,8 +239,9 @@ class OverviewTab(QWidget):
         longest = max(services, key=lambda s: s.longest_wait_s or -1, default=None)
         if longest is not None and longest.longest_wait_s is not None:
             target = targets.get(longest.code)
-            late = bool(target and longest.longest_wait_s > target * 60)
-            self.longest.set(f"{duration(longest.longest_wait_s)}  {longest.code}", theme.RED if late else theme.NAVY)
+            late = bool(target and wait(longest.longest_wait_s) > target * 60)
+            self.longest.set(f"{duration(wait(longest.longest_wait_s))}  {longest.code}",
+                             theme.RED if late else theme.NAVY)
         else:
             self.longest.set("–")
         working = sum(1 for c in status.counters if c.current is not None)
@@ -170,5 +249,7 @@ class OverviewTab(QWidget):
         if today is not None:
             self.today.set(f"{today['issued']} · {today['served']}")
             self.today_wait.set(f"{duration(today['wait_s']['mean'])} · {percent(today['within_target_pct'])}")
-        local = clock.local_datetime(moment, self._timezone)
+        if self._offline:
+            return   # keep saying so; the figures are those of the last good read
+        local = clock.local_datetime(self._read_at, self._timezone)
         self.updated.setText(f"Cập nhật / Updated {local:%H:%M:%S} · ngày / day {status.service_day}")

@@ -18,12 +18,13 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
-from admin_app.background import Lane, error_text
 from admin_app.charts import arrivals_chart, satisfaction_chart, wait_chart
 from admin_app.widgets import Message, fill_table, make_table
 from db import clock, report_export
 from db.reports import build_report, report_labels, wait_histogram
 from ui_common import theme
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 BREAKDOWNS = [("by_day", "Theo ngày / By day"), ("by_service", "Theo dịch vụ / By service"),
               ("by_counter", "Theo quầy / By counter"), ("by_officer", "Theo cán bộ / By officer")]
@@ -160,7 +161,7 @@ class ReportsTab(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.show_button.setEnabled(True)
-        self.message.error(error_text(exc))
+        self.message.error(error_text(exc, None))
 
     def _loaded(self, result) -> None:
         self.report, self.histogram, self.labels = result

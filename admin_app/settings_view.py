@@ -1,26 +1,28 @@
 """Settings tab: the display's notice line, opening hours, the site TOML file, backups.
 
-Supervisors may change the notice line and the opening hours (day-to-day
-decisions); importing a site file and backing up are for administrators.
+Every change is one ``db.admin_ops`` call made as the signed-in officer, and
+the domain decides who may do what (``db.permissions``: supervisors change
+the notice line and the opening hours, administrators also import a site
+file and back up); this tab only greys out what the domain would refuse.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from admin_app.background import Lane, error_text
 from admin_app.widgets import Message, admin_button
 from db import admin_ops
-from db.backup import BackupNotSupported, backup_database
+from db.backup import BackupNotSupported
 from db.clock import DAY_NAMES, DAY_NAMES_VI
 from db.officers import OfficerInfo
-from db.site import import_site, load_site, set_notice
+from db.permissions import Action, allowed
+from db.site import load_site
 from db.site_config import load_site_file
-from db.site_export import write_site_toml
 from ui_common import theme
+from ui_common.errors import error_text
+from ui_common.tasks import Lane
 
 
 class SettingsTab(QWidget):
@@ -28,11 +30,10 @@ class SettingsTab(QWidget):
         super().__init__()
         self._lane = lane
         self.actor = actor
-        admin = actor.role == "admin"
 
         self.notice = QLineEdit()
         self.notice.setPlaceholderText("vd. Chiều thứ Sáu tạm nghỉ để họp cơ quan")
-        self.notice_button = QPushButton("Lưu / Save")
+        self.notice_button = admin_button("Lưu / Save", allowed(actor, Action.SET_NOTICE))
         notice_box = QGroupBox("Dòng thông báo trên màn hình sảnh / Hall display notice line")
         row = QHBoxLayout(notice_box)
         row.addWidget(self.notice, 1)
@@ -41,7 +42,7 @@ class SettingsTab(QWidget):
         self.hours = QLineEdit()
         self.hours.setPlaceholderText("07:30-11:30, 13:30-17:00")
         self.days = {name: QCheckBox(vi) for name, vi in zip(DAY_NAMES, DAY_NAMES_VI)}
-        self.hours_button = QPushButton("Lưu / Save")
+        self.hours_button = admin_button("Lưu / Save", allowed(actor, Action.SET_OPENING_HOURS))
         hours_box = QGroupBox("Giờ phát số / Opening hours (kiosk issues tickets only then)")
         column = QVBoxLayout(hours_box)
         first = QHBoxLayout()
@@ -54,15 +55,17 @@ class SettingsTab(QWidget):
         column.addLayout(first)
         column.addLayout(days)
 
-        self.import_button = admin_button("Nhập cấu hình từ tệp TOML… / Import site file…", admin)
-        self.export_button = QPushButton("Xuất cấu hình ra tệp TOML… / Export site file…")
+        self.import_button = admin_button("Nhập cấu hình từ tệp TOML… / Import site file…",
+                                          allowed(actor, Action.IMPORT_SITE))
+        self.export_button = admin_button("Xuất cấu hình ra tệp TOML… / Export site file…",
+                                          allowed(actor, Action.EXPORT_SITE))
         site_box = QGroupBox("Cấu hình đơn vị / Site configuration")
         row = QHBoxLayout(site_box)
         row.addWidget(self.import_button)
         row.addWidget(self.export_button)
         row.addStretch(1)
 
-        self.backup_button = admin_button("Sao lưu cơ sở dữ liệu… / Back up database…", admin)
+        self.backup_button = admin_button("Sao lưu cơ sở dữ liệu… / Back up database…", allowed(actor, Action.BACKUP))
         self.backup_command = QLineEdit()
         self.backup_command.setReadOnly(True)
         self.backup_command.hide()
@@ -92,7 +95,7 @@ class SettingsTab(QWidget):
         self.backup_button.clicked.connect(lambda: self.backup())
 
     def refresh(self) -> None:
-        self._lane.run(load_site, self._show, lambda exc: self.message.error(error_text(exc)))
+        self._lane.run(load_site, self._show, lambda exc: self.message.error(error_text(exc, None)))
 
     def _show(self, site) -> None:
         self.notice.setText(site.notice)
@@ -106,16 +109,16 @@ class SettingsTab(QWidget):
             if reload:
                 self.refresh()
 
-        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc, None)))
 
     def save_notice(self) -> None:
         text = self.notice.text().strip()
-        self._run(lambda: set_notice(text), "Đã cập nhật dòng thông báo / Notice updated")
+        self._run(lambda: admin_ops.set_notice(text, actor=self.actor), "Đã cập nhật dòng thông báo / Notice updated")
 
     def save_hours(self) -> None:
         spans = [s.strip() for s in self.hours.text().replace(";", ",").split(",") if s.strip()]
         days = [name for name, box in self.days.items() if box.isChecked()]
-        self._run(lambda: admin_ops.set_opening_hours(spans, days, actor=self.actor.username),
+        self._run(lambda: admin_ops.set_opening_hours(spans, days, actor=self.actor),
                   "Đã lưu giờ làm việc / Opening hours saved", reload=True)
 
     def _path(self, save: bool, title: str, suggested: str, filters: str) -> str:
@@ -129,19 +132,20 @@ class SettingsTab(QWidget):
             return
 
         def operation() -> dict:
-            return import_site(load_site_file(path))  # checked whole first: a bad file changes nothing
+            # checked whole first: a bad file changes nothing
+            return admin_ops.import_site(load_site_file(path), actor=self.actor)
 
         def ok(summary: dict) -> None:
             self.message.ok(f"Đã nhập / Imported {path}: {summary['services']} dịch vụ, {summary['counters']} quầy, "
                             f"{summary['officers']} cán bộ")
             self.refresh()
 
-        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc)))
+        self._lane.run(operation, ok, lambda exc: self.message.error(error_text(exc, None)))
 
     def export_file(self, path: str | Path | None = None) -> None:
         path = path or self._path(True, "Xuất cấu hình / Export site", "site.toml", "TOML (*.toml)")
         if path:
-            self._run(lambda: write_site_toml(path), f"Đã xuất / Exported: {path}")
+            self._run(lambda: admin_ops.export_site(path, actor=self.actor), f"Đã xuất / Exported: {path}")
 
     def backup(self, path: str | Path | None = None) -> None:
         path = path or self._path(True, "Sao lưu / Backup", "onestop-backup.db", "SQLite (*.db)")
@@ -152,8 +156,8 @@ class SettingsTab(QWidget):
             if isinstance(exc, BackupNotSupported):
                 self.backup_command.setText(exc.command)
                 self.backup_command.show()
-            self.message.error(error_text(exc))
+            self.message.error(error_text(exc, None))
 
-        self._lane.run(lambda: backup_database(path),
+        self._lane.run(lambda: admin_ops.backup(path, actor=self.actor),
                        lambda r: self.message.ok(f"Đã sao lưu / Backed up: {r.path} ({r.size_bytes / 1e6:.1f} MB)"),
                        failed)

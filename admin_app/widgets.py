@@ -95,7 +95,11 @@ class Message(QLabel):
 
 
 def admin_button(text: str, allowed: bool) -> QPushButton:
-    """A button that only administrators may use (greyed out with a tooltip for supervisors)."""
+    """A button for a privileged action: greyed out, with a tooltip, when ``allowed`` is false.
+
+    ``allowed`` comes from ``db.permissions.allowed`` (the domain's table);
+    the domain refuses the action anyway, this only spares a useless click.
+    """
     button = QPushButton(text)
     button.setEnabled(allowed)
     if not allowed:

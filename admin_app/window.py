@@ -7,7 +7,6 @@ from typing import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from admin_app.background import Lane
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
 from admin_app.reports_view import ReportsTab
@@ -15,6 +14,7 @@ from admin_app.settings_view import SettingsTab
 from db.officers import OfficerInfo
 from db.values import SiteInfo
 from ui_common import theme
+from ui_common.tasks import Lane
 from ui_common.widgets import OfflineBanner
 
 ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}
@@ -27,8 +27,8 @@ class AdminWindow(QMainWindow):
         self.setWindowTitle(f"Quản trị / Administration – {site.name}")
         self.resize(1366, 768)
         # Two lanes: the every-second overview never waits behind a long report or a backup.
-        self.live = Lane("live", self)
-        self.work = Lane("work", self)
+        self.live = Lane("admin-live")
+        self.work = Lane("admin-work")
 
         title = QLabel(site.name)
         title.setFont(theme.font(20, bold=True))

@@ -115,9 +115,9 @@ def bench_calls(url: str, calls: int, waiting: int) -> list[float]:
         spin_until(lambda: session.ticket is None and session.busy is None)
     program.stop()
     window.close()
-    from PySide6.QtCore import QThreadPool
+    from ui_common.tasks import wait_for_idle
 
-    QThreadPool.globalInstance().waitForDone(5000)
+    wait_for_idle(5.0)
     return samples
 
 

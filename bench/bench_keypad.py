@@ -41,9 +41,10 @@ from db.connection import close, connect
 from db.models import Counter, Rating, Service, Ticket
 from db.site import import_site
 from db.site_config import load_site_file
-from hardware.keypad import CONNECTED, KeypadReader
+from hardware.keypad import CONNECTED
 from hardware.keypad.ascii import AsciiDecoder
 from hardware.keypad.framed import FramedDecoder, encode_frame
+from services.keypad_ratings import rating_reader
 
 VALID_FRAME = re.compile(rb"\x01[\x00-\xff][\x31-\x39]\x07")
 MB = 1 << 20
@@ -120,7 +121,7 @@ def bench_latency(presses: int) -> dict:
         infos.append(info)
         recorded.set()
 
-    reader = KeypadReader(pad.path, protocol="framed", on_recorded=on_recorded).start()
+    reader = rating_reader(pad.path, protocol="framed", on_recorded=on_recorded).start()
     wait_until(lambda: reader.state == CONNECTED)
     queue.issue_ticket("TP")
     queue.call_next(1)                       # counter 1 serves a ticket: presses attach to it
@@ -195,7 +196,7 @@ def bench_reader_noise(noise: bytes, frames: int, rng: random.Random) -> dict:
     last_id = Rating.select(Rating.id).order_by(Rating.id.desc()).limit(1).scalar() or 0
     pad = Pty()
     states: list[str] = []
-    reader = KeypadReader(pad.path, protocol="framed", on_state=lambda state, _detail: states.append(state)).start()
+    reader = rating_reader(pad.path, protocol="framed", on_state=lambda state, _detail: states.append(state)).start()
     wait_until(lambda: reader.state == CONNECTED)
     started = time.perf_counter()
     try:

@@ -27,9 +27,8 @@ sys.path.insert(0, str(ROOT))
 from db.values import SiteInfo, TicketInfo
 from hardware.printing import open_printer
 from hardware.printing.encode import encode_ticket
-from hardware.printing.layout import render_ticket
 from hardware.printing.simulator import PrinterSimulator
-from hardware.printing.ticket_job import issue_and_print
+from services.ticket_printing import issue_and_print, render_ticket
 
 
 def pct(values: list[float], p: float) -> float:

@@ -2,28 +2,27 @@
 
 Each program registers its own subcommand from ``<package>/command.py``
 (a ``register(subparsers)`` function), so the programs stay independent and
-their Qt imports happen only when one of them is actually started.
+their Qt imports happen only when one of them is actually started.  The list
+is explicit: a program whose ``command`` module cannot be imported is a broken
+install and fails the CLI loudly, it is not silently left out of the help.
 """
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 
-PROGRAM_COMMANDS = [
-    "kiosk_app.command",
-    "counter_app.command",
-    "display_app.command",
-    "admin_app.command",
-    "cli.demo.command",
-]
+
+def program_commands() -> tuple[ModuleType, ...]:
+    """The programs' command modules, in help order (none of them imports Qt)."""
+    from admin_app import command as admin_command
+    from cli.demo import command as demo_command
+    from counter_app import command as counter_command
+    from display_app import command as display_command
+    from kiosk_app import command as kiosk_command
+
+    return (kiosk_command, counter_command, display_command, admin_command, demo_command)
 
 
 def register(subparsers) -> None:
-    for name in PROGRAM_COMMANDS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name in (name, name.rsplit(".", 1)[0]):
-                continue
-            raise
+    for module in program_commands():
         module.register(subparsers)

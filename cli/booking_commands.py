@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
+from services.options import add_db_option
 from db import bookings
 from db.connection import connect
 

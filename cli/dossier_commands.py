@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db.connection import connect
+from services.options import add_db_option
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
 

@@ -20,12 +20,12 @@ import sys
 import threading
 from typing import TextIO
 
-from cli.main import add_db_option
 from db import clock
 from db.connection import connect
 from db.errors import DatabaseUnavailable
 from db.feed import EventFollower
 from db.values import EventInfo
+from services.options import add_db_option
 
 #: longest sleep between two reads when no wake-up arrives while following
 FOLLOW_TIMEOUT_S = 1.0

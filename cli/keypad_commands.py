@@ -13,9 +13,10 @@ import signal
 import sys
 import threading
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db.connection import connect
 from db.errors import DatabaseUnavailable, InvalidInput
+from services.options import add_db_option
 
 log = logging.getLogger("onestop.keypad")
 
@@ -52,7 +53,7 @@ def _check_setup(args) -> None:
 
 
 def cmd_keypad(args) -> int:
-    from hardware.keypad.reader import KeypadReader
+    from services.keypad_ratings import rating_reader
 
     if args.protocol == "ascii" and args.counter is None:
         raise InvalidInput("Bàn phím ascii cần --counter N", "--protocol ascii needs --counter N")
@@ -75,8 +76,8 @@ def cmd_keypad(args) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    reader = KeypadReader(args.port, protocol=args.protocol, counter=args.counter, baudrate=args.baudrate,
-                          on_recorded=_log_press)
+    reader = rating_reader(args.port, protocol=args.protocol, counter=args.counter, baudrate=args.baudrate,
+                           on_recorded=_log_press)
     log.info("reading %s (%s%s, %d baud)", args.port, args.protocol,
              f", counter {args.counter}" if args.counter is not None else ", whole bus", args.baudrate)
     reader.start()

@@ -1,7 +1,7 @@
 """``onestop printer-sim`` (fake network printer) and ``onestop printer-status``.
 
 ``onestop issue --printer URL`` itself lives in ``cli/queue_commands.py`` and
-calls ``hardware.printing.ticket_job.issue_and_print``.
+calls ``services.ticket_printing.issue_and_print``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import signal
 import sys
 import threading
 
-from cli.main import print_json
+from cli.output import print_json
+from errors import Kind, OnestopError
 
 
 def _listen_address(text: str) -> tuple[str, int]:
@@ -38,8 +39,8 @@ def cmd_printer_sim(args: argparse.Namespace) -> int:
     try:
         simulator.start()
     except OSError as exc:
-        print(f"onestop: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
-        return 3
+        raise OnestopError(f"không nghe được trên {host}:{port} / cannot listen on {host}:{port}: {exc}",
+                           kind=Kind.DEVICE) from exc
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
@@ -62,8 +63,7 @@ def cmd_printer_status(args: argparse.Namespace) -> int:
     status = open_printer(args.printer).check_ready()
     print_json({"printer": args.printer, **status.to_json()})
     if status.error is not None:
-        print(f"onestop: {status.error}", file=sys.stderr)
-        return 3
+        raise status.error   # after the JSON: cli.main prints its one line and its kind's exit code
     return 0
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db import queue
 from db.connection import connect
+from services.options import add_db_option
 
 
 def _open(args) -> None:
@@ -15,15 +16,23 @@ def _open(args) -> None:
 
 
 def cmd_init(args) -> int:
+    """Create or upgrade the schema and import the site, as the local administrator.
+
+    Whoever runs ``onestop`` with the database URL can already change the
+    whole database, so the CLI's privileged commands act as
+    ``db.permissions.LOCAL_ADMIN`` (docs/permissions.md).
+    """
+    from db.admin_ops import import_site
+    from db.permissions import LOCAL_ADMIN
     from db.schema import ensure_schema
-    from db.site import has_site, import_site
+    from db.site import has_site
     from db.site_config import load_site_file
 
     config = load_site_file(args.site)  # checked whole before touching the database
     _open(args)
     version = ensure_schema()
     if args.site or not has_site():
-        summary = import_site(config)
+        summary = import_site(config, actor=LOCAL_ADMIN)
         print(f"onestop: schema v{version}; site \"{config.site['name']}\" imported from {config.source}: "
               f"{summary['services']} services, {summary['counters']} counters, {summary['officers']} officers",
               file=sys.stderr)
@@ -35,14 +44,14 @@ def cmd_init(args) -> int:
 def cmd_issue(args) -> int:
     _open(args)
     if args.printer:
-        from hardware.printing.ticket_job import issue_and_print
+        from services.ticket_printing import issue_and_print
 
         outcome = issue_and_print(args.service, args.printer, priority=args.priority, kiosk=args.kiosk)
         print_json({**outcome.ticket.to_json(), "printed": outcome.printed})
         if outcome.error is not None:
-            print(f"onestop: {outcome.error}", file=sys.stderr)
             if outcome.cancelled:
-                return 3
+                raise outcome.error   # the ticket was cancelled: a refusal (the JSON above says which one)
+            print(f"onestop: {outcome.error}", file=sys.stderr)   # printed nothing, but the ticket stands
         return 0
     ticket = queue.issue_ticket(args.service, priority=args.priority, kiosk=args.kiosk)
     print_json(ticket.to_json())

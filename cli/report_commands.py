@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
 from db.connection import connect
 from db.errors import InvalidInput
+from services.options import add_db_option
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
@@ -57,8 +58,11 @@ def cmd_report(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from db.backup import BackupNotSupported, backup_database, pg_dump_command
+    """Back up as the local administrator (see ``cli.queue_commands.cmd_init``)."""
+    from db.admin_ops import backup
+    from db.backup import BackupNotSupported, pg_dump_command
     from db.connection import resolve_url
+    from db.permissions import LOCAL_ADMIN
 
     url = resolve_url(getattr(args, "db", None))
     try:
@@ -66,11 +70,10 @@ def cmd_backup(args) -> int:
             # Decided from the URL alone: the server may not even be reachable from here.
             raise BackupNotSupported(pg_dump_command(url, Path(args.file).expanduser().resolve()))
         connect(url)
-        result = backup_database(args.file)
+        result = backup(args.file, actor=LOCAL_ADMIN)
     except BackupNotSupported as exc:
-        print(exc.command)
-        print(f"onestop: {exc}", file=sys.stderr)
-        return exc.exit_code
+        print(exc.command)   # the pg_dump command to run instead; the refusal itself goes to cli.main
+        raise
     print(f"onestop: backup written to {result.path} ({result.size_bytes / 1e6:.1f} MB in {result.seconds:.1f} s)",
           file=sys.stderr)
     return 0

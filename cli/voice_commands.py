@@ -5,9 +5,10 @@ path the hall display uses (:class:`hardware.speech.announcer.Announcement`,
 then the Qt player) and reads the site's template and repeat count from the
 database when one is configured.  It prints one JSON document on stdout
 (what was said, where, whether it was played) and refuses with one line on
-stderr: exit 2 for bad input (code, counter, template, missing clips),
-3 when it cannot be heard (no speech engine, no audio device) - with
-``--out`` nothing needs a sound card.
+stderr and the exit code of its error kind (docs/errors.md): 2 for bad input
+(code, counter, template, missing clips, an unwritable ``--out``), 3 when it
+cannot be heard (no speech engine, no audio device) - with ``--out`` nothing
+needs a sound card.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cli.main import add_db_option, print_json
+from cli.output import print_json
+from errors import Kind, OnestopError
 from hardware.speech import wavutil
 from hardware.speech.announcer import AnnouncementSettings
-from hardware.speech.errors import SpeechError
+from services.options import add_db_option
 
 NO_AUDIO_HINT = "dùng --out FILE.wav để ghi ra tệp / use --out FILE.wav to write it to a file"
 
@@ -147,12 +149,8 @@ def cmd_announce(args: argparse.Namespace) -> int:
         else:
             tmp = Path(tempfile.mkdtemp(prefix="onestop-announce-"))
             path = announcement.render(tmp / "announce.wav")
-    except SpeechError as exc:
-        print(f"onestop: {exc}", file=sys.stderr)
-        return exc.exit_code
     except OSError as exc:  # --out into a missing folder, disk full
-        print(f"onestop: không ghi được tệp / cannot write the file: {exc}", file=sys.stderr)
-        return 2
+        raise OnestopError(f"không ghi được tệp / cannot write the file: {exc}", kind=Kind.INVALID_INPUT) from exc
     document = {
         "code": args.code, "counter": args.counter, "lang": args.lang, "mode": mode,
         "repeat": announcement.repeat, "text": text, "duration_s": round(wavutil.wav_info(path)[3], 2),
@@ -168,7 +166,6 @@ def cmd_announce(args: argparse.Namespace) -> int:
     document.update(played=player is not None, player=player)
     print_json(document)
     if player is None:
-        print(f"onestop: không phát được âm thanh / nothing could be played: {problem}; {NO_AUDIO_HINT}",
-              file=sys.stderr)
-        return 3
+        raise OnestopError(f"không phát được âm thanh / nothing could be played: {problem}; {NO_AUDIO_HINT}",
+                           kind=Kind.DEVICE)
     return 0

@@ -23,7 +23,7 @@ def _env_counter() -> int | None:
 
 
 def register(subparsers) -> None:
-    from cli.main import add_db_option
+    from services.options import add_db_option
 
     parser = subparsers.add_parser("counter", help="the counter workstation for officers (GUI)")
     parser.add_argument("--counter", type=int, default=_env_counter(),

@@ -5,14 +5,16 @@ Kept apart from the widgets so the wording is tested without a window.
 
 from __future__ import annotations
 
+from db import statuses
+
 STATUS_VI = {
-    "called": "Đã gọi - chờ công dân đến",
-    "serving": "Đang phục vụ",
-    "done": "Đã hoàn thành",
-    "no_show": "Vắng mặt",
+    statuses.CALLED: "Đã gọi - chờ công dân đến",
+    statuses.SERVING: "Đang phục vụ",
+    statuses.DONE: "Đã hoàn thành",
+    statuses.NO_SHOW: "Vắng mặt",
     "transferred": "Đã chuyển",
-    "waiting": "Đang chờ",
-    "cancelled": "Đã huỷ",
+    statuses.WAITING: "Đang chờ",
+    statuses.CANCELLED: "Đã huỷ",
 }
 
 KEYPAD_VI = {

@@ -8,6 +8,7 @@ the session, never from a decision made here.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
 from counter_app.formatting import STATUS_VI, clock_text, keypad_text, minutes_text
 from counter_app.rules import SHORTCUTS, Action
 from counter_app.snapshot import CounterSnapshot
+from db import statuses
 from db.values import RatingInfo, RatingLevel, TicketInfo
 from ui_common import theme
 
@@ -94,6 +96,8 @@ class TicketPanel(QFrame):
         self.timer = _label("ticket_timer", 40, bold=True, colour=theme.NAVY)
         self.note = _label("ticket_note", 17, colour="#6a1b9a")
         self.note.setWordWrap(True)
+        self.dossiers = _label("ticket_dossiers", 17, colour=theme.NAVY)
+        self.dossiers.setWordWrap(True)
 
         # code on top, as wide as the panel allows; the details in two columns under it
         layout = QVBoxLayout(self)
@@ -113,6 +117,7 @@ class TicketPanel(QFrame):
         details.setVerticalSpacing(2)
         details.addWidget(self.status, 0, 0)
         details.addWidget(self.waited, 1, 0)
+        details.addWidget(self.dossiers, 2, 0)      # beside the timer, which spans rows 1-2
         self.timer_caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.timer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         details.addWidget(self.timer_caption, 0, 1)
@@ -163,6 +168,11 @@ class TicketPanel(QFrame):
         if self.ticket is None:
             self.set_ticket(None)
 
+    @Slot(tuple)
+    def set_dossiers(self, codes: tuple[str, ...]) -> None:
+        """The dossier codes attached to the ticket shown (none: nothing, so the card stays calm)."""
+        self.dossiers.setText("Hồ sơ: " + ", ".join(codes) if codes and self.ticket else "")
+
     @Slot(object)
     def set_note(self, note: str | None) -> None:
         self.note.setText(f"Ghi chú chuyển quầy: {note}" if note and self.ticket else "")
@@ -172,7 +182,7 @@ class TicketPanel(QFrame):
         if ticket is None:
             return
         now = time.time()
-        if ticket.status == "serving":
+        if ticket.status == statuses.SERVING:
             self.timer_caption.setText("Thời gian phục vụ")
             self.timer.setText(clock_text(_seconds_since(ticket.started_at, now)))
         else:
@@ -234,104 +244,79 @@ class ActionBar(QWidget):
             button.setText(f"{SHORTCUTS[action]}\n{text}")
 
 
-class CallBox(QWidget):
-    """Call one ticket: type its code or scan its QR (the scanner types it + Enter)."""
+@dataclass(frozen=True)
+class ScanMode:
+    caption: str
+    placeholder: str
+    button: str
 
-    submitted = Signal(str)
+
+#: What the one scan line does, by the action the counter's state allows: a free
+#: counter calls the ticket scanned; a counter holding a ticket attaches the
+#: dossier code of the receipt scanned (docs/dossiers.md).
+SCAN_MODES: dict[Action, ScanMode] = {
+    Action.DOSSIER: ScanMode("Mã hồ sơ:", "Nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận, rồi Enter", "Gắn hồ sơ"),
+    Action.CALL_TICKET: ScanMode("Gọi số cụ thể:", "Nhập số (vd: A012) hoặc quét mã QR trên phiếu, rồi Enter",
+                                 "Gọi số này"),
+}
+
+
+class ScanBox(QWidget):
+    """The one line a scanner types into (it types the code + Enter), with its button.
+
+    What it does follows the counter's state (``SCAN_MODES``): ``submitted``
+    carries the action with the text.  The line edit stays usable while no
+    action is allowed (a scan must not be lost); only submitting waits.
+    """
+
+    submitted = Signal(object, str)     # Action, text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        caption = QLabel("Gọi số cụ thể:")
-        caption.setFont(theme.font(17, bold=True))
+        self.caption = QLabel()
+        self.caption.setFont(theme.font(17, bold=True))
         self.edit = QLineEdit()
         self.edit.setObjectName("call_input")
-        self.edit.setPlaceholderText("Nhập số (vd: A012) hoặc quét mã QR trên phiếu, rồi Enter")
         self.edit.setFont(theme.font(20))
         self.edit.setMinimumHeight(44)
-        self.button = QPushButton("Gọi số này")
+        self.edit.setMaxLength(2000)   # a receipt's QR may hold a long URL or JSON
+        self.button = QPushButton()
         self.button.setObjectName("call_ticket")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.setFont(theme.font(17, bold=True))
         self.button.setMinimumHeight(44)
-        layout.addWidget(caption)
+        layout.addWidget(self.caption)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
         self.button.clicked.connect(self._submit)
         self.edit.returnPressed.connect(self._submit)
+        self.mode = Action.CALL_TICKET
         self.enabled = False
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        mode = SCAN_MODES[self.mode]
+        self.caption.setText(mode.caption)
+        self.edit.setPlaceholderText(mode.placeholder)
+        self.button.setText(mode.button)
 
     def _submit(self) -> None:
         text = self.edit.text()
         if not text.strip() or not self.enabled:
             return
         self.edit.clear()
-        self.submitted.emit(text)
+        self.submitted.emit(self.mode, text)
 
     @Slot(object)
     def set_enabled(self, actions: frozenset[Action]) -> None:
-        # the line edit stays usable (a scan must not be lost); only submitting waits
-        self.enabled = Action.CALL_TICKET in actions
+        allowed = [action for action in SCAN_MODES if action in actions]
+        if allowed and allowed[0] is not self.mode:
+            self.mode = allowed[0]
+            self._show_mode()
+        self.enabled = bool(allowed)
         self.button.setEnabled(self.enabled)
-
-
-class DossierBox(QWidget):
-    """Dossier codes of the ticket held: type one or scan the receipt's QR, then Enter.
-
-    A scanner is a keyboard: while the counter holds a ticket, what it types
-    lands here (``MainPage.keyPressEvent``), so scanning the one-stop system's
-    receipt attaches its code without a click.
-    """
-
-    submitted = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        row = QHBoxLayout()
-        caption = QLabel("Mã hồ sơ:")
-        caption.setFont(theme.font(17, bold=True))
-        self.edit = QLineEdit()
-        self.edit.setObjectName("dossier_input")
-        self.edit.setPlaceholderText("Nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận, rồi Enter")
-        self.edit.setFont(theme.font(18))
-        self.edit.setMinimumHeight(40)
-        self.edit.setMaxLength(2000)   # a receipt's QR may hold a long URL or JSON
-        self.button = QPushButton("Gắn hồ sơ")
-        self.button.setObjectName("dossier_attach")
-        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.button.setFont(theme.font(16, bold=True))
-        self.button.setMinimumHeight(40)
-        row.addWidget(caption)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.button)
-        layout.addLayout(row)
-        self.codes = _label("dossier_codes", 16, colour=theme.NAVY)
-        self.codes.setWordWrap(True)
-        layout.addWidget(self.codes)
-        self.button.clicked.connect(self._submit)
-        self.edit.returnPressed.connect(self._submit)
-        self.enabled = False
-        self.set_codes(())
-
-    def _submit(self) -> None:
-        text = self.edit.text()
-        if not text.strip() or not self.enabled:
-            return
-        self.edit.clear()
-        self.submitted.emit(text)
-
-    @Slot(object)
-    def set_enabled(self, actions: frozenset[Action]) -> None:
-        self.enabled = Action.DOSSIER in actions
-        self.button.setEnabled(self.enabled)
-
-    @Slot(tuple)
-    def set_codes(self, codes: tuple[str, ...]) -> None:
-        self.codes.setText("Hồ sơ đã gắn: " + ", ".join(codes) if codes else "Chưa gắn mã hồ sơ nào")
 
 
 class WaitingPanel(QFrame):
@@ -556,6 +541,7 @@ class MainPage(QWidget):
 
     action_triggered = Signal(object)   # Action
     call_requested = Signal(str)
+    dossier_requested = Signal(str)
     lock_requested = Signal()
     logout_requested = Signal()
 
@@ -567,8 +553,7 @@ class MainPage(QWidget):
         self.top = TopBar()
         self.ticket = TicketPanel()
         self.actions = ActionBar()
-        self.call_box = CallBox()
-        self.dossier_box = DossierBox()
+        self.call_box = ScanBox()
         self.message = _label("message", 18, bold=True)
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(30)
@@ -583,7 +568,6 @@ class MainPage(QWidget):
         left.setSpacing(10)
         left.addWidget(self.ticket, 1)
         left.addWidget(self.actions)
-        left.addWidget(self.dossier_box)
         left.addWidget(self.call_box)
         left.addWidget(self.message)
         right = QVBoxLayout()
@@ -600,7 +584,7 @@ class MainPage(QWidget):
         layout.addLayout(body, 1)
 
         self.actions.triggered.connect(self.action_triggered)
-        self.call_box.submitted.connect(self.call_requested)
+        self.call_box.submitted.connect(self._scanned)
         self.top.lock_requested.connect(self.lock_requested)
         self.top.logout_requested.connect(self.logout_requested)
 
@@ -614,7 +598,6 @@ class MainPage(QWidget):
     def set_actions(self, actions: frozenset[Action]) -> None:
         self.actions.set_enabled(actions)
         self.call_box.set_enabled(actions)
-        self.dossier_box.set_enabled(actions)
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
@@ -630,15 +613,16 @@ class MainPage(QWidget):
         same = shown is not None and snapshot.current is not None and snapshot.current.id == shown.id
         self.ticket.set_note(snapshot.handover_note if same else None)
 
+    def _scanned(self, action: Action, text: str) -> None:
+        (self.dossier_requested if action is Action.DOSSIER else self.call_requested).emit(text)
+
     def focus_call_box(self) -> None:
         self.call_box.edit.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        """A scanner typing while focus is elsewhere lands in the dossier box while a
-        ticket is held (a receipt's QR), otherwise in the call box (a ticket's QR)."""
+        """A scanner typing while focus is elsewhere still lands in the scan line."""
         if event.text() and event.text().isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
-            target = self.dossier_box.edit if self.dossier_box.enabled else self.call_box.edit
-            target.setFocus()
-            target.insert(event.text())
+            self.call_box.edit.setFocus()
+            self.call_box.edit.insert(event.text())
             return
         super().keyPressEvent(event)

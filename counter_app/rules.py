@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from db import statuses
+
 
 class Action(str, Enum):
     CALL_NEXT = "call_next"       # F1
@@ -45,7 +47,7 @@ def enabled_actions(status: str | None, paused: bool, *, busy: bool = False,
     """
     if busy or not online:
         return frozenset()
-    holding = status in ("called", "serving")
+    holding = status in statuses.AT_COUNTER
     actions: set[Action] = set()
     if not holding:
         # free counter: call (unless paused), or toggle the pause
@@ -54,6 +56,6 @@ def enabled_actions(status: str | None, paused: bool, *, busy: bool = False,
             actions |= {Action.CALL_NEXT, Action.CALL_TICKET}
         return frozenset(actions)
     actions |= {Action.DONE, Action.TRANSFER, Action.DOSSIER}
-    if status == "called":
+    if status == statuses.CALLED:
         actions |= {Action.RECALL, Action.START, Action.NO_SHOW}
     return frozenset(actions)

@@ -28,11 +28,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from counter_app.rules import Action, enabled_actions
 from counter_app.scan import parse_call_input
 from counter_app.snapshot import CounterSnapshot, load_snapshot
-from db import dossiers, queue
+from db import dossiers, queue, statuses
 from db.officers import OfficerInfo, authenticate, sign_in_at_counter, sign_out
 from db.site import list_counters, list_services, load_site
 from db.values import CounterInfo, RatingInfo, ServiceInfo, SiteInfo, TicketInfo
-from ui_common.tasks import error_text, run_task
+from ui_common.errors import error_text
+from ui_common.tasks import run_task
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +261,7 @@ class CounterSession(QObject):
         run_task(operation, done, failed)
 
     def _set_ticket(self, ticket: TicketInfo | None) -> None:
-        self.ticket = ticket if ticket is not None and ticket.status in ("called", "serving") else None
+        self.ticket = ticket if ticket is not None and ticket.status in statuses.AT_COUNTER else None
         self.ticket_changed.emit(self.ticket)
 
     def _called(self, ticket: TicketInfo | None) -> None:

@@ -1,11 +1,16 @@
-"""What a supervisor or administrator changes from the admin program.
+"""What a supervisor or administrator changes: every privileged operation of the domain.
 
 Plain functions, one write transaction each, each writing its event in the
 same transaction (screens following the feed see the change at once, and the
-event log records who did it: ``actor``).  The same rules as the site TOML
-apply (``db.site_config``), so a service created here could have come from a
-file and the other way round.  Nothing is ever deleted: services, counters and
-officers are deactivated, so their history stays in the reports.
+event log records who did it).  Each takes the acting officer (``actor``: an
+``OfficerInfo`` after a login, or ``db.permissions.LOCAL_ADMIN`` for the CLI)
+and checks the role itself with ``db.permissions.require`` before changing
+anything, so the admin program, the CLI and the web service cannot differ:
+an officer is refused with ``Forbidden`` whatever screen sent the request.
+The same rules as the site TOML apply (``db.site_config``), so a service
+created here could have come from a file and the other way round.  Nothing is
+ever deleted: services, counters and officers are deactivated, so their
+history stays in the reports.
 """
 
 from __future__ import annotations
@@ -13,15 +18,24 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TypeVar
 
-from db import clock
+from db import clock, statuses
+from db import site as site_store
+from db.backup import BackupResult, backup_database
 from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
-from db.officers import hash_pin
+from db.officers import hash_pin, sign_in_at_counter, sign_out
+from db.permissions import ActingOfficer, Action, require
 from db.site import counter_info, service_info
+from db.site_config import SiteConfig
+from db.site_export import write_site_toml
 from db.values import CounterInfo, ServiceInfo
+
+T = TypeVar("T")
 
 ROLES = ("officer", "supervisor", "admin")
 _CODE = re.compile(r"[A-Z0-9]{1,16}")
@@ -42,12 +56,25 @@ class OfficerRow:
     locked: bool
 
 
-def _run(operation):
-    def attempt():
+def _run(actor: ActingOfficer | None, action: Action, operation: Callable[[], T]) -> T:
+    """``operation`` in one write transaction, after the actor's right to ``action`` is checked in it."""
+    def attempt() -> T:
         with write_transaction():
+            require(actor, action)
             return operation()
 
     return with_retry(attempt)
+
+
+def _check(actor: ActingOfficer | None, action: Action) -> None:
+    """The check alone (one read), for operations that are not one write of ours: a backup, a file,
+    an import or a seat, each of which runs its own transaction right after."""
+    with_retry(lambda: require(actor, action))
+
+
+def _who(actor: ActingOfficer) -> str | None:
+    """The name the event log records (``None`` for the local administrator, as before)."""
+    return actor.username
 
 
 def _service(code: str) -> Service:
@@ -82,7 +109,7 @@ def _text(value: str | None, label_vi: str, label_en: str) -> str:
 
 def create_service(code: str, name: str, prefix: str, *, name_en: str = "", start: int = 1, end: int = 999,
                    daily_limit: int | None = None, target_wait_min: int | None = None, group: str | None = None,
-                   group_en: str | None = None, actor: str | None = None, now: float | None = None) -> ServiceInfo:
+                   group_en: str | None = None, actor: ActingOfficer, now: float | None = None) -> ServiceInfo:
     """A new service, placed last on the kiosk; codes and prefixes must stay unique."""
     moment = clock.now_epoch(now)
     code = str(code).strip().upper()
@@ -109,13 +136,13 @@ def create_service(code: str, name: str, prefix: str, *, name_en: str = "", star
         row = Service.create(code=code, name=name, name_en=(name_en or "").strip(), prefix=prefix, start=int(start),
                              end=int(end), daily_limit=daily_limit, target_wait_min=target_wait_min,
                              group=(group or None), group_en=(group_en or None), sort_order=last + 1, active=True)
-        record_event("service_created", at=moment, service=code, officer=actor, data={"name": name})
+        record_event("service_created", at=moment, service=code, officer=_who(actor), data={"name": name})
         return service_info(row)
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_SERVICES, operation)
 
 
-def set_service_active(code: str, active: bool, *, actor: str | None = None, now: float | None = None) -> ServiceInfo:
+def set_service_active(code: str, active: bool, *, actor: ActingOfficer, now: float | None = None) -> ServiceInfo:
     """Stop (or resume) issuing tickets for a service; tickets already waiting are still served."""
     moment = clock.now_epoch(now)
 
@@ -124,10 +151,10 @@ def set_service_active(code: str, active: bool, *, actor: str | None = None, now
         if row.active != active:
             Service.update(active=active).where(Service.id == row.id).execute()
             record_event("service_activated" if active else "service_deactivated", at=moment, service=row.code,
-                         officer=actor)
+                         officer=_who(actor))
         return service_info(Service.get_by_id(row.id))
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_SERVICES, operation)
 
 
 # ----------------------------------------------------------------- counters
@@ -139,7 +166,7 @@ def _link_services(counter: Counter, services: list[str]) -> None:
 
 
 def create_counter(number: int, name: str, services: list[str], *, keypad_address: int | None = None,
-                   actor: str | None = None, now: float | None = None) -> CounterInfo:
+                   actor: ActingOfficer, now: float | None = None) -> CounterInfo:
     """A new counter calling ``services`` in that preference order."""
     moment = clock.now_epoch(now)
     number = int(number)
@@ -156,14 +183,14 @@ def create_counter(number: int, name: str, services: list[str], *, keypad_addres
             raise InvalidInput(f"Quầy số {number} đã có", f"Counter {number} already exists")
         row = Counter.create(number=number, name=name, keypad_address=keypad_address, active=True)
         _link_services(row, services)
-        record_event("counter_created", at=moment, counter=number, officer=actor,
+        record_event("counter_created", at=moment, counter=number, officer=_who(actor),
                      data={"services": [s.upper() for s in services]})
         return counter_info(row)
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_COUNTERS, operation)
 
 
-def set_counter_services(number: int, services: list[str], *, actor: str | None = None,
+def set_counter_services(number: int, services: list[str], *, actor: ActingOfficer,
                          now: float | None = None) -> CounterInfo:
     """Change which services a counter calls (and in which order)."""
     moment = clock.now_epoch(now)
@@ -173,14 +200,14 @@ def set_counter_services(number: int, services: list[str], *, actor: str | None 
     def operation() -> CounterInfo:
         row = _counter(number)
         _link_services(row, services)
-        record_event("counter_services", at=moment, counter=row.number, officer=actor,
+        record_event("counter_services", at=moment, counter=row.number, officer=_who(actor),
                      data={"services": [s.upper() for s in services]})
         return counter_info(row)
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_COUNTERS, operation)
 
 
-def set_counter_active(number: int, active: bool, *, actor: str | None = None, now: float | None = None) -> CounterInfo:
+def set_counter_active(number: int, active: bool, *, actor: ActingOfficer, now: float | None = None) -> CounterInfo:
     """Close (or reopen) a counter; one that still holds a ticket must finish it first."""
     moment = clock.now_epoch(now)
 
@@ -188,17 +215,17 @@ def set_counter_active(number: int, active: bool, *, actor: str | None = None, n
         row = _counter(number)
         if not active and row.current_ticket_id is not None:
             current = Ticket.get_or_none(Ticket.id == row.current_ticket_id)
-            if current is not None and current.status in ("called", "serving"):
+            if current is not None and current.status in statuses.AT_COUNTER:
                 raise NotAllowed(f"Quầy {row.number} đang phục vụ số {current.code}",
                                  f"Counter {row.number} still holds ticket {current.code}")
         if row.active != active:
             changes = {"active": active} if active else {"active": False, "officer": None, "current_ticket_id": None}
             Counter.update(**changes).where(Counter.id == row.id).execute()
             record_event("counter_activated" if active else "counter_deactivated", at=moment, counter=row.number,
-                         officer=actor)
+                         officer=_who(actor))
         return counter_info(Counter.get_by_id(row.id))
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_COUNTERS, operation)
 
 
 # ----------------------------------------------------------------- officers
@@ -228,7 +255,7 @@ def _check_pin(pin: str) -> str:
     return pin
 
 
-def create_officer(username: str, full_name: str, role: str, pin: str, *, actor: str | None = None,
+def create_officer(username: str, full_name: str, role: str, pin: str, *, actor: ActingOfficer,
                    now: float | None = None) -> OfficerRow:
     moment = clock.now_epoch(now)
     username = str(username).strip()
@@ -244,10 +271,10 @@ def create_officer(username: str, full_name: str, role: str, pin: str, *, actor:
         if Officer.select().where(Officer.username == username).exists():
             raise InvalidInput(f"Tên đăng nhập {username} đã có", f"Username {username} already exists")
         row = Officer.create(username=username, full_name=full_name, role=role, pin_hash=digest, active=True)
-        record_event("officer_created", at=moment, officer=actor, data={"username": username, "role": role})
+        record_event("officer_created", at=moment, officer=_who(actor), data={"username": username, "role": role})
         return _officer_row(row, {}, moment)
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_OFFICERS, operation)
 
 
 def _active_admins_except(officer_id: int) -> int:
@@ -255,7 +282,7 @@ def _active_admins_except(officer_id: int) -> int:
                                    & (Officer.id != officer_id)).count())
 
 
-def set_officer_active(username: str, active: bool, *, actor: str | None = None,
+def set_officer_active(username: str, active: bool, *, actor: ActingOfficer,
                        now: float | None = None) -> OfficerRow:
     """Deactivate (or reactivate) an account; a deactivated officer is signed out of any counter.
 
@@ -267,7 +294,7 @@ def set_officer_active(username: str, active: bool, *, actor: str | None = None,
     def operation() -> OfficerRow:
         row = _officer(username)
         if not active:
-            if actor is not None and row.username == actor:
+            if actor.username is not None and row.username == actor.username:
                 raise NotAllowed("Không thể tự khoá tài khoản của mình", "You cannot deactivate your own account")
             if row.role == "admin" and _active_admins_except(row.id) == 0:
                 raise NotAllowed("Phải còn ít nhất một quản trị viên", "At least one active admin must remain")
@@ -275,15 +302,15 @@ def set_officer_active(username: str, active: bool, *, actor: str | None = None,
             Officer.update(active=active).where(Officer.id == row.id).execute()
             if not active:
                 Counter.update(officer=None).where(Counter.officer == row.id).execute()
-            record_event("officer_activated" if active else "officer_deactivated", at=moment, officer=actor,
+            record_event("officer_activated" if active else "officer_deactivated", at=moment, officer=_who(actor),
                          data={"username": row.username})
         seats = {c.officer_id: c.number for c in Counter.select().where(Counter.officer == row.id)}
         return _officer_row(Officer.get_by_id(row.id), seats, moment)
 
-    return _run(operation)
+    return _run(actor, Action.MANAGE_OFFICERS, operation)
 
 
-def reset_pin(username: str, new_pin: str, *, actor: str | None = None, now: float | None = None) -> None:
+def reset_pin(username: str, new_pin: str, *, actor: ActingOfficer, now: float | None = None) -> None:
     """Set a new PIN (the officer forgot it) and lift a lockout; the PIN is never logged."""
     moment = clock.now_epoch(now)
     digest = hash_pin(_check_pin(new_pin))
@@ -291,14 +318,14 @@ def reset_pin(username: str, new_pin: str, *, actor: str | None = None, now: flo
     def operation() -> None:
         row = _officer(username)
         Officer.update(pin_hash=digest, failed_logins=0, locked_until=None).where(Officer.id == row.id).execute()
-        record_event("pin_reset", at=moment, officer=actor, data={"username": row.username})
+        record_event("pin_reset", at=moment, officer=_who(actor), data={"username": row.username})
 
-    _run(operation)
+    _run(actor, Action.MANAGE_OFFICERS, operation)
 
 
 # ----------------------------------------------------------------- opening hours
 
-def set_opening_hours(hours: list[str], days: list[str], *, actor: str | None = None,
+def set_opening_hours(hours: list[str], days: list[str], *, actor: ActingOfficer,
                       now: float | None = None) -> None:
     """When the kiosk issues tickets: spans like ``"07:30-11:30"`` on the given week days."""
     moment = clock.now_epoch(now)
@@ -320,6 +347,42 @@ def set_opening_hours(hours: list[str], days: list[str], *, actor: str | None = 
         if site is None:
             raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
         Site.update(opening_hours=json.dumps(spans), days=json.dumps(wanted)).where(Site.id == site.id).execute()
-        record_event("opening_hours_changed", at=moment, officer=actor, data={"opening_hours": spans, "days": wanted})
+        record_event("opening_hours_changed", at=moment, officer=_who(actor), data={"opening_hours": spans, "days": wanted})
 
-    _run(operation)
+    _run(actor, Action.SET_OPENING_HOURS, operation)
+
+
+# ----------------------------------------------------------------- the site as a whole, seats, files
+
+def set_notice(text: str, *, actor: ActingOfficer, now: float | None = None) -> None:
+    """The scrolling line of the hall display."""
+    _check(actor, Action.SET_NOTICE)
+    site_store.set_notice(text, now=now)
+
+
+def import_site(config: SiteConfig, *, actor: ActingOfficer, now: float | None = None) -> dict:
+    """Write a checked site file into the database (``db.site.import_site``); returns what changed."""
+    _check(actor, Action.IMPORT_SITE)
+    return site_store.import_site(config, now=now)
+
+
+def export_site(path: str | Path, *, actor: ActingOfficer) -> Path:
+    """Write the site as a TOML file ``onestop init --site`` reads back."""
+    _check(actor, Action.EXPORT_SITE)
+    return write_site_toml(path)
+
+
+def backup(path: str | Path, *, actor: ActingOfficer) -> BackupResult:
+    """Copy the database to ``path`` (SQLite); ``BackupNotSupported`` with the pg_dump command on PostgreSQL."""
+    _check(actor, Action.BACKUP)
+    return backup_database(path)
+
+
+def seat_officer(username: str | None, counter_number: int, *, actor: ActingOfficer,
+                 now: float | None = None) -> None:
+    """Seat ``username`` at a counter for them, or sign the counter out (``username=None``)."""
+    _check(actor, Action.SEAT_OFFICERS)
+    if username is None:
+        sign_out(counter_number, now=now)
+    else:
+        sign_in_at_counter(username, counter_number, now=now)

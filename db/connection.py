@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -96,6 +97,12 @@ def make_database(url: str) -> peewee.Database:
 
 _current_url: str | None = None
 _generation = 0
+#: Bumped whenever a thread finds its connection dead.  peewee keeps one
+#: connection per thread, so when the server went away every thread's
+#: connection is dead, not only the one that noticed: each thread compares
+#: this with the value it last saw and drops its own before the next use.
+_lost = 0
+_seen = threading.local()
 
 
 def generation() -> int:
@@ -147,7 +154,44 @@ def _is_connection_failure(exc: Exception) -> bool:
     return False
 
 
+def _drop_if_lost_elsewhere() -> None:
+    """Another thread lost the connection since this one last looked: drop this thread's too."""
+    seen = getattr(_seen, "lost", None)
+    if seen != _lost:
+        db = database_proxy.obj
+        if db is not None and not db.is_closed() and db.in_transaction():
+            return   # a call nested in an open transaction: the outer call decides
+        if seen is not None:
+            _forget_connection()
+        _seen.lost = _lost
+
+
+def _refuse_missing_sqlite_file() -> None:
+    """A thread whose SQLite connection is open while the file was moved away: refuse and drop it.
+
+    Otherwise that thread keeps reading the moved file as if nothing happened
+    (one ``stat`` per operation; a thread without an open connection is left
+    to opening one, as before).
+    """
+    db = database_proxy.obj
+    if db is None or db.is_closed():
+        return
+    try:
+        require_sqlite_file(db)
+    except DatabaseUnavailable:
+        if not db.in_transaction():
+            _forget_connection()
+        raise
+
+
 def _reset_connection() -> None:
+    global _lost
+    _lost += 1
+    _seen.lost = _lost
+    _forget_connection()
+
+
+def _forget_connection() -> None:
     db = database_proxy.obj
     if db is None:
         return
@@ -175,6 +219,8 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
     """
     last: Exception | None = None
     for attempt in range(attempts):
+        _drop_if_lost_elsewhere()
+        _refuse_missing_sqlite_file()
         try:
             return operation()
         except (peewee.OperationalError, peewee.InterfaceError) as exc:

@@ -27,13 +27,15 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from db import clock
+from db import clock, statuses
 from db.connection import database_proxy, is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
 from db.models import Counter, Officer, Service, Site, Ticket, TicketDossier
 from db.queue import to_info
 from db.site import site_info
+from db.ticket_qr import PREFIX as TICKET_QR_PREFIX
+from db.tracking import split_reference
 from db.values import TicketInfo
 
 MAX_LENGTH = 40
@@ -105,6 +107,9 @@ def code_from_scan(text: str) -> str:
     raw = str(text or "").strip()
     if not raw:
         return normalize_code(raw)
+    if raw.upper().startswith(TICKET_QR_PREFIX) or split_reference(raw) is not None:
+        raise InvalidInput("Đây là mã QR trên phiếu số thứ tự, không phải giấy tiếp nhận hồ sơ",
+                           "That is the QR code of a queue ticket, not of a filing receipt")
     candidate: str | None = None
     if raw.startswith("{"):
         try:
@@ -181,11 +186,11 @@ def _counter(number: int) -> Counter:
 def _target_ticket(counter: Counter, moment: float, window_s: float, tz: str) -> Ticket:
     if counter.current_ticket_id is not None:
         current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-        if current is not None and current.status in ("called", "serving"):
+        if current is not None and current.status in statuses.AT_COUNTER:
             return current
     earliest_day = clock.service_day(moment - window_s - _DAY_S, tz)
     finished = (Ticket.select()
-                .where((Ticket.counter == counter.id) & (Ticket.status == "done")
+                .where((Ticket.counter == counter.id) & (Ticket.status == statuses.DONE)
                        & (Ticket.service_day >= earliest_day) & (Ticket.finished_at >= moment - window_s))
                 .order_by(Ticket.finished_at.desc(), Ticket.id.desc())
                 .first())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import peewee as pw
 
+from db import statuses
 from db.connection import database_proxy
 
 
@@ -105,7 +106,7 @@ class Ticket(BaseModel):
     number = pw.IntegerField()
     code = pw.CharField(max_length=16)
     priority = pw.BooleanField(default=False)
-    status = pw.CharField(max_length=12, default="waiting")
+    status = pw.CharField(max_length=12, default=statuses.WAITING)
     # Queue position: the original issue time, kept across transfers.
     queue_at = pw.DoubleField()
     issued_at = pw.DoubleField()
@@ -284,9 +285,25 @@ class Request(BaseModel):
     data = pw.TextField(default="{}")                 # JSON: anything else the replay needs
 
 
+class Setting(BaseModel):
+    """Small named values the programs keep in the database (e.g. the tracking-link secret)."""
+
+    key = pw.CharField(max_length=64, unique=True)
+    value = pw.TextField()
+
+
+class ApiKey(BaseModel):
+    """A key for the web API's write calls; only its SHA-256 is stored."""
+
+    name = pw.CharField(max_length=64, unique=True)
+    key_hash = pw.CharField(max_length=64, unique=True)
+    created_at = pw.DoubleField()
+    revoked_at = pw.DoubleField(null=True)
+    last_used_at = pw.DoubleField(null=True)
+
 
 ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
-              TicketDossier, Event, Request]
-#: the appointment tables (schema step ``_v6_bookings``)
+              TicketDossier, Event, Request, Setting, ApiKey]
+#: the appointment tables (schema step ``_v7_bookings``)
 BOOKING_MODELS = [Booking, BookingSlot, BookingQuota, Notification, NotifyCursor]
 ALL_MODELS += BOOKING_MODELS

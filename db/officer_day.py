@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from db import clock
+from db import clock, statuses
 from db.connection import with_retry
 from db.models import Officer, Rating, Site, Ticket
 from db.site import site_info
@@ -56,13 +56,13 @@ def officer_day(username: str, *, now: float | None = None) -> OfficerDay:
 
         counts = dict(
             Ticket.select(Ticket.status, pw.fn.COUNT(Ticket.id))
-            .where(mine & Ticket.status.in_(("done", "no_show")))
+            .where(mine & Ticket.status.in_((statuses.DONE, statuses.NO_SHOW)))
             .group_by(Ticket.status).tuples()
         )
-        served = int(counts.get("done", 0))
+        served = int(counts.get(statuses.DONE, 0))
 
         duration = Ticket.finished_at - Ticket.started_at
-        timed = mine & (Ticket.status == "done") & Ticket.started_at.is_null(False) & Ticket.finished_at.is_null(False)
+        timed = mine & (Ticket.status == statuses.DONE) & Ticket.started_at.is_null(False) & Ticket.finished_at.is_null(False)
         timed_count = Ticket.select().where(timed).count()
         median = None
         if timed_count:
@@ -81,7 +81,7 @@ def officer_day(username: str, *, now: float | None = None) -> OfficerDay:
             .group_by(Rating.value).tuples()
         )
         return OfficerDay(
-            username=username, service_day=today, served=served, no_show=int(counts.get("no_show", 0)),
+            username=username, service_day=today, served=served, no_show=int(counts.get(statuses.NO_SHOW, 0)),
             median_service_s=median, ratings={int(k): int(v) for k, v in ratings.items()},
         )
 

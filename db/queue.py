@@ -23,18 +23,19 @@ from typing import Callable, TypeVar
 
 import peewee as pw
 
-from db import clock
+from db import clock, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
 from db.models import Counter, CounterService, NumberSequence, Officer, Service, Site, Ticket
 from db.requests import Earlier, claim, new_request_id, settle
 from db.site import site_info
+from db.tracking import split_reference, track_url, verify
 from db.values import SiteInfo, TicketInfo
 
 T = TypeVar("T")
 
-OPEN_STATUSES = ("waiting", "called", "serving")
+OPEN_STATUSES = statuses.OPEN
 #: how many recent finished tickets make the service-time median for estimates
 ESTIMATE_SAMPLE = 20
 
@@ -79,7 +80,7 @@ def _replay(earlier: Earlier) -> TicketInfo | None:
     if earlier.ref_id is None:
         return None
     row = Ticket.get_by_id(earlier.ref_id)
-    return to_info(row, _site().timezone, ahead=_people_ahead(row) if row.status == "waiting" else 0)
+    return to_info(row, _site().timezone, ahead=_people_ahead(row) if row.status == statuses.WAITING else 0)
 
 
 def _site() -> SiteInfo:
@@ -121,7 +122,7 @@ def _roll_over(today: str, moment: float) -> None:
     stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today))
     stale_ids = [t.id for t in stale]
     if stale_ids:
-        (Ticket.update(status="cancelled", cancel_reason="day_closed", finished_at=moment)
+        (Ticket.update(status=statuses.CANCELLED, cancel_reason="day_closed", finished_at=moment)
          .where(Ticket.id.in_(stale_ids)).execute())
         Counter.update(current_ticket_id=None).where(Counter.current_ticket_id.in_(stale_ids)).execute()
         record_event("day_closed", at=moment, data={"closed": len(stale_ids), "day": today})
@@ -209,6 +210,7 @@ def to_info(row: Ticket, tz: str, *, ahead: int = 0, estimated_wait_s: int | Non
         officer=_names.officer(row.officer_id),
         ahead=ahead, estimated_wait_s=estimated_wait_s, cancel_reason=row.cancel_reason, kiosk=row.kiosk,
         slot_start=clock.epoch_to_local(row.slot_at, tz),
+        track_url=track_url(row.id, row.service_day),
     )
 
 
@@ -240,7 +242,7 @@ def call_order_key(row: Ticket, now: float) -> tuple:
 def _people_ahead(row: Ticket, now: float | None = None) -> int:
     """Waiting tickets of the same service that will be called before this one."""
     moment = clock.now_epoch(now)
-    same = (Ticket.status == "waiting") & (Ticket.service == row.service_id) & (Ticket.service_day == row.service_day) & (Ticket.id != row.id)
+    same = (Ticket.status == statuses.WAITING) & (Ticket.service == row.service_id) & (Ticket.service_day == row.service_day) & (Ticket.id != row.id)
     before = pw.Tuple(*call_order(moment)) < pw.Tuple(*call_order_key(row, moment))
     return Ticket.select().where(same & before).count()
 
@@ -253,7 +255,7 @@ def recent_service_time_s(service_id: int) -> float | None:
     rows = (Ticket.select(Ticket.status, Ticket.started_at, Ticket.finished_at)
             .where((Ticket.service == service_id) & (Ticket.finished_at.is_null(False)))
             .order_by(Ticket.finished_at.desc()).limit(ESTIMATE_SAMPLE * 2).tuples())
-    durations = [f - s for status, s, f in rows if status == "done" and s is not None and f >= s][:ESTIMATE_SAMPLE]
+    durations = [f - s for status, s, f in rows if status == statuses.DONE and s is not None and f >= s][:ESTIMATE_SAMPLE]
     return statistics.median(durations) if durations else None
 
 
@@ -266,11 +268,20 @@ def _serving_counters(service_id: int) -> int:
 
 def estimate_wait_s(service_id: int, ahead: int) -> int | None:
     """People ahead x recent median service time / counters serving the service."""
+    return wait_estimator(service_id)(ahead)
+
+
+def wait_estimator(service_id: int) -> Callable[[int], int | None]:
+    """``estimate_wait_s`` for many tickets of one service: the two reads are made once."""
     median = recent_service_time_s(service_id)
     counters = _serving_counters(service_id)
-    if median is None or counters == 0:
-        return None
-    return int(round(ahead * median / counters))
+
+    def estimate(ahead: int) -> int | None:
+        if median is None or counters == 0:
+            return None
+        return int(round(ahead * median / counters))
+
+    return estimate
 
 
 # ---------------------------------------------------------------- issuing
@@ -415,7 +426,7 @@ def issue_check(service_code: str, *, now: float | None = None) -> str | None:
 def _require_free(counter: Counter) -> None:
     if counter.current_ticket_id is not None:
         current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-        if current is not None and current.status in ("called", "serving"):
+        if current is not None and current.status in statuses.AT_COUNTER:
             raise NotAllowed(
                 f"Quầy {counter.number} đang phục vụ số {current.code}: hãy hoàn thành, báo vắng hoặc chuyển trước",
                 f"Counter {counter.number} still holds {current.code}: finish, mark no-show or transfer it first",
@@ -425,10 +436,10 @@ def _require_free(counter: Counter) -> None:
 
 
 def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, site: SiteInfo) -> TicketInfo:
-    updated = (Ticket.update(status="called", counter=counter.id, officer=officer_id,
+    updated = (Ticket.update(status=statuses.CALLED, counter=counter.id, officer=officer_id,
                              called_at=pw.fn.COALESCE(Ticket.called_at, moment), last_called_at=moment,
                              target_counter=None)
-               .where((Ticket.id == row.id) & (Ticket.status == "waiting")).execute())
+               .where((Ticket.id == row.id) & (Ticket.status == statuses.WAITING)).execute())
     if updated != 1:
         raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
     Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
@@ -469,7 +480,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
         service_ids = [link.service_id for link in links]
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
         query = (Ticket.select()
-                 .where((Ticket.status == "waiting") & (Ticket.service_day == today) & eligible)
+                 .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)
                  .order_by(*call_order(moment))
                  .limit(1))
         best = _locked(query, skip_locked=True).first()
@@ -487,13 +498,18 @@ def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo
     def read() -> TicketInfo:
         site = _site()
         row = _lookup(reference, clock.service_day(moment, site.timezone))
-        return to_info(row, site.timezone, ahead=_people_ahead(row, moment) if row.status == "waiting" else 0)
+        return to_info(row, site.timezone, ahead=_people_ahead(row, moment) if row.status == statuses.WAITING else 0)
 
     return with_retry(read)
 
 
 def _lookup(reference: str | int, today: str) -> Ticket:
-    if isinstance(reference, int) or str(reference).isdigit():
+    """A ticket by id, by today's code, or by its tracking link (the QR printed on it)."""
+    link = split_reference(reference) if isinstance(reference, str) and "/t/" in reference else None
+    if link is not None:
+        ticket_id, token = link
+        row = Ticket.get_or_none(Ticket.id == ticket_id) if verify(ticket_id, token) else None
+    elif isinstance(reference, int) or str(reference).isdigit():
         row = Ticket.get_or_none(Ticket.id == int(reference))
     else:
         row = (Ticket.select().where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today))
@@ -513,7 +529,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
         counter = _counter(counter_number)
         _require_free(counter)
         row = _lookup(reference, clock.service_day(moment, site.timezone))
-        if row.status != "waiting" or row.service_day != clock.service_day(moment, site.timezone):
+        if row.status != statuses.WAITING or row.service_day != clock.service_day(moment, site.timezone):
             raise NotAllowed(f"Số {row.code} không còn chờ", f"Ticket {row.code} is not waiting")
         locked = _locked(Ticket.select().where(Ticket.id == row.id)).first()
         return _take(counter, locked, _resolve_officer(counter, officer), moment, site)
@@ -525,7 +541,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
 
 def _current(counter: Counter, allowed: tuple[str, ...], action_vi: str, action_en: str) -> Ticket:
     row = Ticket.get_or_none(Ticket.id == counter.current_ticket_id) if counter.current_ticket_id else None
-    if row is None or row.status not in ("called", "serving"):
+    if row is None or row.status not in statuses.AT_COUNTER:
         raise NotAllowed(f"Quầy {counter.number} chưa gọi số nào để {action_vi}",
                          f"Counter {counter.number} has no ticket to {action_en}")
     if row.status not in allowed:
@@ -546,7 +562,7 @@ def recall(counter_number: int, *, now: float | None = None, request_id: str | N
     def operation() -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
-        row = _current(counter, ("called",), "gọi lại", "recall")
+        row = _current(counter, (statuses.CALLED,), "gọi lại", "recall")
         Ticket.update(last_called_at=moment, recalls=Ticket.recalls + 1).where(Ticket.id == row.id).execute()
         _finish_event("recalled", counter, row, moment, {"appointment": True} if row.slot_at is not None else None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
@@ -560,8 +576,8 @@ def start_service(counter_number: int, *, now: float | None = None, request_id: 
     def operation() -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
-        row = _current(counter, ("called",), "bắt đầu", "started")
-        Ticket.update(status="serving", started_at=moment).where(Ticket.id == row.id).execute()
+        row = _current(counter, (statuses.CALLED,), "bắt đầu", "started")
+        Ticket.update(status=statuses.SERVING, started_at=moment).where(Ticket.id == row.id).execute()
         _finish_event("started", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
@@ -575,9 +591,9 @@ def finish_service(counter_number: int, *, now: float | None = None, request_id:
     def operation() -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
-        row = _current(counter, ("called", "serving"), "hoàn thành", "finished")
+        row = _current(counter, statuses.AT_COUNTER, "hoàn thành", "finished")
         started = row.started_at if row.started_at is not None else row.last_called_at
-        Ticket.update(status="done", started_at=started, finished_at=moment).where(Ticket.id == row.id).execute()
+        Ticket.update(status=statuses.DONE, started_at=started, finished_at=moment).where(Ticket.id == row.id).execute()
         Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
         _finish_event("done", counter, row, moment, {"service_s": round(moment - started, 1)})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
@@ -591,8 +607,8 @@ def mark_no_show(counter_number: int, *, now: float | None = None, request_id: s
     def operation() -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
-        row = _current(counter, ("called",), "báo vắng", "marked no-show")
-        Ticket.update(status="no_show", finished_at=moment).where(Ticket.id == row.id).execute()
+        row = _current(counter, (statuses.CALLED,), "báo vắng", "marked no-show")
+        Ticket.update(status=statuses.NO_SHOW, finished_at=moment).where(Ticket.id == row.id).execute()
         Counter.update(current_ticket_id=None).where(Counter.id == counter.id).execute()
         _finish_event("no_show", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
@@ -610,8 +626,8 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
     def operation() -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
-        row = _current(counter, ("called", "serving"), "chuyển", "transferred")
-        changes: dict = {"status": "waiting", "transfers": Ticket.transfers + 1, "started_at": None}
+        row = _current(counter, statuses.AT_COUNTER, "chuyển", "transferred")
+        changes: dict = {"status": statuses.WAITING, "transfers": Ticket.transfers + 1, "started_at": None}
         data: dict = {"from_counter": counter.number, "from_service": _names.service(row.service_id)[0]}
         if note:
             changes["note"] = note
@@ -650,7 +666,7 @@ def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | Non
             raise NotFound(f"Không có vé {ticket_id}", f"No ticket {ticket_id}")
         if row.status not in OPEN_STATUSES:
             raise NotAllowed(f"Số {row.code} đã kết thúc", f"Ticket {row.code} is already closed ({row.status})")
-        Ticket.update(status="cancelled", cancel_reason=reason, finished_at=moment).where(Ticket.id == row.id).execute()
+        Ticket.update(status=statuses.CANCELLED, cancel_reason=reason, finished_at=moment).where(Ticket.id == row.id).execute()
         holder = Counter.get_or_none(Counter.current_ticket_id == row.id)
         if holder is not None:
             Counter.update(current_ticket_id=None).where(Counter.id == holder.id).execute()
@@ -669,7 +685,7 @@ def set_paused(counter_number: int, paused: bool, *, now: float | None = None) -
         counter = _counter(counter_number)
         if paused and counter.current_ticket_id is not None:
             current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-            if current is not None and current.status in ("called", "serving"):
+            if current is not None and current.status in statuses.AT_COUNTER:
                 raise NotAllowed(f"Hãy xử lý xong số {current.code} trước khi tạm dừng",
                                  f"Finish ticket {current.code} before pausing")
         if counter.paused == paused:
@@ -691,7 +707,7 @@ def current_ticket(counter_number: int) -> TicketInfo | None:
         if counter.current_ticket_id is None:
             return None
         row = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-        if row is None or row.status not in ("called", "serving"):
+        if row is None or row.status not in statuses.AT_COUNTER:
             return None
         return to_info(row, site.timezone)
 

@@ -35,7 +35,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-from db import clock
+from db import clock, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotFound
 from db.events import record_event
@@ -49,7 +49,7 @@ T = TypeVar("T")
 #: seconds within which the same value pressed again at one counter counts once
 DEFAULT_DEBOUNCE_S = 2.0
 #: statuses meaning "the counter is handling this ticket now"
-HANDLING = ("called", "serving")
+HANDLING = statuses.AT_COUNTER
 #: longest a ticket may stay at a counter past midnight and still be found by
 #: the window lookup (the ``service_day`` bound keeps that lookup on an index)
 _DAY_S = 86400.0
@@ -160,11 +160,11 @@ def _ticket_for_press(counter: Counter, moment: float, policy: RatingPolicy) -> 
     current = None
     if counter.current_ticket_id is not None:
         current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
-        if current is not None and current.status == "serving":
+        if current is not None and current.status == statuses.SERVING:
             return current
     earliest_day = clock.service_day(moment - policy.window_s - _DAY_S, policy.timezone)
     finished = (Ticket.select()
-                .where((Ticket.counter == counter.id) & (Ticket.status == "done")
+                .where((Ticket.counter == counter.id) & (Ticket.status == statuses.DONE)
                        & (Ticket.service_day >= earliest_day)
                        & (Ticket.finished_at >= moment - policy.window_s))
                 .order_by(Ticket.finished_at.desc(), Ticket.id.desc())

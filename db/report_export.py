@@ -262,16 +262,17 @@ def csv_rows(report: dict[str, Any], labels: dict[str, Any] | None = None) -> tu
 def write_csv(report: dict[str, Any], target: str | Path | io.TextIOBase, labels: dict[str, Any] | None = None) -> None:
     """Write the CSV (UTF-8 with BOM, comma-separated, CRLF line ends as Excel expects)."""
     header, rows = csv_rows(report, labels)
+    _write_rows(target, header, rows)
+
+
+def _write_rows(target: str | Path | io.TextIOBase, header: list[str], rows: list[list[Any]]) -> None:
+    """UTF-8 with a BOM (Excel then reads Vietnamese right), to a path or an open text stream."""
     if isinstance(target, (str, Path)):
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
             _write_rows(handle, header, rows)
-    else:
-        target.write("\ufeff")
-        _write_rows(target, header, rows)
-
-
-def _write_rows(handle, header: list[str], rows: list[list[Any]]) -> None:
-    writer = csv.writer(handle)
+        return
+    target.write("\ufeff")
+    writer = csv.writer(target)
     writer.writerow(header)
     writer.writerows(rows)
 
@@ -400,12 +401,7 @@ def write_dossier_csv(rows: list[Row], target: str | Path | io.TextIOBase, *, he
     """
     header = [c.id if headers == "keys" else c.header for c in DOSSIER_COLUMNS]
     body = [[_csv_value(c.get(row)) for c in DOSSIER_COLUMNS] for row in rows]
-    if isinstance(target, (str, Path)):
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-            _write_rows(handle, header, body)
-    else:
-        target.write("\ufeff")
-        _write_rows(target, header, body)
+    _write_rows(target, header, body)
 
 
 def write_dossier_xlsx(rows: list[Row], target: str | Path | io.BufferedIOBase) -> None:

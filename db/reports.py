@@ -57,6 +57,7 @@ import json
 import time
 from typing import Any, Iterable
 
+from db import statuses
 from db.connection import database_proxy, is_postgres, read_transaction, with_retry
 from db.errors import InvalidInput
 from db.models import Counter, Officer, Service, Site
@@ -94,7 +95,7 @@ _DIMENSIONS = (
 _ALL = (_TOTALS, *_DIMENSIONS)
 
 _IN_RANGE = "t.service_day BETWEEN ? AND ?"
-_DONE = "t.status = 'done'"
+_DONE = f"t.status = '{statuses.DONE}'"
 _WAIT = "(t.called_at - t.issued_at)"
 _SERVICE = "(t.finished_at - t.started_at)"
 #: appointment tickets: first call - max(slot start, check-in), 0 if called before the slot; NULL for walk-ins
@@ -159,8 +160,8 @@ def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple]
     grain = f"""
         SELECT {_GRAIN_COLUMNS},
                COUNT(*) AS issued,
-               SUM(CASE WHEN t.status = 'no_show' THEN 1 ELSE 0 END) AS no_show,
-               SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+               SUM(CASE WHEN t.status = '{statuses.NO_SHOW}' THEN 1 ELSE 0 END) AS no_show,
+               SUM(CASE WHEN t.status = '{statuses.CANCELLED}' THEN 1 ELSE 0 END) AS cancelled,
                SUM(CASE WHEN t.transfers > 0 THEN 1 ELSE 0 END) AS transferred,
                SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS served,
                SUM(CASE WHEN {_DONE} THEN {_WAIT} END) AS wait_sum,
@@ -502,7 +503,7 @@ def wait_histogram(date_from: str | date, date_to: str | date, *, bucket_s: int 
             SELECT CASE WHEN b > {last} THEN {last} ELSE b END AS bucket, COUNT(*)
             FROM (SELECT {_floor_int(f"(t.called_at - t.issued_at) / {int(bucket_s)}")} AS b
                   FROM ticket t
-                  WHERE {_IN_RANGE} AND t.status = 'done' AND t.called_at IS NOT NULL) d
+                  WHERE {_IN_RANGE} AND {_DONE} AND t.called_at IS NOT NULL) d
             GROUP BY bucket""", (day_from, day_to))
         counts = {int(b): int(n) for b, n in rows}
         return [{"from_s": i * bucket_s, "to_s": (i + 1) * bucket_s if i < last else None,

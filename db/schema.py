@@ -15,9 +15,9 @@ import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
-from db.models import ALL_MODELS, BOOKING_MODELS, SchemaVersion, Service, Ticket
+from db.models import ALL_MODELS, BOOKING_MODELS, ApiKey, SchemaVersion, Service, Setting, Ticket
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -57,8 +57,14 @@ def _v5_ticket_dossiers(migrator: SchemaMigrator) -> list:
     return []
 
 
-def _v6_bookings(migrator: SchemaMigrator) -> list:
-    """Version 6: appointments (bookings, slot and quota counters, notification outbox).
+def _v6_web_tables(migrator: SchemaMigrator) -> list:
+    """Version 6: ``setting`` (the tracking-link secret) and ``api_key`` for the web service."""
+    database_proxy.obj.create_tables([Setting, ApiKey], safe=True)
+    return []
+
+
+def _v7_bookings(migrator: SchemaMigrator) -> list:
+    """Version 7: appointments (bookings, slot and quota counters, notification outbox).
 
     Adds ``ticket.slot_at`` and the services' ``booking_slot_min`` /
     ``booking_per_slot``, and creates the booking tables.
@@ -78,7 +84,8 @@ def _v6_bookings(migrator: SchemaMigrator) -> list:
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
-    6: _v6_bookings,
+    6: _v6_web_tables,
+    7: _v7_bookings,
 }
 
 

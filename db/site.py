@@ -31,6 +31,7 @@ def import_site(config: SiteConfig, *, now: float | None = None) -> dict:
             settings = json.loads(site.settings or "{}") if site.id else {}
             settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
                              "booking": config.booking, "notify": config.notify})
+            settings["web"] = config.web
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
             site.name = config.site["name"]
@@ -139,6 +140,7 @@ def site_info(site: Site) -> SiteInfo:
         announcement_template_en=announce.get("template_en", defaults["announcement_template_en"].default),
         announcement_repeat=int(announce.get("repeat", 2)),
         notice=settings.get("notice", ""),
+        public_url=(settings.get("web") or {}).get("public_url"),
     )
 
 

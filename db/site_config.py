@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
@@ -49,7 +50,8 @@ _LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, Fal
 _KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False), "dossier_lookup_url": (str, False)}
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
-_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "booking", "notify"}
+_WEB_KEYS = {"public_url": (str, False)}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "booking", "notify"}
 
 
 @dataclass
@@ -62,6 +64,7 @@ class SiteConfig:
     kiosk: dict
     announcements: dict
     source: str = field(default="<built-in>")
+    web: dict = field(default_factory=dict)
     booking: dict = field(default_factory=dict)   # site-wide [booking] rules, defaults filled in
     notify: dict = field(default_factory=dict)    # [notify]: how citizens are told (driver "none" by default)
 
@@ -265,6 +268,14 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     if not 1 <= announcements.get("repeat", 2) <= 5:
         raise ConfigError(name, loc.line_of("announcements", None, "repeat"), "announcements.repeat", "must be 1-5")
 
+    web = _table(data, "web", name, loc)
+    _check_table(web, _WEB_KEYS, "web", lambda k: loc.line_of("web", None, k), name)
+    if "public_url" in web:
+        try:
+            web["public_url"] = check_public_url(web["public_url"])
+        except ValueError as exc:
+            raise ConfigError(name, loc.line_of("web", None, "public_url"), "web.public_url", str(exc)) from None
+
     booking = _table(data, "booking", name, loc)
     _check_table(booking, _BOOKING_KEYS, "booking", lambda k: loc.line_of("booking", None, k), name)
     for key, (default, low, high) in BOOKING_DEFAULTS.items():
@@ -275,7 +286,7 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     notify = _table(data, "notify", name, loc)
     _check_notify(notify, lambda k: loc.line_of("notify", None, k), name)
 
-    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name,
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web,
                       booking=booking, notify=notify)
 
 
@@ -315,6 +326,25 @@ def _check_notify(notify: dict, locate, name: str) -> None:
             raise ConfigError(name, locate(key), f"notify.{key}", "must be positive")
     if "ahead_alert" in notify and notify["ahead_alert"] < 0:
         raise ConfigError(name, locate("ahead_alert"), "notify.ahead_alert", "must be 0 (off) or more")
+
+
+def check_public_url(url: str) -> str:
+    """The base URL phones reach the web service at, without a trailing slash.
+
+    Only scheme, host and port: the service's pages live at the root of
+    their host (a sub-domain behind the proxy, not a sub-path), and a query
+    or fragment would break the tracking links appended to it.
+    """
+    parsed = urlsplit(url.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"{url!r} must be an http:// or https:// URL with a host name")
+    if parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ValueError(f"{url!r} must be only scheme, host and port (no path, query or user name)")
+    try:
+        parsed.port
+    except ValueError:
+        raise ValueError(f"{url!r} has a bad port") from None
+    return url.strip().rstrip("/")
 
 
 def _array(data: dict, key: str, name: str, loc: _Locator) -> list[dict]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from db import clock
+from db import clock, statuses
 from db.connection import with_retry
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
 from db.queue import call_order, to_info
@@ -76,7 +76,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
         site = site_info(Site.get())
         today = clock.service_day(moment, site.timezone)
         rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at, Ticket.slot_at)
-                .where((Ticket.status == "waiting") & (Ticket.service_day == today))
+                .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today))
                 .order_by(*waiting_order(moment)).tuples())
         per_service: dict[int, list[tuple]] = {}
         appointments: set[str] = set()
@@ -103,7 +103,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
         active = list(Counter.select().where(Counter.active == True).order_by(Counter.number))  # noqa: E712
         held_ids = [c.current_ticket_id for c in active if c.current_ticket_id]
         held = {t.id: t for t in Ticket.select().where(Ticket.id.in_(held_ids)
-                                                       & Ticket.status.in_(("called", "serving")))} if held_ids else {}
+                                                       & Ticket.status.in_(statuses.AT_COUNTER))} if held_ids else {}
         counters = []
         for ctr in active:
             row = held.get(ctr.current_ticket_id)
@@ -129,7 +129,7 @@ def waiting_tickets(counter_number: int, *, now: float | None = None, limit: int
         counter = Counter.get(Counter.number == counter_number)
         service_ids = [l.service_id for l in CounterService.select().where(CounterService.counter == counter.id)]
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
-        rows = (Ticket.select().where((Ticket.status == "waiting") & (Ticket.service_day == today) & eligible)
+        rows = (Ticket.select().where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)
                 .order_by(*waiting_order(moment)).limit(limit))
         return [to_info(r, site.timezone) for r in rows]
 

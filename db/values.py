@@ -39,6 +39,7 @@ class SiteInfo:
     announcement_template_en: str = "Ticket {code}, please go to counter {counter}"
     announcement_repeat: int = 2
     notice: str = ""                        # scrolling line on the hall display
+    public_url: str | None = None           # [web] public_url: base of the tickets' tracking links
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class TicketInfo:
     cancel_reason: str | None = None
     kiosk: str | None = None
     slot_start: datetime | None = None       # appointment tickets: the booked slot's start
+    track_url: str | None = None             # the citizen's tracking page (None without [web] public_url)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -126,6 +128,7 @@ class TicketInfo:
             "cancel_reason": self.cancel_reason,
             "appointment": self.appointment,
             "slot_start": iso(self.slot_start),
+            "track_url": self.track_url,
             **self.extra,
         }
 

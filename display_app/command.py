@@ -12,7 +12,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    from cli.main import add_db_option
+    from services.options import add_db_option
 
     parser = subparsers.add_parser("display", help="the waiting-hall board with voice announcements (GUI)")
     parser.add_argument("--screen", type=int, default=None, metavar="N",

@@ -48,7 +48,8 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.CONFIG: KindInfo(2, 400, "a site configuration file is invalid (file, line, field); nothing was written"),
     Kind.SERVICE_CLOSED: KindInfo(3, 409, "outside opening hours or days, or the service is switched off"),
     Kind.LIMIT_REACHED: KindInfo(3, 409, "a daily limit, number range or slot capacity is used up"),
-    Kind.NOT_ALLOWED: KindInfo(3, 409, "the action does not fit the current state (empty queue, ticket already served)"),
+    Kind.NOT_ALLOWED: KindInfo(3, 409,
+                               "the action does not fit the current state (empty queue, ticket already served)"),
     Kind.AUTH: KindInfo(3, 401, "wrong username or PIN, locked account, missing or revoked key"),
     Kind.FORBIDDEN: KindInfo(3, 403, "signed in, but the role does not allow this action"),
     Kind.DATABASE_UNAVAILABLE: KindInfo(3, 503, "the database cannot be reached right now; try again"),
@@ -93,6 +94,16 @@ class OnestopError(Exception):
         return self.message_vi
 
 
-#: For any other exception that reaches a person: what they are told.
+#: For any other exception that reaches a person: what they are told (the
+#: details go to the log, never to the screen).
 UNEXPECTED_VI = "Có lỗi xảy ra, vui lòng thử lại"
 UNEXPECTED_EN = "Something went wrong, please try again"
+#: Exit code of a CLI command that failed in a way no kind describes (a bug, a broken install).
+UNEXPECTED_EXIT_CODE = 1
+#: HTTP status of a web request that failed that way.
+UNEXPECTED_HTTP_STATUS = 500
+
+
+def unexpected_message(lang: str = "vi") -> str:
+    """What a person is told about an error that is not an ``OnestopError``."""
+    return UNEXPECTED_EN if lang == "en" else UNEXPECTED_VI

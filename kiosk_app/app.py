@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -112,9 +111,3 @@ def main(args) -> int:
     code = app.exec()
     session.stop()
     return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    from cli.main import main as cli_main
-
-    sys.exit(cli_main(["kiosk", *sys.argv[1:]]))

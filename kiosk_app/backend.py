@@ -3,7 +3,7 @@
 Each method is blocking and is run off the UI thread (``ui_common.tasks``),
 so a slow database or a hung printer can never freeze the screen.  Nothing
 here decides queue rules: ``db.queue`` does (opening hours, limits, numbers)
-and ``hardware.printing.ticket_job`` applies the print-failure policy.  The
+and ``services.ticket_printing`` applies the print-failure policy.  The
 kiosk only reads the answers and shows them.
 """
 
@@ -19,7 +19,7 @@ from db.values import ServiceInfo, SiteInfo
 from hardware.printing.base import TicketPrinter
 from hardware.printing.printers import open_printer
 from hardware.printing.status import PrinterStatus
-from hardware.printing.ticket_job import PrintOutcome, issue_and_print
+from services.ticket_printing import PrintOutcome, issue_and_print
 
 #: Roles allowed to close the kiosk.
 ADMIN_ROLES = ("supervisor", "admin")

@@ -16,7 +16,7 @@ def _run(args) -> int:
 
 
 def register(subparsers) -> None:
-    from cli.main import add_db_option
+    from services.options import add_db_option
 
     p = subparsers.add_parser("kiosk", help="the self-service ticket kiosk (full screen)")
     p.add_argument("--printer", help="printer URL (default: kiosk config, else preview://<data dir>/tickets)")

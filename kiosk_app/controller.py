@@ -2,7 +2,7 @@
 
 The controller turns taps into at most one ticket each and decides which
 screen the citizen sees; it never decides queue rules (``db.queue`` refuses a
-closed service or a used-up range, ``ticket_job`` applies the print policy).
+closed service or a used-up range, ``services.ticket_printing`` applies the print policy).
 It gets its inputs as method calls (taps, feed events, a 1 s ``tick``) and
 publishes one immutable ``KioskState`` to its listeners; the Qt window only
 draws that state.
@@ -37,12 +37,14 @@ from enum import Enum
 from typing import Any, Callable
 
 from db import clock, dossiers
-from db.errors import AuthError, DatabaseUnavailable, LimitReached, QueueError, ServiceClosed
+from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed
+from db.ticket_qr import build_ticket_reference
+from errors import OnestopError
 from hardware.printing.errors import PrinterError
-from hardware.printing.reference import build_ticket_reference
 from kiosk_app import texts
 from kiosk_app.backend import SiteData, Snapshot
 from kiosk_app.texts import Bilingual
+from ui_common.errors import error_texts
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +165,7 @@ class KioskState:
     ticket: TicketView | None = None
     message: Message | None = None
     printer_banner: Bilingual | None = None
-    printer_problem: str | None = None      # PrinterError kind
+    printer_problem: str | None = None      # PrinterError fault
     issuing_disabled: bool = False
     reopens: Bilingual | None = None
     hours: Bilingual | None = None
@@ -365,7 +367,7 @@ class KioskController:
     def _refresh_failed(self, exc: Exception) -> None:
         self._refreshing = False
         self._refresh_dirty = False
-        if isinstance(exc, DatabaseUnavailable) or not isinstance(exc, QueueError):
+        if isinstance(exc, DatabaseUnavailable) or not isinstance(exc, OnestopError):
             self._task_offline = True
         log.warning("kiosk: refresh failed (%s)", exc)
         self._changed()
@@ -480,7 +482,7 @@ class KioskController:
         if outcome.cancelled:
             error = outcome.error
             self._show_message(Message(texts.bilingual("print_failed"), texts.bilingual("print_cancelled"),
-                                       Bilingual(error.message_vi, error.message_en)))
+                                       Bilingual(*error_texts(error))))
         else:
             self._show_ticket(outcome.ticket, printed=outcome.printed)
         self.refresh()
@@ -494,13 +496,9 @@ class KioskController:
             self._task_offline = True
             self._go_home()
             return
-        if not isinstance(exc, QueueError):
-            log.error("kiosk: issuing failed unexpectedly: %r", exc)
-            self._show_message(Message(texts.bilingual("sorry"), texts.bilingual("try_again")))
-            return
         if isinstance(exc, PrinterError):
             self._set_printer_error(exc, from_print=False)
-        self._show_message(Message(texts.bilingual("sorry"), Bilingual(exc.message_vi, exc.message_en)))
+        self._show_message(Message(texts.bilingual("sorry"), Bilingual(*error_texts(exc))))
         if isinstance(exc, (ServiceClosed, LimitReached)):
             self.refresh()
 
@@ -514,7 +512,7 @@ class KioskController:
         self._ticket = TicketView(
             code=ticket.code, service=Bilingual(ticket.service_name, ticket.service_name_en or ticket.service_name),
             ahead=ticket.ahead, wait=wait, priority=ticket.priority, printed=printed,
-            reference=build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
+            reference=ticket.track_url or build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
         )
         self._overlay, self._overlay_since = Screen.TICKET, self._mono()
         self._changed()
@@ -596,8 +594,8 @@ class KioskController:
             return
         try:
             code = dossiers.code_from_scan(text)
-        except QueueError as exc:
-            self._code_error = Bilingual(exc.message_vi, exc.message_en)
+        except OnestopError as exc:
+            self._code_error = Bilingual(*error_texts(exc))
             self._code_text = ""
             self._changed()
             return
@@ -677,10 +675,7 @@ class KioskController:
     def _admin_failed(self, exc: Exception) -> None:
         self._admin_busy = False
         self._overlay_since = self._mono()
-        if isinstance(exc, (AuthError, QueueError)):
-            self._admin_error = Bilingual(exc.message_vi, exc.message_en)
-        else:
-            self._admin_error = texts.bilingual("try_again")
+        self._admin_error = Bilingual(*error_texts(exc))
         self._changed()
 
     # ------------------------------------------------------------ the state
@@ -769,8 +764,8 @@ class KioskController:
         if self._printer_error is not None:
             key = "printer_banner_cancel" if site.on_print_failure == "cancel" else "printer_banner_show"
             error = self._printer_error
-            banner = Bilingual(texts.text(key, "vi", problem=error.message_vi),
-                               texts.text(key, "en", problem=error.message_en))
+            problem_vi, problem_en = error_texts(error)
+            banner = Bilingual(texts.text(key, "vi", problem=problem_vi), texts.text(key, "en", problem=problem_en))
         return KioskState(
             screen=screen,
             lang=self._lang,
@@ -783,7 +778,7 @@ class KioskController:
             ticket=self._ticket if screen is Screen.TICKET else None,
             message=self._message if screen is Screen.MESSAGE else None,
             printer_banner=banner,
-            printer_problem=self._printer_error.kind if self._printer_error is not None else None,
+            printer_problem=self._printer_error.fault if self._printer_error is not None else None,
             issuing_disabled=self._issuing_disabled,
             reopens=self._reopens if not self._open else None,
             hours=texts.opening_hours(site.opening_hours, site.days),

@@ -11,12 +11,12 @@ import logging
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk_app.controller import KioskController, KioskState
 from kiosk_app.views import KioskWindow
 from ui_common.feed import FeedWatcher
-from ui_common.tasks import run_task
+from ui_common.tasks import run_task, wait_for_idle
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class KioskSession(QObject):
         """Stop following and let background work finish (their results go nowhere)."""
         self.timer.stop()
         self.feed.stop()
-        QThreadPool.globalInstance().waitForDone(5000)
+        wait_for_idle(5.0)
 
     def _show(self, state: KioskState) -> None:
         self.window.render(state)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything onestop-queue needs on a fresh Debian/Ubuntu machine:
-# system packages (speech, Qt runtime libraries, fonts, PostgreSQL for tests)
+# system packages (speech, Qt runtime libraries, fonts, PostgreSQL and Chromium for tests)
 # and a virtual environment in .venv with the project installed.
 # Idempotent: when everything is already there it only checks and returns.
 #   scripts/setup.sh          runtime + test packages
@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-shm0
   libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxcb-util1 xvfb
   postgresql socat python3-venv faketime
+  chromium
 )
 
 missing=()

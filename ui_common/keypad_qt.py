@@ -18,11 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from hardware.keypad.reader import KeypadReader
+from services.keypad_ratings import rating_reader
 
 
 class KeypadBridge(QObject):
-    """Owns one ``KeypadReader`` and re-emits its callbacks as Qt signals."""
+    """Owns one rating ``KeypadReader`` (``services.keypad_ratings``); re-emits its callbacks as Qt signals."""
 
     #: a press committed to the database: a ``db.values.RatingInfo`` (in fact ``db.ratings.PressInfo``)
     press_recorded = Signal(object)
@@ -32,8 +32,8 @@ class KeypadBridge(QObject):
     def __init__(self, port: str, *, protocol: str = "ascii", counter: int | None = None, baudrate: int = 9600,
                  parent: QObject | None = None, **reader_options: Any) -> None:
         super().__init__(parent)
-        self.reader = KeypadReader(port, protocol=protocol, counter=counter, baudrate=baudrate,
-                                   on_recorded=self.press_recorded.emit, on_state=self._state, **reader_options)
+        self.reader = rating_reader(port, protocol=protocol, counter=counter, baudrate=baudrate,
+                                    on_recorded=self.press_recorded.emit, on_state=self._state, **reader_options)
         app = QCoreApplication.instance()
         if app is not None:
             # Record what was already read before the program exits.

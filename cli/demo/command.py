@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
-    from cli.main import add_db_option
+    from services.options import add_db_option
 
     parser = subparsers.add_parser("demo", help="everything on one PC with simulated hardware")
     parser.add_argument("--simulate", action="store_true", help="bring citizens and serve them")

@@ -140,9 +140,11 @@ class DemoHall(QObject):
         application and crash on the way out; a clean exit code matters to
         scripts and service managers.
         """
-        from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+        from PySide6.QtCore import QCoreApplication, QEvent
 
-        QThreadPool.globalInstance().waitForDone(5000)
+        from ui_common.tasks import wait_for_idle
+
+        wait_for_idle(5.0)
         self.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
         QCoreApplication.processEvents()

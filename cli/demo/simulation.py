@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from db import queue
-from db.errors import QueueError
+from db import queue, statuses
 from db.site import list_counters, list_services
+from errors import OnestopError
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class Simulation:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        from hardware.printing.ticket_job import issue_and_print
+        from services.ticket_printing import issue_and_print
 
         services = [s.code for s in list_services() if s.counters]
         numbers = self.counters or tuple(c.number for c in list_counters())
@@ -78,7 +78,7 @@ class Simulation:
                 for plan in plans:
                     if now >= plan.next_step_at:
                         self._step(plan, now)
-            except QueueError as exc:  # closed, limit, database away: try again later
+            except OnestopError as exc:  # closed, limit, database away: try again later
                 log.info("simulation: %s", exc)
                 next_arrival = now + self._random.uniform(*self.arrival_s)
 
@@ -100,7 +100,7 @@ class Simulation:
                     queue.mark_no_show(plan.number)
                     plan.state = "idle"
                 else:
-                    if current.status == "called":
+                    if current.status == statuses.CALLED:
                         queue.start_service(plan.number)
                     plan.state = "serving"
                 plan.next_step_at = now + self._random.uniform(*self.service_s)
@@ -111,7 +111,7 @@ class Simulation:
                     self._rate(plan.number)
                 plan.state = "idle"
                 plan.next_step_at = now + self._random.uniform(1.0, 3.0)
-        except QueueError as exc:
+        except OnestopError as exc:
             log.info("simulation at counter %s: %s", plan.number, exc)
             plan.state = "idle"
             plan.next_step_at = now + 2.0

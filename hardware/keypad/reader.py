@@ -1,7 +1,7 @@
-"""The keypad reader: a serial port in, committed ratings out, nothing lost.
+"""The keypad reader: a serial port in, presses handed to a sink, nothing lost.
 
-Two threads, so that neither a slow database nor a dead port holds up the
-other:
+Two threads, so that neither a slow sink (the database) nor a dead port holds
+up the other:
 
 * the *serial* thread opens the port (any pyserial URL: ``/dev/ttyUSB0``,
   ``COM3``, ``socket://HOST:PORT``, ``loop://``), decodes what it reads with
@@ -10,11 +10,16 @@ other:
   unplugged, converter rebooted) it reports ``waiting_for_device`` and tries
   to reopen it every ``reopen_s`` (2 s) until it is back.
 * the *recorder* thread takes presses from the front of the backlog, resolves
-  the counter (fixed for ``ascii``, by bus address for ``framed``), discards
-  values outside the site's levels, and calls ``on_press`` (by default
-  ``db.ratings.record_press``) with the original press time. When the
-  database is unavailable the press stays at the front and is tried again,
-  so a locked or restarting database delays presses but never drops them.
+  the counter (fixed for ``ascii``, by bus address through the ``directory``
+  for ``framed``), discards values the directory does not accept, and calls
+  the sink ``on_press(counter, value, pressed_at)`` with the original press
+  time. When the sink (or the directory) raises an ``errors.OnestopError`` of
+  kind ``DATABASE_UNAVAILABLE``, the press stays at the front and is tried
+  again, so a locked or restarting database delays presses but never drops
+  them; any other ``OnestopError`` is a refusal (counted, not retried).
+
+Nothing here knows the database: ``services.keypad_ratings`` gives the reader
+the site's address map and levels and a sink that records ratings.
 
 States reported through ``on_state(state, detail)``: ``waiting_for_device``
 (the port is not there), ``connected``, ``error`` (it is there but cannot be
@@ -30,13 +35,16 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import serial
 
+from errors import Kind, OnestopError
 from hardware.keypad.ascii import AsciiDecoder
-from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.base import Decoder, DecodeResult, Press
+from hardware.keypad.errors import KeypadError
 from hardware.keypad.framed import FramedDecoder
 
 log = logging.getLogger(__name__)
@@ -59,13 +67,18 @@ def make_decoder(protocol: str) -> Decoder:
     try:
         return DECODERS[protocol]()
     except KeyError:
-        raise ValueError(f"unknown keypad protocol {protocol!r} (use {' or '.join(DECODERS)})") from None
+        raise KeypadError(f"Giao thức bàn phím không rõ: {protocol!r} (dùng {' hoặc '.join(DECODERS)})",
+                          f"unknown keypad protocol {protocol!r} (use {' or '.join(DECODERS)})") from None
 
 
 # ---------------------------------------------------------------- where presses go
 
 class Directory(Protocol):
-    """Answers the two questions the recorder asks before recording a press."""
+    """Answers the two questions the recorder asks before recording a press.
+
+    May raise a retryable ``OnestopError`` (see ``is_retryable``) when it has
+    no answer yet: the press then waits in the backlog like a sink failure.
+    """
 
     def counter_for_address(self, address: int) -> int | None: ...
 
@@ -73,7 +86,7 @@ class Directory(Protocol):
 
 
 class StaticDirectory:
-    """Fixed answers: for scripts and tests that record somewhere other than the database."""
+    """Fixed answers: the address map and levels a caller already knows (scripts, tests, services)."""
 
     def __init__(self, levels: set[int] | frozenset[int] = frozenset(range(1, 10)),
                  addresses: dict[int, int] | None = None) -> None:
@@ -87,65 +100,15 @@ class StaticDirectory:
         return value in self.levels
 
 
-class DatabaseDirectory:
-    """Levels and bus addresses from the site configuration, cached.
-
-    Re-read every ``refresh_s`` so a counter added or a level changed in the
-    admin program is picked up without restarting the reader, and at most
-    every ``miss_refresh_s`` when an unknown address shows up. A failed re-read
-    keeps the old answers (the press is then held by ``record_press`` failing,
-    not by this cache); only with no answers at all does it raise
-    ``DatabaseUnavailable`` so the press waits in the backlog.
-    """
-
-    def __init__(self, refresh_s: float = 30.0, miss_refresh_s: float = 2.0) -> None:
-        self.refresh_s = refresh_s
-        self.miss_refresh_s = miss_refresh_s
-        self._addresses: dict[int, int] | None = None
-        self._levels: frozenset[int] | None = None
-        self._loaded_at = 0.0
-        self._warned: set[int] = set()
-
-    def _load(self, *, force: bool = False) -> None:
-        from db.errors import DatabaseUnavailable
-        from db.ratings import keypad_address_conflicts, keypad_addresses, rating_levels
-
-        age = time.monotonic() - self._loaded_at
-        if self._levels is not None and not force and age < self.refresh_s:
-            return
-        if self._levels is not None and force and age < self.miss_refresh_s:
-            return
-        try:
-            self._levels = frozenset(level.value for level in rating_levels())
-            self._addresses = keypad_addresses()
-            for address, numbers in keypad_address_conflicts().items():
-                if address not in self._warned:
-                    self._warned.add(address)
-                    log.warning("keypad address %d is used by counters %s: its presses are discarded "
-                                "until keypad_address is set apart in the site file", address, numbers)
-        except DatabaseUnavailable:
-            if self._levels is None:
-                raise
-            log.warning("could not refresh keypad addresses and levels; using the previous ones")
-        self._loaded_at = time.monotonic()
-
-    def counter_for_address(self, address: int) -> int | None:
-        self._load()
-        counter = (self._addresses or {}).get(address)
-        if counter is None:
-            self._load(force=True)
-            counter = (self._addresses or {}).get(address)
-        return counter
-
-    def accepts(self, value: int) -> bool:
-        self._load()
-        return value in (self._levels or ())
+#: The sink: ``on_press(counter, value, pressed_at)`` records one press (``pressed_at``
+#: is epoch seconds, when it was read off the wire) and returns what it recorded.
+#: Raising an ``OnestopError`` of kind ``DATABASE_UNAVAILABLE`` means "keep it, try again".
+PressSink = Callable[[int, int, float], Any]
 
 
-def _record_in_database(counter: int, value: int, *, source: str, now: float) -> Any:
-    from db.ratings import record_press
-
-    return record_press(counter, value, source=source, now=now)
+def is_retryable(exc: BaseException) -> bool:
+    """A failure that is worth waiting out (the store behind the sink is away), not a refusal."""
+    return isinstance(exc, OnestopError) and exc.kind is Kind.DATABASE_UNAVAILABLE
 
 
 # ---------------------------------------------------------------- the reader
@@ -166,13 +129,13 @@ class KeypadStats:
 
     bytes_read: int = 0
     presses: int = 0            # valid presses decoded
-    recorded: int = 0           # accepted by on_press (committed to the database by default)
+    recorded: int = 0           # accepted by on_press (committed to the database by the rating service)
     discarded_bytes: int = 0    # noise, partial frames
     discarded_frames: int = 0
     unknown_address: int = 0    # framed press from an address no counter uses
     invalid_value: int = 0      # key outside the configured levels
     rejected: int = 0           # refused by on_press (e.g. counter removed)
-    retries: int = 0            # database unavailable: press kept and tried again
+    retries: int = 0            # sink unavailable (database away): press kept and tried again
     lost: int = 0               # dropped: backlog overflow, or still unrecorded at stop
     reconnects: int = 0         # port lost and reopened
     backlog: int = 0            # presses waiting to be recorded now
@@ -185,21 +148,23 @@ class KeypadReader:
     """Reads one port in the background; ``start()``, then ``stop()`` to finish.
 
     ``counter`` is required for ``ascii`` (one keypad, one counter) and unused
-    for ``framed`` (one bus, every counter, resolved by address).
+    for ``framed`` (one bus, every counter, resolved by address through
+    ``directory``; the default accepts levels 1-9 and knows no address).
+    ``on_press`` is the sink every accepted press goes to; ``on_recorded``
+    hears what the sink returned.
     """
 
     def __init__(
         self,
         port: str,
         *,
+        on_press: PressSink,
         protocol: str = "ascii",
         counter: int | None = None,
         baudrate: int = 9600,
-        on_press: Callable[..., Any] | None = None,
         on_recorded: Callable[[Any], None] | None = None,
         on_state: Callable[[str, str], None] | None = None,
         directory: Directory | None = None,
-        source: str = "keypad",
         reopen_s: float = 2.0,
         retry_s: float = 1.0,
         frame_timeout_s: float = 1.0,
@@ -211,14 +176,14 @@ class KeypadReader:
         self.protocol = protocol
         self.decoder = make_decoder(protocol)
         if protocol == "ascii" and counter is None:
-            raise ValueError("the ascii keypad protocol needs the counter number it belongs to")
+            raise KeypadError("Bàn phím ascii cần số quầy của nó",
+                              "the ascii keypad protocol needs the counter number it belongs to")
         self.counter = counter
         self.baudrate = baudrate
-        self.on_press = on_press or _record_in_database
+        self.on_press = on_press
         self.on_recorded = on_recorded
         self.on_state = on_state
-        self.directory: Directory = directory or DatabaseDirectory()
-        self.source = source
+        self.directory: Directory = directory or StaticDirectory()
         self.reopen_s = reopen_s
         self.retry_s = retry_s
         # A frame's four bytes arrive within a few ms; a start byte left alone
@@ -255,7 +220,7 @@ class KeypadReader:
             self._stats.backlog = len(self._backlog)
             return self._stats.as_dict()
 
-    def start(self) -> "KeypadReader":
+    def start(self) -> KeypadReader:
         if self._serial_thread is not None:
             raise RuntimeError("KeypadReader.start() called twice")
         self._serial_thread = threading.Thread(target=self._serial_loop, name=f"keypad-serial {self.port}",
@@ -280,7 +245,7 @@ class KeypadReader:
     def is_running(self) -> bool:
         return any(t is not None and t.is_alive() for t in (self._serial_thread, self._record_thread))
 
-    def __enter__(self) -> "KeypadReader":
+    def __enter__(self) -> KeypadReader:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -381,7 +346,7 @@ class KeypadReader:
                 # Only after a very long outage; the presses already waiting are
                 # kept (the recorder may be writing the oldest one right now).
                 self._stats.lost += 1
-                log.error("keypad backlog full (%d presses waiting for the database): press %d at %s dropped",
+                log.error("keypad backlog full (%d presses waiting for the sink): press %d at %s dropped",
                           self.max_backlog, press.value,
                           time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(pressed_at)))
                 return
@@ -417,14 +382,12 @@ class KeypadReader:
             self._backlog.clear()
             self._stats.lost += len(leftovers)
         for item in leftovers:
-            log.error("keypad press NOT recorded (database unavailable at stop): counter/address %s value %d at %s",
+            log.error("keypad press NOT recorded (sink unavailable at stop): counter/address %s value %d at %s",
                       self.counter if item.address is None else f"address {item.address}", item.value,
                       time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(item.pressed_at)))
 
     def _record(self, item: PendingPress) -> bool:
         """Try one press; True when it is finished with (recorded or discarded)."""
-        from db.errors import DatabaseUnavailable, QueueError
-
         try:
             counter = self.counter if item.address is None else self.directory.counter_for_address(item.address)
             if counter is None:
@@ -437,17 +400,17 @@ class KeypadReader:
                     self._stats.invalid_value += 1
                 log.info("keypad key %d is not a configured rating level: discarded", item.value)
                 return True
-            result = self.on_press(counter, item.value, source=self.source, now=item.pressed_at)
-        except DatabaseUnavailable as exc:
+            result = self.on_press(counter, item.value, item.pressed_at)
+        except OnestopError as exc:
+            if not is_retryable(exc):
+                with self._cond:
+                    self._stats.rejected += 1
+                log.warning("keypad press refused: %s", exc)
+                return True
             if item.attempts == 0:
-                log.warning("database unavailable, keypad press kept for retry: %s", exc)
+                log.warning("sink unavailable, keypad press kept for retry: %s", exc)
             item.attempts += 1
             return False
-        except QueueError as exc:
-            with self._cond:
-                self._stats.rejected += 1
-            log.warning("keypad press refused: %s", exc)
-            return True
         except Exception:
             item.attempts += 1
             if item.attempts < 5:

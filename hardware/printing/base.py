@@ -5,7 +5,7 @@ never raises for a fault) and ``print_ticket(image)`` (raises
 ``PrinterError``).  ``EscposPrinter`` adds the shared job path for connectors
 backed by python-escpos: a fresh escpos object per job (a Network object is
 unusable after a failed open), the whole encoded job written in one go, and a
-translation of every transport exception into a ``PrinterError`` kind.
+translation of every transport exception into a ``PrinterError`` fault.
 """
 
 from __future__ import annotations
@@ -79,12 +79,12 @@ class TicketPrinter(ABC):
     def send_job(self, job: bytes) -> None:
         """Write one encoded job to the device."""
 
-    def error(self, kind: str, detail: str = "") -> PrinterError:
-        return PrinterError(kind, detail, url=self.url)
+    def error(self, fault: str, detail: str = "") -> PrinterError:
+        return PrinterError(fault, detail, url=self.url)
 
 
 def classify(exc: BaseException, url: str | None = None) -> PrinterError:
-    """Map a transport exception onto a ``PrinterError`` kind."""
+    """Map a transport exception onto a ``PrinterError`` fault."""
     if isinstance(exc, PrinterError):
         return exc
     name = type(exc).__name__

@@ -1,17 +1,18 @@
 """Printer faults, in words an officer or a citizen understands.
 
-A ``PrinterError`` is a ``QueueError`` (the product's one error vocabulary), so
-the CLI maps it to exit code 3 and the screens show ``message_vi`` /
-``message_en`` without a traceback.  ``kind`` is the machine-readable part
+A ``PrinterError`` is an ``errors.OnestopError`` of kind ``DEVICE`` (the
+product's one error vocabulary, which sits below ``hardware``; this package
+never imports the database), so the CLI maps it to its kind's exit code and
+the screens show ``message_vi`` / ``message_en`` without a traceback.
+``fault`` (``"paper_out"``, ``"offline"``, ...) is the machine-readable part
 the kiosk and the print policy switch on.
 """
 
 from __future__ import annotations
 
-from db.errors import QueueError
-from errors import Kind
+from errors import Kind, OnestopError
 
-#: kind -> (Vietnamese, English).  Short, actionable, no jargon.
+#: fault -> (Vietnamese, English).  Short, actionable, no jargon.
 MESSAGES: dict[str, tuple[str, str]] = {
     "offline": (
         "Máy in đang ngoại tuyến (tạm dừng hoặc lỗi), vui lòng báo cán bộ",
@@ -43,30 +44,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
-KINDS: tuple[str, ...] = tuple(MESSAGES)
+#: Every fault a printer can have, in the order of ``MESSAGES``.
+FAULTS: tuple[str, ...] = tuple(MESSAGES)
 
 
-class PrinterError(QueueError):
-    """A printer that cannot print right now, classified by ``kind``.
+class PrinterError(OnestopError):
+    """A printer that cannot print right now, classified by ``fault``.
 
-    ``detail`` keeps the technical cause (socket error, status byte) for logs;
+    ``kind`` is the error table's ``Kind.DEVICE`` like every device failure;
+    ``detail`` keeps the technical cause (socket error, status byte) for logs,
     it is not part of the message shown to people.
     """
 
-    exit_code = 3
+    kind = Kind.DEVICE
 
-    def __init__(self, kind: str, detail: str = "", *, url: str | None = None) -> None:
-        if kind not in MESSAGES:
-            raise ValueError(f"unknown printer error kind {kind!r}")
-        vi, en = MESSAGES[kind]
+    def __init__(self, fault: str, detail: str = "", *, url: str | None = None) -> None:
+        if fault not in MESSAGES:
+            raise ValueError(f"unknown printer fault {fault!r}")
+        vi, en = MESSAGES[fault]
         detail = " ".join(detail.split())       # escpos puts newlines in its messages
-        super().__init__(vi, en, kind=Kind.DEVICE, detail=detail, url=url)
-        self.kind = kind
+        super().__init__(vi, en, detail=detail, url=url)
+        self.fault = fault
         self.detail = detail
         self.url = url
 
     def __repr__(self) -> str:
-        return f"PrinterError({self.kind!r}, {self.detail!r})"
+        return f"PrinterError({self.fault!r}, {self.detail!r})"
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "message": self.message_vi, "message_en": self.message_en, "detail": self.detail}
+        """The ``print_error`` object of ``onestop issue --printer``: its ``kind`` is the fault (docs/printing.md)."""
+        return {"kind": self.fault, "message": self.message_vi, "message_en": self.message_en, "detail": self.detail}
+
+
+class PrinterUrlError(OnestopError):
+    """A printer URL that names no printer we can open (bad scheme, port, width)."""
+
+    kind = Kind.DEVICE_INPUT
+
+    def __init__(self, url: str, problem: str) -> None:
+        super().__init__(f"Địa chỉ máy in không hợp lệ: {url} ({problem})", f"Invalid printer URL: {url} ({problem})",
+                         url=url)

@@ -8,7 +8,9 @@ The image is cropped to its ink at the top and bottom: a blank row is paper
 and bytes for nothing (``encode.py`` also sends inner gaps cheaply).
 
 The same function renders the PNG preview, so what the demo shows is what the
-printer gets.
+printer gets.  It draws a ``TicketSlip`` (plain values the caller fills), so
+this package needs no database: ``services.ticket_printing`` makes the slip
+of a real ticket.
 """
 
 from __future__ import annotations
@@ -16,19 +18,17 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
-from typing import Sequence
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
-from db.values import SiteInfo, TicketInfo
 from hardware.printing.encode import width_px
 from hardware.printing.fonts import get_font
-from hardware.printing.reference import build_ticket_reference
+from hardware.printing.slip import TicketSlip
 
 #: Grey level at or above which a pixel stays white.  Above the midpoint, so
 #: thin anti-aliased strokes of small letters survive as dots.
@@ -289,23 +289,22 @@ def local_time(moment: datetime, timezone: str) -> datetime:
 _render_lock = threading.Lock()
 
 
-def render_ticket(ticket: TicketInfo, site: SiteInfo, *, counters: Sequence[int] = (), width_mm: int = 80,
-                  lang_en: bool = True) -> Image.Image:
-    """Draw ``ticket`` as a mode "1" image 576 (80 mm) or 384 (58 mm) dots wide."""
+def render_ticket(slip: TicketSlip, *, width_mm: int = 80, lang_en: bool = True) -> Image.Image:
+    """Draw ``slip`` as a mode "1" image 576 (80 mm) or 384 (58 mm) dots wide."""
     with _render_lock:
-        return _render(ticket, site, counters, width_mm, lang_en)
+        return _render(slip, width_mm, lang_en)
 
 
-def _render(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int], width_mm: int, lang_en: bool) -> Image.Image:
+def _render(ticket: TicketSlip, width_mm: int, lang_en: bool) -> Image.Image:
     width = width_px(width_mm)
     s = SIZES[80 if width == 576 else 58]
     sheet = _Sheet(width, s.margin)
     bold = lambda size: get_font(size, True)          # noqa: E731 - local shorthand
     regular = lambda size: get_font(size, False)      # noqa: E731
 
-    sheet.paragraph(site.name, bold(s.site))
-    if lang_en and site.name_en:
-        sheet.paragraph(site.name_en, regular(s.site_en))
+    sheet.paragraph(ticket.site_name, bold(s.site))
+    if lang_en and ticket.site_name_en:
+        sheet.paragraph(ticket.site_name_en, regular(s.site_en))
     sheet.space(s.gap // 2)
     sheet.rule()
     sheet.space(s.gap)
@@ -338,9 +337,9 @@ def _render(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int], width_m
     sheet.space(s.gap)
 
     # QR on the left, issue time and counters beside it: shares raster rows.
-    qr = qr_image(build_ticket_reference(ticket, site), s.qr_box)
+    qr = qr_image(ticket.qr_payload, s.qr_box)
     quiet = 2 * s.qr_box
-    side = _side_block(ticket, site, counters, width - qr.width - quiet - 2 * s.margin - 12, s, lang_en)
+    side = _side_block(ticket, width - qr.width - quiet - 2 * s.margin - 12, s, lang_en)
     height = max(qr.height, side.height)
     block = Image.new("L", (width - quiet, height), 255)
     block.paste(qr, (0, (height - qr.height) // 2))
@@ -351,12 +350,12 @@ def _render(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int], width_m
     return sheet.finish()
 
 
-def _side_block(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int], width: int, s: _Sizes,
-                lang_en: bool) -> Image.Image:
+def _side_block(ticket: TicketSlip, width: int, s: _Sizes, lang_en: bool) -> Image.Image:
     """Issue time and serving counters, drawn in a column of ``width`` dots."""
     column = _Sheet(width, 0)
     label, value = get_font(s.side_label, False), get_font(s.side_value, True)
-    when = local_time(ticket.issued_at, site.timezone)
+    when = local_time(ticket.issued_at, ticket.timezone)
+    counters = ticket.counters
     for part in wrap_bilingual("Giờ lấy số / Issued" if lang_en else "Giờ lấy số", label, width):
         column.line(part, label, align="left")
     column.line(f"{when:%H:%M}  {when:%d/%m/%Y}", value, align="left")

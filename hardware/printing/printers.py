@@ -16,16 +16,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from db.errors import InvalidInput
 from hardware.printing.base import TicketPrinter
+from hardware.printing.errors import PrinterUrlError
+
+__all__ = ["SCHEMES", "PrinterUrlError", "open_printer"]
 
 SCHEMES = ("tcp", "usb", "serial", "file", "cups", "preview", "dummy")
-
-
-class PrinterUrlError(InvalidInput):
-    def __init__(self, url: str, problem: str) -> None:
-        super().__init__(f"Địa chỉ máy in không hợp lệ: {url} ({problem})", f"Invalid printer URL: {url} ({problem})",
-                         url=url)
 
 
 def _location(parts: Any) -> str:

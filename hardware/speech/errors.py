@@ -1,19 +1,22 @@
 """Errors of the speech path.
 
 Kept apart from ``db.errors`` on purpose: ``hardware/`` must be usable from a
-plain script without the database.  The CLI maps these to exit codes (bad
-input = 2, refused/unavailable = 3) and the display shows ``str(exc)`` on its
-status line, so every message says what to do, in Vietnamese and English.
+plain script without the database, so these subclass the bottom-layer
+vocabulary (``errors.OnestopError``) directly.  Their kind gives the CLI exit
+code (bad input = 2, unavailable = 3, see docs/errors.md); the display shows
+the message on its status line, so every message says what to do, in
+Vietnamese and English.
 """
 
 from __future__ import annotations
 
+from errors import Kind, OnestopError
 
-class SpeechError(Exception):
+
+class SpeechError(OnestopError):
     """Base class: an announcement could not be produced as asked."""
 
-    #: exit code the CLI uses for this kind (docs/interfaces.md §3).
-    exit_code = 3
+    kind = Kind.DEVICE
 
 
 class SpeechUnavailable(SpeechError):
@@ -23,10 +26,10 @@ class SpeechUnavailable(SpeechError):
 class PhraseError(SpeechError, ValueError):
     """The ticket code, counter number or template cannot be turned into speech."""
 
-    exit_code = 2
+    kind = Kind.INVALID_INPUT
 
 
 class ClipError(SpeechError):
     """Recorded-clip mode: a clip is missing or in a format that cannot be joined."""
 
-    exit_code = 2
+    kind = Kind.DEVICE_INPUT

@@ -47,7 +47,6 @@ from hardware.speech import wavutil
 from hardware.speech.announcer import Announcement, AnnouncementSettings
 from hardware.speech.errors import ClipError
 from hardware.speech.synth import DEFAULT_VOICES, Synthesizer
-from ui_common.pyside_workarounds import keep_singletons_alive
 
 try:  # QtMultimedia fails to import without libpulse0 (measured): degrade, do not crash the display
     from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
@@ -59,8 +58,9 @@ log = logging.getLogger(__name__)
 
 
 # PySide6 6.12 on CPython 3.11 drops a reference to True on every Python-side
-# emit(); a hall display emits all day.  One shared fix for every Qt program:
-keep_singletons_alive()
+# emit(); a hall display emits all day.  The program that runs the player applies
+# the one shared fix at start-up (ui_common.app.make_app, display_app.app): hardware
+# does not import the UI layer.
 
 
 AUDIO_MISSING = "Không có loa / no audio device"

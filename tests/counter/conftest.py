@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from qt_typing import type_text
+
+from ui_common.tasks import wait_for_idle
 
 
 class CounterDriver:
@@ -106,7 +108,7 @@ def make_counter(qtbot):
     for driver in made:
         driver.program.stop()
         driver.window.close()
-    QThreadPool.globalInstance().waitForDone(5000)
+    wait_for_idle(5.0)
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_each_key_does_its_action_and_only_valid_keys_are_enabled(counter_ui):
     d.key(K.Key_F1)                                   # call next
     assert d.code_shown == "A001"
     assert d.enabled() == {A.RECALL, A.START, A.DONE, A.NO_SHOW, A.TRANSFER}
-    assert not d.window.main.call_box.button.isEnabled()
+    assert d.window.main.call_box.mode is A.DOSSIER     # the scan line attaches dossiers now, it calls nobody
 
     d.key(K.Key_F2)                                   # recall
     assert kinds()[-1] == "recalled"

@@ -10,7 +10,7 @@ from counter_app.rules import Action
 from db import queue
 from db.models import Counter, Ticket
 from db.site import load_site
-from hardware.printing.reference import build_ticket_reference
+from db.ticket_qr import build_ticket_reference
 
 A = Action
 

@@ -1,4 +1,4 @@
-"""The counter's dossier box: a receipt's QR scanned while serving attaches its code to the ticket."""
+"""The counter's scan line: while a ticket is held, a receipt's QR scanned attaches its dossier code."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ RECEIPT_QR = "https://dichvucong.example.vn/tra-cuu?maHoSo=000.00.12.H26-241202-
 def _scan(d, text: str) -> None:
     """A USB scanner types into whatever has focus; the page routes it to the dossier box."""
     d.window.main.setFocus()
-    type_text(d.qtbot, d.window.main.dossier_box.edit, text)
-    d.qtbot.keyClick(d.window.main.dossier_box.edit, Qt.Key.Key_Return)
+    type_text(d.qtbot, d.window.main.call_box.edit, text)
+    d.qtbot.keyClick(d.window.main.call_box.edit, Qt.Key.Key_Return)
     d.wait_idle()
 
 
@@ -23,11 +23,12 @@ def test_scanning_a_receipt_while_serving_attaches_and_shows_the_code(counter_ui
     d = counter_ui
     d.login()
     ticket = queue.issue_ticket("TP")
-    assert not d.window.main.dossier_box.button.isEnabled()      # nothing held: nothing to attach to
+    assert d.window.main.call_box.caption.text() == "Gọi số cụ thể:"   # free: the scan line calls
     d.key(Qt.Key.Key_F1)
-    assert d.window.main.dossier_box.button.isEnabled()
+    assert d.window.main.call_box.caption.text() == "Mã hồ sơ:"        # holding: it attaches dossiers
+    assert d.window.main.call_box.button.isEnabled()
     _scan(d, RECEIPT_QR)
-    d.qtbot.waitUntil(lambda: "000.00.12.H26-241202-0001" in d.window.main.dossier_box.codes.text(), timeout=5000)
+    d.qtbot.waitUntil(lambda: "000.00.12.H26-241202-0001" in d.window.main.ticket.dossiers.text(), timeout=5000)
     assert "Đã gắn hồ sơ 000.00.12.H26-241202-0001" in d.message
     assert dossiers.codes_of([ticket.id]) == {ticket.id: ["000.00.12.H26-241202-0001"]}
 
@@ -39,8 +40,8 @@ def test_a_second_code_and_a_bad_one(counter_ui):
     d.key(Qt.Key.Key_F1)
     _scan(d, "H26.99-0001")
     _scan(d, "H26.99-0002")
-    d.qtbot.waitUntil(lambda: "H26.99-0002" in d.window.main.dossier_box.codes.text(), timeout=5000)
-    assert "H26.99-0001, H26.99-0002" in d.window.main.dossier_box.codes.text()
+    d.qtbot.waitUntil(lambda: "H26.99-0002" in d.window.main.ticket.dossiers.text(), timeout=5000)
+    assert "H26.99-0001, H26.99-0002" in d.window.main.ticket.dossiers.text()
     _scan(d, "mã sai!")
     assert "chỉ gồm chữ, số" in d.message
     assert dossiers.codes_of([ticket.id])[ticket.id] == ["H26.99-0001", "H26.99-0002"]

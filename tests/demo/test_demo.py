@@ -7,9 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 
 from db.models import Rating, Ticket
+from ui_common.tasks import wait_for_idle
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,7 +69,7 @@ def test_demo_issues_calls_displays_and_rates_a_ticket_then_exits_cleanly(qtbot,
 
     hall.stop()
     hall.dispose()
-    QThreadPool.globalInstance().waitForDone(5000)
+    wait_for_idle(5.0)
 
 
 def test_demo_command_with_simulation_exits_0(tmp_path):

@@ -87,20 +87,20 @@ class FakeKeypad:
 
 
 class Collector:
-    """An ``on_press`` that records calls in memory (reader tests without a database)."""
+    """An ``on_press`` sink that records calls in memory (reader tests without a database)."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[int, int, str, float]] = []
+        self.calls: list[tuple[int, int, float]] = []
         self.lock = threading.Lock()
 
-    def __call__(self, counter: int, value: int, *, source: str, now: float) -> tuple[int, int]:
+    def __call__(self, counter: int, value: int, pressed_at: float) -> tuple[int, int]:
         with self.lock:
-            self.calls.append((counter, value, source, now))
+            self.calls.append((counter, value, pressed_at))
         return counter, value
 
     def pairs(self) -> list[tuple[int, int]]:
         with self.lock:
-            return [(c, v) for c, v, _, _ in self.calls]
+            return [(c, v) for c, v, _ in self.calls]
 
 
 

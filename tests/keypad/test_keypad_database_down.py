@@ -14,7 +14,9 @@ from db.connection import close, connect, with_retry
 from db.errors import DatabaseUnavailable
 from db.models import Rating
 from db.ratings import record_press
-from hardware.keypad import CONNECTED, KeypadReader, StaticDirectory
+from errors import Kind, OnestopError
+from hardware.keypad import CONNECTED, KeypadReader, StaticDirectory, is_retryable
+from services.keypad_ratings import rating_reader
 
 
 def sqlite_path(url: str) -> str:
@@ -51,7 +53,7 @@ def test_record_press_waits_for_a_locked_sqlite_database(sqlite_site_db):
 
 
 def test_keypad_press_while_sqlite_is_locked_is_recorded_with_its_press_time(sqlite_site_db, keypad):
-    reader = KeypadReader(keypad.path, protocol="ascii", counter=1).start()
+    reader = rating_reader(keypad.path, protocol="ascii", counter=1).start()
     try:
         wait_for(lambda: reader.state == CONNECTED)
         keypad.send(b"2")                                 # warm up: directory loaded, connection open
@@ -82,7 +84,7 @@ def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(
         def count() -> int:
             return with_retry(lambda: Rating.select().count())
 
-        reader = KeypadReader(keypad.path, protocol="ascii", counter=1, retry_s=0.2).start()
+        reader = rating_reader(keypad.path, protocol="ascii", counter=1, retry_s=0.2).start()
         try:
             wait_for(lambda: reader.state == CONNECTED)
             keypad.send(b"3")
@@ -107,17 +109,17 @@ def test_presses_while_postgresql_is_down_are_recorded_in_order_when_it_is_back(
 
 
 class Flaky:
-    """``on_press`` whose database is unavailable for the first ``failures`` calls."""
+    """A sink whose database is unavailable for the first ``failures`` calls."""
 
     def __init__(self, failures: int) -> None:
         self.failures = failures
         self.recorded: list[tuple[int, int, float]] = []
 
-    def __call__(self, counter: int, value: int, *, source: str, now: float):
+    def __call__(self, counter: int, value: int, pressed_at: float):
         if self.failures > 0:
             self.failures -= 1
             raise DatabaseUnavailable("test")
-        self.recorded.append((counter, value, now))
+        self.recorded.append((counter, value, pressed_at))
         return value
 
 
@@ -162,5 +164,53 @@ def test_full_backlog_drops_new_presses_and_counts_them(keypad):
         flaky.failures = 0                                  # the database is back
         wait_for(lambda: reader.stats()["backlog"] == 0)
         assert [v for _, v, _ in flaky.recorded] == [1, 2, 3]
+    finally:
+        reader.stop()
+
+
+class DeviceSink:
+    """A sink outside the database: it speaks only the bottom-layer error vocabulary."""
+
+    def __init__(self, fail_with: list[OnestopError]) -> None:
+        self.fail_with = fail_with
+        self.recorded: list[tuple[int, int]] = []
+
+    def __call__(self, counter: int, value: int, pressed_at: float):
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.recorded.append((counter, value))
+        return value
+
+
+def test_any_sink_error_of_kind_database_unavailable_is_retried_and_other_kinds_are_refusals(keypad):
+    away = OnestopError("kho tạm vắng", "store away", kind=Kind.DATABASE_UNAVAILABLE)
+    refused = OnestopError("không có quầy", "no such counter", kind=Kind.NOT_FOUND)
+    sink = DeviceSink([away, away, refused])
+    reader = KeypadReader(keypad.path, protocol="ascii", counter=4, on_press=sink,
+                          directory=StaticDirectory({1, 2, 3}), retry_s=0.05).start()
+    try:
+        wait_for(lambda: reader.state == CONNECTED)
+        keypad.send(b"1")                    # unavailable twice, then refused: not retried again
+        keypad.send(b"2")                    # recorded
+        wait_for(lambda: sink.recorded == [(4, 2)])
+        stats = reader.stats()
+        assert (stats["retries"], stats["rejected"], stats["recorded"], stats["lost"]) == (2, 1, 1, 0)
+        assert is_retryable(away) and not is_retryable(refused) and is_retryable(DatabaseUnavailable())
+    finally:
+        reader.stop()
+
+
+def test_rating_reader_records_presses_with_their_press_time_and_source(site_db, keypad):
+    recorded = []
+    reader = rating_reader(keypad.path, protocol="ascii", counter=1, source="test-source",
+                           on_recorded=recorded.append).start()
+    try:
+        wait_for(lambda: reader.state == CONNECTED)
+        sent = time.time()
+        keypad.send(b"3")
+        wait_for(lambda: len(recorded) == 1)
+        row = with_retry(Rating.get)
+        assert (recorded[0].value, row.value, row.source) == (3, 3, "test-source")
+        assert row.pressed_at == pytest.approx(sent, abs=0.3)
     finally:
         reader.stop()

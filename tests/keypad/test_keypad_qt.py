@@ -37,7 +37,7 @@ def test_bridge_emits_recorded_presses_and_states_in_the_gui_thread(qtbot, sqlit
 def test_bridge_passes_reader_options_through(qtbot, keypad):
     calls = []
     bridge = KeypadBridge(keypad.path, protocol="framed", directory=StaticDirectory({1, 2, 3}, {7: 4}),
-                          on_press=lambda counter, value, **_: calls.append((counter, value)) or (counter, value))
+                          on_press=lambda counter, value, _at: calls.append((counter, value)) or (counter, value))
     with qtbot.waitSignal(bridge.press_recorded, timeout=10000) as recorded:
         bridge.start()
         wait_for(lambda: bridge.state == CONNECTED)

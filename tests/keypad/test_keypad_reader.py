@@ -15,8 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from keypad_helpers import NASTY_BYTES, FakeKeypad, wait_for, without_frames
 
-from hardware.keypad import CONNECTED, ERROR, STOPPED, WAITING, KeypadReader, StaticDirectory
+from errors import Kind
+from hardware.keypad import CONNECTED, ERROR, STOPPED, WAITING, KeypadError, KeypadReader, StaticDirectory
 from hardware.keypad.framed import encode_frame
+from services.keypad_ratings import rating_reader
 
 LEVELS = {1, 2, 3}
 
@@ -54,7 +56,7 @@ def test_ascii_digits_on_the_line_become_presses_for_the_configured_counter(runn
     keypad.send(b"1 x")
     wait_for(lambda: len(collector.calls) == 2)
     assert collector.pairs() == [(2, 3), (2, 1)]
-    assert all(source == "keypad" and before <= now <= time.time() for _, _, source, now in collector.calls)
+    assert all(before <= pressed_at <= time.time() for _, _, pressed_at in collector.calls)
     wait_for(lambda: reader.stats()["discarded_bytes"] == 1)
 
 
@@ -126,7 +128,7 @@ def test_random_bytes_with_frames_over_a_pty_record_exactly_the_frames(framed_re
 def test_unplug_and_replug_reconnects_within_2_s_and_keeps_recording(sqlite_site_db, keypad, states):
     from db.models import Rating
 
-    reader = KeypadReader(keypad.path, protocol="ascii", counter=1, on_state=states).start()
+    reader = rating_reader(keypad.path, protocol="ascii", counter=1, on_state=states).start()
     try:
         wait_for(lambda: reader.state == CONNECTED)
         keypad.send(b"3")
@@ -239,5 +241,6 @@ def test_stop_joins_both_threads_quickly(running, keypad, collector):
 
 
 def test_ascii_reader_needs_a_counter(keypad, collector):
-    with pytest.raises(ValueError):
+    with pytest.raises(KeypadError) as info:
         KeypadReader(keypad.path, protocol="ascii", on_press=collector)
+    assert info.value.kind is Kind.DEVICE_INPUT and info.value.exit_code == 2 and isinstance(info.value, ValueError)

@@ -7,7 +7,8 @@ on a Wednesday or step past the 1.5 s tap guard without sleeping.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QThreadPool
+
+from ui_common.tasks import wait_for_idle
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def make_kiosk(qtbot):
     yield make
     for harness in made:
         harness.close()
-    QThreadPool.globalInstance().waitForDone(10_000)
+    wait_for_idle(10.0)
 
 
 @pytest.fixture

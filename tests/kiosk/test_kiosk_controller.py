@@ -14,7 +14,6 @@ from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed
 from db.values import ServiceInfo, SiteInfo, TicketInfo
 from hardware.printing.errors import PrinterError
 from hardware.printing.status import UNCHECKED, PrinterStatus
-from hardware.printing.ticket_job import PrintOutcome
 from kiosk_app.backend import SiteData, Snapshot
 from kiosk_app.controller import (
     OFFLINE_PROBE_S,
@@ -24,6 +23,7 @@ from kiosk_app.controller import (
     KioskController,
     Screen,
 )
+from services.ticket_printing import PrintOutcome
 from tools.kiosk_harness import FakeClock
 
 

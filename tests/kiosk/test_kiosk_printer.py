@@ -19,7 +19,7 @@ from kiosk_app.controller import PRINTER_POLL_S, Screen
 
 BUSINESS = "field:Kinh doanh"
 
-#: fault -> (how to make the simulator misbehave, the PrinterError kind the kiosk must report)
+#: fault -> (how to make the simulator misbehave, the PrinterError fault the kiosk must report)
 STATUS_FAULTS = {
     "paper_out": ("paper_out", "Máy in hết giấy"),
     "offline": ("offline", "Máy in đang ngoại tuyến"),

@@ -7,7 +7,7 @@ from PIL import Image, ImageChops
 
 from hardware.printing.encode import band_images, encode_ticket, split_bands
 from hardware.printing.escpos_decode import decode
-from hardware.printing.layout import render_ticket
+from services.ticket_printing import render_ticket
 
 
 @pytest.mark.parametrize("width_mm", [80, 58])

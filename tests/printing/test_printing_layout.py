@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 import zxingcpp
 from PIL import Image, ImageChops
 
+from db.ticket_qr import build_ticket_reference, parse_ticket_reference
+from hardware.printing import layout
 from hardware.printing.fonts import get_font
-from hardware.printing.layout import format_wait, render_ticket, wrap
-from hardware.printing.reference import build_ticket_reference, parse_ticket_reference
+from hardware.printing.layout import format_wait, wrap
+from hardware.printing.slip import TicketSlip
+from services.ticket_printing import render_ticket, ticket_slip
 
 
 def ink_rows(image: Image.Image) -> list[bool]:
@@ -47,6 +51,20 @@ def test_qr_code_decodes_back_to_the_ticket_reference(ticket, site, width_mm):
     reference = parse_ticket_reference(texts[0])
     assert (reference.ticket_id, reference.code, reference.service_day) == (ticket.id, "A001", ticket.service_day)
     assert reference.matches_site(site)
+
+
+def test_a_plain_slip_prints_without_any_database(ticket, site):
+    """hardware draws exactly the strings it is given: the QR payload is the caller's, not a ticket's."""
+    slip = TicketSlip(code="B017", service_name="Đất đai", site_name="UBND xã Đông Hưng",
+                      issued_at=datetime(2025, 1, 2, 1, 0, tzinfo=UTC), qr_payload="https://example.test/t/x1",
+                      counters=(4,))
+    image = layout.render_ticket(slip, width_mm=58)
+    assert image.mode == "1" and image.width == 384
+    texts = [r.text for r in zxingcpp.read_barcodes(image.convert("L")) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert texts == ["https://example.test/t/x1"]
+    # a real ticket goes through the service's slip and comes out the same as the service's render
+    same = layout.render_ticket(ticket_slip(ticket, site, (1,)))
+    assert ImageChops.difference(same, render_ticket(ticket, site, counters=(1,))).getbbox() is None
 
 
 def test_the_code_is_very_large(ticket, site):

@@ -18,8 +18,8 @@ from hardware.printing.drivers.serial import SerialPrinter
 from hardware.printing.drivers.tcp import TcpPrinter
 from hardware.printing.drivers.usb import UsbPrinter
 from hardware.printing.escpos_decode import StreamParser, decode
-from hardware.printing.layout import render_ticket
 from hardware.printing.simulator import SimulatedState
+from services.ticket_printing import render_ticket
 
 
 @pytest.mark.parametrize("url, cls, attrs", [
@@ -78,7 +78,7 @@ def test_missing_device_file_is_not_found(tmp_path, ticket, site):
     printer = open_printer(f"file://{tmp_path}/no/such/dir/lp0")
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "not_found"
+    assert info.value.fault == "not_found"
 
 
 def test_preview_writes_png_and_latest(tmp_path, ticket, site):
@@ -96,7 +96,7 @@ def test_preview_writes_png_and_latest(tmp_path, ticket, site):
 def test_preview_into_unwritable_place_is_not_found(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    assert open_printer(f"preview://{blocker}/sub").check_ready().error.kind == "not_found"
+    assert open_printer(f"preview://{blocker}/sub").check_ready().error.fault == "not_found"
 
 
 def test_dummy_keeps_jobs_and_can_simulate_faults(ticket, site):
@@ -105,10 +105,10 @@ def test_dummy_keeps_jobs_and_can_simulate_faults(ticket, site):
     printer.print_ticket(image)
     assert printer.jobs == [printer.last_job] and printer.check_ready().ready
     faulty = open_printer("dummy://?fail=paper_out")
-    assert faulty.check_ready().error.kind == "paper_out"
+    assert faulty.check_ready().error.fault == "paper_out"
     with pytest.raises(PrinterError) as info:
         faulty.print_ticket(image)
-    assert info.value.kind == "paper_out" and faulty.jobs == []
+    assert info.value.fault == "paper_out" and faulty.jobs == []
 
 
 def test_usb_without_pyusb_is_not_found_not_a_crash(ticket, site):
@@ -118,7 +118,7 @@ def test_usb_without_pyusb_is_not_found_not_a_crash(ticket, site):
         pytest.skip("pyusb installed; this checks the missing-dependency path")
     with pytest.raises(PrinterError) as info:
         open_printer("usb://0416:5011").print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "not_found" and "pyusb" in info.value.detail
+    assert info.value.fault == "not_found" and "pyusb" in info.value.detail
 
 
 def test_cups_without_spooler_is_not_found(ticket, site):
@@ -128,7 +128,7 @@ def test_cups_without_spooler_is_not_found(ticket, site):
         pytest.skip("a CUPS client is installed here")
     with pytest.raises(PrinterError) as info:
         open_printer("cups://XP-80").print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "not_found"
+    assert info.value.fault == "not_found"
 
 
 class PtyPrinter:
@@ -192,7 +192,7 @@ def test_serial_printer_prints_and_reads_status_on_a_pty(pty_printer, ticket, si
 def test_serial_paper_out_is_reported(pty_printer):
     pty_printer.state.paper_out = True
     status = open_printer(f"serial://{pty_printer.device}?dsrdtr=0").check_ready()
-    assert status.error.kind == "paper_out"
+    assert status.error.fault == "paper_out"
 
 
 def test_serial_printer_that_does_not_answer_times_out_quickly():
@@ -203,11 +203,11 @@ def test_serial_printer_that_does_not_answer_times_out_quickly():
     try:
         printer = open_printer(f"serial://{os.ttyname(slave)}?dsrdtr=0&status_timeout=0.5")
         status = printer.check_ready()
-        assert status.error.kind == "timeout"
+        assert status.error.fault == "timeout"
     finally:
         os.close(slave)
         os.close(master)
 
 
 def test_missing_serial_port_is_not_found():
-    assert open_printer("serial:///dev/ttyDOESNOTEXIST9").check_ready().error.kind == "not_found"
+    assert open_printer("serial:///dev/ttyDOESNOTEXIST9").check_ready().error.fault == "not_found"

@@ -16,8 +16,8 @@ from PIL import Image, ImageChops
 
 from hardware.printing import PrinterError, open_printer
 from hardware.printing.escpos_decode import decode
-from hardware.printing.layout import render_ticket
 from hardware.printing.status import status_request
+from services.ticket_printing import render_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,10 +76,10 @@ def test_fault_states_are_reported_by_check_and_by_print(make_simulator, ticket,
     sim = make_simulator(**state)
     printer = open_printer(sim.url)
     status = printer.check_ready()
-    assert not status.ready and status.error.kind == kind
+    assert not status.ready and status.error.fault == kind
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == kind
+    assert info.value.fault == kind
     assert info.value.exit_code == 3
     assert info.value.message_vi and info.value.message_en
     [job] = sim.wait_for_jobs(1)
@@ -92,7 +92,7 @@ def test_paper_running_out_between_check_and_print_is_caught(simulator, ticket, 
     simulator.state.paper_out = True
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "paper_out"
+    assert info.value.fault == "paper_out"
 
 
 def test_hang_up_mid_job_is_disconnected(make_simulator, ticket, site):
@@ -102,7 +102,7 @@ def test_hang_up_mid_job_is_disconnected(make_simulator, ticket, site):
     started = time.monotonic()
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(image)
-    assert info.value.kind == "disconnected"
+    assert info.value.fault == "disconnected"
     assert time.monotonic() - started < 3.5
     [job] = sim.wait_for_jobs(1)
     assert job.partial and not job.printed and len(job.data) == 4000
@@ -113,13 +113,13 @@ def test_printer_that_hangs_gives_up_within_the_timeout(make_simulator, ticket, 
     printer = open_printer(make_simulator(hang=True).url)
     started = time.monotonic()
     status = printer.check_ready()
-    assert status.error.kind == "timeout"
+    assert status.error.fault == "timeout"
     assert time.monotonic() - started < 1.6                     # the ready check is cheap even then
     started = time.monotonic()
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
     elapsed = time.monotonic() - started
-    assert info.value.kind == "timeout"
+    assert info.value.fault == "timeout"
     assert 2.5 < elapsed < 4.0                                   # 3 s, not escpos' default 60 s
 
 
@@ -133,15 +133,15 @@ def test_slow_printer_beyond_the_budget_is_a_timeout(make_simulator, ticket, sit
     sim = make_simulator(slow_s=2.0)
     with pytest.raises(PrinterError) as info:
         open_printer(f"{sim.url}?timeout=1").print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "timeout"
+    assert info.value.fault == "timeout"
 
 
 def test_nothing_listening_is_not_found(ticket, site):
     printer = open_printer(f"tcp://127.0.0.1:{free_port()}")
-    assert printer.check_ready().error.kind == "not_found"
+    assert printer.check_ready().error.fault == "not_found"
     with pytest.raises(PrinterError) as info:
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
-    assert info.value.kind == "not_found"
+    assert info.value.fault == "not_found"
     # and the next job is attempted afresh (escpos Network objects are single-use after a failed open)
     with pytest.raises(PrinterError):
         printer.print_ticket(render_ticket(ticket, site, counters=(1,)))
@@ -219,9 +219,9 @@ def test_printer_sim_command_stops_on_sigint(tmp_path):
                             stderr=subprocess.PIPE, text=True)
     printer = open_printer(f"tcp://127.0.0.1:{port}")
     deadline = time.monotonic() + 15
-    while printer.check_ready().error.kind == "not_found" and time.monotonic() < deadline:
+    while printer.check_ready().error.fault == "not_found" and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert printer.check_ready().error.kind == "paper_out"
+    assert printer.check_ready().error.fault == "paper_out"
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=10)
     assert proc.returncode == 0 and "stopped" in stderr

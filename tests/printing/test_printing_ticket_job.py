@@ -13,8 +13,7 @@ from PIL import ImageChops
 
 from db.models import Ticket
 from hardware.printing import PrinterError
-from hardware.printing.layout import render_ticket
-from hardware.printing.ticket_job import issue_and_print
+from services.ticket_printing import issue_and_print, render_ticket
 
 
 def tickets() -> list[tuple[str, str, str | None]]:
@@ -42,7 +41,7 @@ def test_priority_and_kiosk_are_passed_through(sqlite_site_db, simulator, clock)
 def test_show_policy_keeps_the_ticket_when_paper_is_out(sqlite_site_db, make_simulator, clock):
     sim = make_simulator(paper_out=True)
     outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
-    assert not outcome.printed and outcome.error.kind == "paper_out" and not outcome.cancelled
+    assert not outcome.printed and outcome.error.fault == "paper_out" and not outcome.cancelled
     assert outcome.ticket.status == "waiting"
     assert tickets() == [("A001", "waiting", None)]
     assert sim.jobs == []            # known not ready: no job was sent into a printer without paper
@@ -56,7 +55,7 @@ def test_cancel_policy_issues_nothing_when_printer_is_known_not_ready(sqlite_sit
                         ({"offline": True}, "offline")):
         with pytest.raises(PrinterError) as info:
             issue_and_print("TP", make_simulator(**state).url, now=clock(9, 30))
-        assert info.value.kind == kind
+        assert info.value.fault == kind
     assert tickets() == []           # no ghost, and no cancelled ticket either
 
 
@@ -64,7 +63,7 @@ def test_cancel_policy_with_nothing_listening_issues_nothing(sqlite_site_db, use
     use_policy("cancel")
     with pytest.raises(PrinterError) as info:
         issue_and_print("TP", f"tcp://127.0.0.1:{unused_port}", now=clock(9, 30))
-    assert info.value.kind == "not_found"
+    assert info.value.fault == "not_found"
     assert tickets() == []
 
 
@@ -74,7 +73,7 @@ def test_cancel_policy_hung_printer_gives_up_fast_and_issues_nothing(sqlite_site
     started = time.monotonic()
     with pytest.raises(PrinterError) as info:
         issue_and_print("TP", make_simulator(hang=True).url, now=clock(9, 30))
-    assert info.value.kind == "timeout"
+    assert info.value.fault == "timeout"
     assert time.monotonic() - started < 2.0
     assert tickets() == []
 
@@ -84,7 +83,7 @@ def test_cancel_policy_cancels_a_ticket_whose_print_failed_mid_job(sqlite_site_d
     use_policy("cancel")
     sim = make_simulator(hangup_after=3000)
     outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
-    assert outcome.cancelled and not outcome.printed and outcome.error.kind == "disconnected"
+    assert outcome.cancelled and not outcome.printed and outcome.error.fault == "disconnected"
     assert outcome.exit_code == 3
     assert outcome.ticket.status == "cancelled" and outcome.ticket.cancel_reason == "print_failed"
     assert tickets() == [("A001", "cancelled", "print_failed")]
@@ -97,7 +96,7 @@ def test_cancel_policy_cancels_a_ticket_whose_print_failed_mid_job(sqlite_site_d
 def test_show_policy_keeps_a_ticket_whose_print_failed_mid_job(sqlite_site_db, make_simulator, clock):
     sim = make_simulator(hangup_after=3000)
     outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
-    assert not outcome.printed and not outcome.cancelled and outcome.error.kind == "disconnected"
+    assert not outcome.printed and not outcome.cancelled and outcome.error.fault == "disconnected"
     assert tickets() == [("A001", "waiting", None)]
 
 
@@ -124,7 +123,7 @@ def test_paper_running_out_after_the_check_cancels_under_cancel_policy(sqlite_si
 
     outcome = issue_and_print("TP", Flaky(open_printer(simulator.url)), now=clock(9, 30))
     assert checks and checks[0].ready
-    assert outcome.cancelled and outcome.error.kind == "paper_out"
+    assert outcome.cancelled and outcome.error.fault == "paper_out"
     assert tickets() == [("A001", "cancelled", "print_failed")]
 
 

@@ -67,7 +67,8 @@ class CommitDroppingProxy:
     def _upstream(self, client: socket.socket, server: socket.socket, link: dict) -> None:
         try:
             while data := client.recv(65536):
-                # decide before forwarding: the server may answer before this thread runs again
+                # Decide before forwarding: the server may answer before the next line of
+                # this thread runs, and that answer must already be the one thrown away.
                 if self.armed.is_set():
                     if self.countdown is not None:
                         self.countdown -= 1

@@ -228,3 +228,27 @@ def test_every_tab_renders_offscreen_with_charts(qtbot, sqlite_report_db, open_w
         assert _distinct_colours(QImage(str(path))) > 20, f"tab {index} looks blank"
     chart_image = window.reports.arrivals_view.grab().toImage()
     assert _distinct_colours(chart_image, 3) > 5
+
+
+def test_overview_follows_the_feed_and_ages_waits_without_reading(qtbot, sqlite_site_db):
+    """A ticket issued elsewhere appears through the event log, not a 1 s poll; waits grow with the clock."""
+    queue.issue_ticket("TP", now=at(9, 0))
+    moment = [at(9, 40)]
+    officer = authenticate("quang", "1234", roles=("supervisor", "admin"), now=moment[0])
+    window = AdminWindow(officer, load_site(), now=lambda: moment[0])
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    overview = window.overview
+    qtbot.waitUntil(lambda: overview.waiting.value.text() == "1", timeout=10_000)
+    assert overview.longest.value.text() == "40:00  TP"
+    reads = overview.reads
+
+    queue.issue_ticket("TP", now=at(9, 41))             # as the kiosk would: only the event log tells
+    qtbot.waitUntil(lambda: overview.waiting.value.text() == "2", timeout=10_000)
+    assert overview.reads - reads <= 2                   # one read for the event (two if it raced the first)
+    reads = overview.reads
+
+    moment[0] += 65                                      # the clock alone moves: redrawn, not re-read
+    qtbot.waitUntil(lambda: overview.longest.value.text() == "41:05  TP", timeout=5_000)
+    assert overview.reads == reads

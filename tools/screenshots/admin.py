@@ -103,15 +103,16 @@ def build_database(path: Path) -> str:
     from db import admin_ops
     from db.connection import connect
     from db.officers import sign_in_at_counter
+    from db.permissions import LOCAL_ADMIN
     from db.site import import_site, set_notice
     from db.site_config import load_site_file
 
     url = f"sqlite:///{path.as_posix()}"
     connect(url)
     import_site(load_site_file(None), now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
-    admin_ops.set_opening_hours(["07:30-11:30", "13:30-17:00"], ["mon", "tue", "wed", "thu", "fri"], actor="admin",
+    admin_ops.set_opening_hours(["07:30-11:30", "13:30-17:00"], ["mon", "tue", "wed", "thu", "fri"], actor=LOCAL_ADMIN,
                                 now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
-    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor="admin",
+    admin_ops.create_officer("tuan", "Phạm Văn Tuấn", "officer", "2580", actor=LOCAL_ADMIN,
                              now=_epoch(LAST_DAY, 6, 0) - 86400 * 7)
     rng = random.Random(20261125)
     days = [LAST_DAY - timedelta(days=offset) for offset in range(6, -1, -1)]

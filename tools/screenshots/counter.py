@@ -110,10 +110,12 @@ def render(out_dir: Path) -> list[Path]:
     QTest.keyClicks(window.main.call_box.edit, "C001")
     QTest.keyClick(window.main.call_box.edit, Qt.Key.Key_Return)
     _wait(lambda: session.ticket is not None)
-    from db import queue
+    from db import queue, statuses
 
     queue.start_service(1, now=time.time() - 4 * 60 - 12)   # being served for a few minutes
-    _wait(lambda: session.ticket is not None and session.ticket.status == "serving")
+    _wait(lambda: session.ticket is not None and session.ticket.status == statuses.SERVING)
+    session.attach_dossier("https://dichvucong.example.vn/tra-cuu?maHoSo=000.00.12.H26-241125-0042")
+    _wait(lambda: "H26-241125-0042" in window.main.ticket.dossiers.text())
     _wait(lambda: bool(window.main.ticket.note.text()))
     QTest.qWait(1100)                                # the running timer ticks once
     saved.append(out_dir / "counter-main.png")
@@ -148,9 +150,9 @@ def render(out_dir: Path) -> list[Path]:
 
     program.stop()
     window.close()
-    from PySide6.QtCore import QThreadPool
+    from ui_common.tasks import wait_for_idle
 
-    QThreadPool.globalInstance().waitForDone(5000)
+    wait_for_idle(5.0)
     close()
     os.close(master)
     os.close(slave)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from db.values import SiteInfo, TicketInfo
-from hardware.printing.layout import render_ticket
+from services.ticket_printing import render_ticket
 
 SITE = SiteInfo(name="UBND xã Quang Kim - Bộ phận Một cửa", name_en="Quang Kim Commune - One-Stop Department",
                 timezone="Asia/Ho_Chi_Minh", opening_hours=("07:30-11:30", "13:30-17:00"),

@@ -42,5 +42,5 @@ class CupsPrinter(EscposPrinter):
             raise self.error("timeout", "lp did not return") from exc
         if done.returncode != 0:
             text = done.stderr.decode(errors="replace").strip()
-            kind = "not_found" if "not exist" in text or "Unknown" in text else "error"
-            raise PrinterError(kind, f"lp: {text}", url=self.url)
+            fault = "not_found" if "not exist" in text or "Unknown" in text else "error"
+            raise PrinterError(fault, f"lp: {text}", url=self.url)

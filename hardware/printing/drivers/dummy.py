@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image
 
 from hardware.printing.base import TicketPrinter
-from hardware.printing.errors import KINDS, PrinterError
+from hardware.printing.errors import FAULTS, PrinterError
 from hardware.printing.status import PrinterStatus
 
 
@@ -24,7 +24,7 @@ class DummyPrinter(TicketPrinter):
         self.jobs: list[bytes] = []
         self.images: list[Image.Image] = []
         fail = self.options.get("fail") or None
-        if fail is not None and fail not in KINDS:
+        if fail is not None and fail not in FAULTS:
             raise ValueError(f"dummy printer: unknown fault {fail!r}")
         #: Fault to simulate; tests may change it at any time.
         self.fail: str | None = fail

@@ -1,6 +1,9 @@
 """Issue a ticket and print it, with no ghost ticket when the printer fails.
 
-Shared by ``onestop issue --printer`` and the kiosk.  The site's
+The one operation that combines the queue (``db``) and the printer
+(``hardware``), so neither has to know the other: the domain issues and
+cancels, the printer draws a ``TicketSlip`` filled here.  Shared by
+``onestop issue --printer``, the kiosk and the demo.  The site's
 ``on_print_failure`` policy decides what a printer fault means:
 
 - ``"show"``: the ticket stays valid (the kiosk shows it on screen); the
@@ -9,7 +12,7 @@ Shared by ``onestop issue --printer`` and the kiosk.  The site's
   ``print_failed`` (never called, still counted in reports).  Where the
   printer reports its status, it is asked *before* issuing, so a printer that
   is known to be out of paper creates no ticket at all: ``issue_and_print``
-  then raises the ``PrinterError`` (a ``QueueError``, exit code 3).
+  then raises the ``PrinterError`` (kind ``DEVICE``, exit code 3).
 
 Runs synchronously (a hung printer costs up to ~3 s): GUI callers run it in
 a worker thread.
@@ -18,18 +21,43 @@ a worker thread.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
+from PIL import Image
+
+from db import queue
+from db.site import get_service, load_site
+from db.ticket_qr import build_ticket_reference
 from db.values import SiteInfo, TicketInfo
+from hardware.printing import layout
 from hardware.printing.base import TicketPrinter, classify
 from hardware.printing.errors import PrinterError
-from hardware.printing.layout import render_ticket
 from hardware.printing.printers import open_printer
+from hardware.printing.slip import TicketSlip
+
+__all__ = ["PRINT_FAILED", "PrintOutcome", "issue_and_print", "print_issued_ticket", "render_ticket", "ticket_slip"]
 
 log = logging.getLogger(__name__)
 
+#: ``cancel_reason`` of a ticket the "cancel" policy withdrew because it was not printed.
 PRINT_FAILED = "print_failed"
+
+
+def ticket_slip(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int] = ()) -> TicketSlip:
+    """What the printer draws for ``ticket`` issued at ``site``: the printer knows no tickets."""
+    return TicketSlip(
+        code=ticket.code, service_name=ticket.service_name, service_name_en=ticket.service_name_en,
+        site_name=site.name, site_name_en=site.name_en, issued_at=ticket.issued_at, timezone=site.timezone,
+        qr_payload=ticket.track_url or build_ticket_reference(ticket, site), priority=ticket.priority, ahead=ticket.ahead,
+        estimated_wait_s=ticket.estimated_wait_s, counters=tuple(counters),
+    )
+
+
+def render_ticket(ticket: TicketInfo, site: SiteInfo, *, counters: Sequence[int] = (), width_mm: int = 80,
+                  lang_en: bool = True) -> Image.Image:
+    """The ticket image the printer gets (and the PNG preview shows)."""
+    return layout.render_ticket(ticket_slip(ticket, site, counters), width_mm=width_mm, lang_en=lang_en)
 
 
 @dataclass(frozen=True)
@@ -47,8 +75,8 @@ class PrintOutcome:
 
     @property
     def exit_code(self) -> int:
-        """docs/interfaces.md §3: 0, or 3 when the policy cancelled the ticket."""
-        return 3 if self.cancelled else 0
+        """0, or the printer fault's exit code when the policy cancelled the ticket (docs/interfaces.md §3)."""
+        return self.error.exit_code if self.cancelled and self.error is not None else 0
 
     def to_json(self) -> dict:
         """The ticket object plus ``printed`` (and the fault, when there was one)."""
@@ -58,7 +86,8 @@ class PrintOutcome:
         return document
 
 
-def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteInfo, counters: Sequence[int] = ()) -> None:
+def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteInfo,
+                        counters: Sequence[int] = ()) -> None:
     """Render and print an existing ticket (reprints); raises ``PrinterError``."""
     try:
         image = render_ticket(ticket, site, counters=counters, width_mm=printer.width_mm, lang_en=bool(site.name_en))
@@ -78,9 +107,6 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
     ``QueueError``; a malformed printer URL is ``PrinterUrlError`` (exit 2),
     raised before anything is issued.
     """
-    from db import queue
-    from db.site import get_service, load_site
-
     printer = open_printer(printer_url) if isinstance(printer_url, str) else printer_url
     service = get_service(service_code)
     site = load_site()
@@ -91,7 +117,7 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
         status = printer.check_ready()
         ready_error = status.error
         if ready_error is not None and cancel:
-            log.info("printer %s not ready (%s): no ticket issued", printer.url, ready_error.kind)
+            log.info("printer %s not ready (%s): no ticket issued", printer.url, ready_error.fault)
             raise ready_error
 
     ticket = queue.issue_ticket(service_code, priority=priority, kiosk=kiosk, now=now)
@@ -102,7 +128,7 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
             return PrintOutcome(ticket, printed=True)
         except PrinterError as exc:
             error = exc
-    log.info("ticket %s not printed on %s: %s (%s)", ticket.code, printer.url, error.kind, error.detail)
+    log.info("ticket %s not printed on %s: %s (%s)", ticket.code, printer.url, error.fault, error.detail)
     if cancel:
         cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
         return PrintOutcome(cancelled, printed=False, error=error, cancelled=True)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hardware.printing.reference import (
+from db.ticket_qr import (
     TicketReference,
     TicketReferenceError,
     build_ticket_reference,

@@ -1,4 +1,7 @@
-"""The short ticket reference printed as the QR code, and its parser.
+"""The ticket's QR payload: what the kiosk prints and the counter's scanner reads back.
+
+The domain owns its meaning (the kiosk shows it, the counter program calls the
+ticket it names); the printer only draws whatever string it is given.
 
 Format: ``OSQ1:<SITE-SLUG>:<YYYYMMDD>:<CODE>:<ID>``, e.g.
 ``OSQ1:UBND-XA-QUANG-KIM:20250102:A001:4711``.
@@ -21,6 +24,9 @@ from datetime import date
 
 from db.errors import InvalidInput
 from db.values import SiteInfo, TicketInfo
+
+__all__ = ["PREFIX", "TicketReference", "TicketReferenceError", "build_ticket_reference", "parse_ticket_reference",
+           "site_slug"]
 
 PREFIX = "OSQ1"
 SLUG_MAX = 20

@@ -1,0 +1,19 @@
+"""Command-line options every program shares, below the programs so none imports another.
+
+The ``onestop`` CLI and the GUI programs' ``command.py`` modules add the same
+``--db`` option; keeping it here lets a program register its subcommand
+without importing ``cli`` (programs never import each other, see
+docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """Let ``--db`` also follow the subcommand (``onestop issue TP --db URL``).
+
+    ``SUPPRESS`` keeps a ``--db`` given before the subcommand when this one is absent.
+    """
+    parser.add_argument("--db", default=argparse.SUPPRESS, help="database URL")

@@ -1,0 +1,1 @@
+"""One router per resource: tracking pages, the board, the JSON API."""

@@ -1,0 +1,54 @@
+"""Request and response shapes of the JSON API v1, for validation and the OpenAPI document.
+
+The response bodies are the value objects' own ``to_json()`` (the same the
+CLI prints); these models only describe them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TicketRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(min_length=1, max_length=16, description="service code, e.g. TP", examples=["TP"])
+    priority: bool = Field(False, description="priority ticket (elderly, disabled, pregnant, ...)")
+
+
+class Ticket(BaseModel):
+    """The ticket object (as `onestop issue` prints it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    code: str
+    number: int
+    service: str
+    status: str
+    priority: bool
+    issued_at: str
+    called_at: str | None
+    counter: int | None
+    ahead: int
+    estimated_wait_s: int | None
+    service_name: str
+    service_day: str
+    track_url: str | None = Field(description="the citizen's tracking page; null without [web] public_url")
+
+
+class Status(BaseModel):
+    """What `onestop status` prints: waiting per service, current ticket per counter."""
+
+    model_config = ConfigDict(extra="allow")
+
+    service_day: str
+    waiting: dict[str, int]
+    services: list[dict]
+    counters: list[dict]
+
+
+class Error(BaseModel):
+    error: str
+    error_vi: str | None = None
+    kind: str | None = None
