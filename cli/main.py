@@ -40,6 +40,7 @@ def command_modules() -> tuple[ModuleType, ...]:
     """
     from cli import (
         app_commands,
+        booking_commands,
         dossier_commands,
         event_commands,
         keypad_commands,
@@ -52,7 +53,7 @@ def command_modules() -> tuple[ModuleType, ...]:
     )
 
     return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, dossier_commands,
-            app_commands, event_commands, web_commands, security_commands)
+            app_commands, booking_commands, event_commands, web_commands, security_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

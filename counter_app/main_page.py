@@ -34,6 +34,8 @@ BUTTON_TEXT = {
     Action.PAUSE: "Tạm dừng",
 }
 RESUME_TEXT = "Tiếp tục"
+#: the appointment mark (ticket card badge, next-up list): teal, apart from priority red
+APPOINTMENT = "#00796b"
 BUTTON_COLOUR = {
     Action.CALL_NEXT: theme.GREEN,
     Action.RECALL: "#1565c0",
@@ -85,6 +87,7 @@ class TicketPanel(QFrame):
         self.priority = _label("ticket_priority", 18, bold=True, colour=theme.WHITE)
         self.priority.setText("  ƯU TIÊN  ")
         self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;")
+        self.appointment = _label("ticket_appointment", 18, bold=True, colour=theme.WHITE)
         self.service = _label("ticket_service", 26, bold=True)
         self.service.setWordWrap(True)
         self.status = _label("ticket_status", 19, colour=theme.GREY)
@@ -103,6 +106,7 @@ class TicketPanel(QFrame):
         badge_row = QHBoxLayout()
         badge_row.addStretch(1)
         badge_row.addWidget(self.priority)
+        badge_row.addWidget(self.appointment)
         badge_row.addStretch(1)
         layout.addLayout(badge_row)
         layout.addWidget(self.code, 1)
@@ -137,6 +141,9 @@ class TicketPanel(QFrame):
         self.priority.setText("  ƯU TIÊN  " if ticket and ticket.priority else "")
         self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;"
                                     if ticket and ticket.priority else "background:transparent; border:none;")
+        self.appointment.setText(f"  LỊCH HẸN {ticket.slot_start:%H:%M}  " if ticket and ticket.appointment else "")
+        self.appointment.setStyleSheet(f"background:{APPOINTMENT}; color:white; border-radius:4px; padding:2px 6px;"
+                                       if ticket and ticket.appointment else "background:transparent; border:none;")
         if ticket is None:
             self.code.setText("- - -")
             self.code.setStyleSheet("color:#b0bec5; border:none;")
@@ -375,6 +382,8 @@ class WaitingPanel(QFrame):
         for ticket in snapshot.next_up:
             if ticket.priority:
                 parts.append(f"<span style='color:{theme.RED}'>★{ticket.code}</span>")
+            elif ticket.appointment:
+                parts.append(f"<span style='color:{APPOINTMENT}'>{ticket.code} (hẹn {ticket.slot_start:%H:%M})</span>")
             elif ticket.target_counter is not None:
                 parts.append(f"<span style='color:#6a1b9a'>{ticket.code}→</span>")
             else:

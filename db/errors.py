@@ -79,3 +79,16 @@ class DatabaseUnavailable(QueueError):
             "Mất kết nối cơ sở dữ liệu, vui lòng thử lại sau" + (f" ({detail})" if detail else ""),
             "Database unavailable, please try again" + (f" ({detail})" if detail else ""),
         )
+
+
+class BookingRefused(QueueError):
+    """A booking or check-in that the appointment rules refuse (past, too far, late, ...).
+
+    ``details["reason"]`` names the rule in a word the web and kiosk can
+    branch on (``past``, ``too_far``, ``not_a_slot``, ``too_early``,
+    ``too_late``, ``cancelled``, ``checked_in``, ``no_booking``); a full slot or
+    a used-up phone limit is ``LimitReached`` and outside opening hours is
+    ``ServiceClosed``, with a ``reason`` detail too.
+    """
+
+    kind = Kind.NOT_ALLOWED

@@ -49,6 +49,9 @@ class Service(BaseModel):
     group_en = pw.TextField(null=True)
     sort_order = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
+    # Appointments (docs/appointments.md): slot length and places per slot; NULL = no bookings.
+    booking_slot_min = pw.IntegerField(null=True)
+    booking_per_slot = pw.IntegerField(null=True)
 
 
 class Officer(BaseModel):
@@ -120,6 +123,8 @@ class Ticket(BaseModel):
     cancel_reason = pw.CharField(max_length=32, null=True)
     kiosk = pw.CharField(max_length=64, null=True)
     note = pw.TextField(null=True)
+    # Slot start of the booking this ticket was checked in for; NULL for walk-ins.
+    slot_at = pw.DoubleField(null=True)
 
     class Meta:
         indexes = (
@@ -149,6 +154,89 @@ class Rating(BaseModel):
         indexes = ((("ticket", "pressed_at"), False), (("service_day",), False))
 
 
+class Booking(BaseModel):
+    """One appointment: a place in a slot of a service (docs/appointments.md).
+
+    ``status`` is ``booked``, ``checked_in`` or ``cancelled``; a booking still
+    ``booked`` after its check-in window is a no-show (computed, not stored).
+    ``name``, ``phone`` and ``client`` are personal data: never on a public page.
+    """
+
+    code = pw.CharField(max_length=12, unique=True)     # short, typed at the kiosk
+    token = pw.CharField(max_length=64, unique=True)    # secret part of manage_url
+    service = pw.ForeignKeyField(Service, backref="bookings")
+    service_day = pw.CharField(max_length=10)           # site-local day of the slot
+    slot_start = pw.DoubleField()
+    name = pw.TextField()
+    phone = pw.CharField(max_length=16)                 # normalized 0xxxxxxxxx
+    client = pw.CharField(max_length=128, null=True)    # who placed it (web: client address)
+    source = pw.CharField(max_length=16, default="cli")  # cli | web | api | kiosk
+    status = pw.CharField(max_length=12, default="booked")
+    created_at = pw.DoubleField()
+    cancelled_at = pw.DoubleField(null=True)
+    checked_in_at = pw.DoubleField(null=True)
+    ticket = pw.ForeignKeyField(Ticket, null=True, unique=True, backref="bookings")
+
+    class Meta:
+        indexes = ((("service_day", "service"), False), (("phone", "service_day"), False))
+
+
+class BookingSlot(BaseModel):
+    """Places taken in one slot of one service: the capacity guard.
+
+    Booking bumps ``booked`` with ``INSERT .. ON CONFLICT DO UPDATE .. WHERE
+    booked < per_slot``, which holds the row's lock until commit, so
+    concurrent bookings can never pass ``per_slot``; a cancel gives it back.
+    """
+
+    service = pw.ForeignKeyField(Service, on_delete="CASCADE")
+    slot_start = pw.DoubleField()
+    booked = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("service", "slot_start"), True),)
+
+
+class BookingQuota(BaseModel):
+    """Active bookings held per phone (per slot day) or client address (per day made)."""
+
+    scope = pw.CharField(max_length=8)      # phone | client
+    holder = pw.CharField(max_length=128)
+    day = pw.CharField(max_length=10)
+    used = pw.IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("scope", "holder", "day"), True),)
+
+
+class Notification(BaseModel):
+    """Outbox of messages to citizens; the notifier delivers and retries them.
+
+    ``dedup`` (e.g. ``ahead:412``) makes each message exist once however often
+    the events that cause it are read again.
+    """
+
+    kind = pw.CharField(max_length=24)      # booking_confirmed | reminder | ahead | called
+    dedup = pw.CharField(max_length=64, unique=True)
+    booking = pw.ForeignKeyField(Booking, null=True, backref="notifications", on_delete="SET NULL")
+    phone = pw.CharField(max_length=16)
+    payload = pw.TextField()                # JSON: the message as sent
+    status = pw.CharField(max_length=8, default="pending")  # pending | sent | failed
+    created_at = pw.DoubleField()
+    next_at = pw.DoubleField()
+    attempts = pw.IntegerField(default=0)
+    sent_at = pw.DoubleField(null=True)
+    last_error = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("status", "next_at"), False),)
+
+
+class NotifyCursor(BaseModel):
+    """How far the notifier has read the event log (one row)."""
+
+    name = pw.CharField(max_length=32, unique=True)
+    position = pw.BigIntegerField(default=0)
 class TicketDossier(BaseModel):
     """A dossier code ("mã hồ sơ") of the one-stop electronic system, attached to a ticket.
 
@@ -282,3 +370,6 @@ class Verification(BaseModel):
 
 ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, NumberSequence, Ticket, Rating,
               TicketDossier, Event, Request, Setting, ApiKey, AuditEntry, Seal, SealHead, SealKey, Verification]
+#: the appointment tables (schema step ``_v8_bookings``)
+BOOKING_MODELS = [Booking, BookingSlot, BookingQuota, Notification, NotifyCursor]
+ALL_MODELS += BOOKING_MODELS

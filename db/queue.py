@@ -209,17 +209,41 @@ def to_info(row: Ticket, tz: str, *, ahead: int = 0, estimated_wait_s: int | Non
         counter=_names.counter(row.counter_id), target_counter=_names.counter(row.target_counter_id),
         officer=_names.officer(row.officer_id),
         ahead=ahead, estimated_wait_s=estimated_wait_s, cancel_reason=row.cancel_reason, kiosk=row.kiosk,
+        slot_start=clock.epoch_to_local(row.slot_at, tz),
         track_url=track_url(row.id, row.service_day),
     )
 
 
-def _people_ahead(row: Ticket) -> int:
+# ---------------------------------------------------------------- call order
+#
+# The one definition of who is called first (docs/appointments.md, "Call order"):
+#   1. priority tickets, by queue time;
+#   2. checked-in appointments whose slot has started, by slot start;
+#   3. everyone else by queue time (an appointment checked in before its slot
+#      waits like a walk-in issued at check-in: its queue_at is the check-in).
+# ``call_order`` (SQL) and ``call_order_key`` (Python) are the same key; call-next,
+# people-ahead, the counters' next-up list and the display's next codes all use it.
+
+def call_order(now: float) -> tuple:
+    """SQL ``ORDER BY`` terms (all ascending) of the call order at moment ``now``."""
+    due = Ticket.slot_at.is_null(False) & (Ticket.slot_at <= now)
+    return (pw.Case(None, [(Ticket.priority == True, 0)], 1),  # noqa: E712
+            pw.Case(None, [(due, 0)], 1),
+            pw.Case(None, [(due, Ticket.slot_at)], Ticket.queue_at),
+            Ticket.id)
+
+
+def call_order_key(row: Ticket, now: float) -> tuple:
+    """``call_order`` for one ticket, as Python values (for "people ahead")."""
+    due = row.slot_at is not None and row.slot_at <= now
+    return (0 if row.priority else 1, 0 if due else 1, row.slot_at if due else row.queue_at, row.id)
+
+
+def _people_ahead(row: Ticket, now: float | None = None) -> int:
     """Waiting tickets of the same service that will be called before this one."""
+    moment = clock.now_epoch(now)
     same = (Ticket.status == statuses.WAITING) & (Ticket.service == row.service_id) & (Ticket.service_day == row.service_day) & (Ticket.id != row.id)
-    if row.priority:
-        before = (Ticket.priority == True) & (Ticket.queue_at <= row.queue_at)  # noqa: E712
-    else:
-        before = (Ticket.priority == True) | (Ticket.queue_at <= row.queue_at)  # noqa: E712
+    before = pw.Tuple(*call_order(moment)) < pw.Tuple(*call_order_key(row, moment))
     return Ticket.select().where(same & before).count()
 
 
@@ -288,32 +312,7 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
                 raise ServiceClosed(f"Ngoài giờ làm việc. Mở cửa lại lúc {vi}", f"Closed. Open again at {en}",
                                     reopens_at=state.reopens_at.isoformat())
             raise ServiceClosed("Ngoài giờ làm việc", "Closed")
-        day = clock.service_day(moment, site.timezone)
-        _roll_over(day, moment)
-        number = (NumberSequence.insert(service=service.id, service_day=day, last_number=service.start)
-                  .on_conflict(conflict_target=[NumberSequence.service, NumberSequence.service_day],
-                               update={NumberSequence.last_number: NumberSequence.last_number + 1})
-                  .returning(NumberSequence.last_number).execute())
-        number = _returned_number(number)
-        if number > service.end:
-            raise LimitReached(
-                f"Đã hết số thứ tự hôm nay cho {service.name} (tối đa {service.end})",
-                f"No more numbers today for {service.name_en or service.name} (last is {service.end})",
-            )
-        if service.daily_limit is not None and number - service.start + 1 > service.daily_limit:
-            raise LimitReached(
-                f"{service.name} đã đủ {service.daily_limit} lượt hôm nay, mời quay lại ngày làm việc sau",
-                f"{service.name_en or service.name} has reached today's limit of {service.daily_limit} tickets",
-            )
-        width = max(3, len(str(service.end)))
-        local = clock.local_datetime(moment, site.timezone)
-        row = Ticket.create(
-            service_day=day, issued_service=service.id, service=service.id, number=number,
-            code=f"{service.prefix}{number:0{width}d}", priority=priority, status=statuses.WAITING,
-            queue_at=moment, issued_at=moment, issued_hour=local.hour, kiosk=kiosk,
-        )
-        record_event("issued", at=moment, ticket=row, service=service.code,
-                     data={"priority": priority, "kiosk": kiosk})
+        row = _new_ticket(site, service, moment, priority=priority, kiosk=kiosk)
         settle(rid, row.id)
         return row, site.timezone
 
@@ -322,10 +321,63 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
     def describe() -> TicketInfo:
         # Outside the write transaction: the number_sequence row lock is
         # released sooner, and "ahead" is informative, not a queue rule.
-        ahead = _people_ahead(row)
+        ahead = _people_ahead(row, moment)
         return to_info(row, tz, ahead=ahead, estimated_wait_s=estimate_wait_s(row.service_id, ahead))
 
     return with_retry(describe)
+
+
+def _new_ticket(site: SiteInfo, service: Service, moment: float, *, priority: bool = False,
+                kiosk: str | None = None, slot_at: float | None = None) -> Ticket:
+    """Number and store one waiting ticket (inside the caller's write transaction).
+
+    An appointment ticket (``slot_at`` set) is numbered from the same sequence
+    but not held to ``daily_limit``: its place was promised when it was booked.
+    """
+    day = clock.service_day(moment, site.timezone)
+    _roll_over(day, moment)
+    number = (NumberSequence.insert(service=service.id, service_day=day, last_number=service.start)
+              .on_conflict(conflict_target=[NumberSequence.service, NumberSequence.service_day],
+                           update={NumberSequence.last_number: NumberSequence.last_number + 1})
+              .returning(NumberSequence.last_number).execute())
+    number = _returned_number(number)
+    if number > service.end:
+        raise LimitReached(
+            f"Đã hết số thứ tự hôm nay cho {service.name} (tối đa {service.end})",
+            f"No more numbers today for {service.name_en or service.name} (last is {service.end})",
+        )
+    if slot_at is None and service.daily_limit is not None and number - service.start + 1 > service.daily_limit:
+        raise LimitReached(
+            f"{service.name} đã đủ {service.daily_limit} lượt hôm nay, mời quay lại ngày làm việc sau",
+            f"{service.name_en or service.name} has reached today's limit of {service.daily_limit} tickets",
+        )
+    width = max(3, len(str(service.end)))
+    local = clock.local_datetime(moment, site.timezone)
+    row = Ticket.create(
+        service_day=day, issued_service=service.id, service=service.id, number=number,
+        code=f"{service.prefix}{number:0{width}d}", priority=priority, status="waiting",
+        queue_at=moment, issued_at=moment, issued_hour=local.hour, kiosk=kiosk, slot_at=slot_at,
+    )
+    data: dict = {"priority": priority, "kiosk": kiosk}
+    if slot_at is not None:
+        data.update(appointment=True, slot_start=clock.local_datetime(slot_at, site.timezone).isoformat())
+    record_event("issued", at=moment, ticket=row, service=service.code, data=data)
+    return row
+
+
+def issue_appointment_ticket(service_id: int, slot_at: float, *, kiosk: str | None = None,
+                             now: float | None = None) -> Ticket:
+    """The ticket of a booking's check-in; call inside the check-in's write transaction.
+
+    ``db.bookings.check_in`` owns the booking rules (window, idempotence);
+    this only numbers the ticket.  No opening-hours check: the check-in window
+    (which may open before the doors do) is the rule for appointments.
+    """
+    moment = clock.now_epoch(now)
+    service = Service.get_by_id(service_id)
+    if not service.active:
+        raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
+    return _new_ticket(_site(), service, moment, slot_at=slot_at)
 
 
 def _returned_number(result) -> int:
@@ -392,8 +444,9 @@ def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, 
         raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
     Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
     fresh = Ticket.get_by_id(row.id)
+    data = {"priority": bool(fresh.priority), **({"appointment": True} if fresh.slot_at is not None else {})}
     record_event("called", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0], counter=counter.number,
-                 officer=_officer_username(officer_id), data={"priority": bool(fresh.priority)})
+                 officer=_officer_username(officer_id), data=data)
     return to_info(fresh, site.timezone)
 
 
@@ -410,8 +463,9 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
               request_id: str | None = None) -> TicketInfo | None:
     """Call the next ticket for a counter; ``None`` when nobody is waiting.
 
-    Priority tickets first, then the oldest (by original issue time) among the
-    counter's services and the tickets transferred to this counter.
+    In ``call_order``: priority tickets first, then appointments whose slot has
+    started, then the oldest (by original issue time) among the counter's
+    services and the tickets transferred to this counter.
     """
     moment = clock.now_epoch(now)
 
@@ -427,7 +481,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
         query = (Ticket.select()
                  .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)
-                 .order_by(Ticket.priority.desc(), Ticket.queue_at, Ticket.id)
+                 .order_by(*call_order(moment))
                  .limit(1))
         best = _locked(query, skip_locked=True).first()
         if best is None:
@@ -444,7 +498,7 @@ def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo
     def read() -> TicketInfo:
         site = _site()
         row = _lookup(reference, clock.service_day(moment, site.timezone))
-        return to_info(row, site.timezone, ahead=_people_ahead(row) if row.status == statuses.WAITING else 0)
+        return to_info(row, site.timezone, ahead=_people_ahead(row, moment) if row.status == statuses.WAITING else 0)
 
     return with_retry(read)
 
@@ -510,7 +564,7 @@ def recall(counter_number: int, *, now: float | None = None, request_id: str | N
         counter = _counter(counter_number)
         row = _current(counter, (statuses.CALLED,), "gọi lại", "recall")
         Ticket.update(last_called_at=moment, recalls=Ticket.recalls + 1).where(Ticket.id == row.id).execute()
-        _finish_event("recalled", counter, row, moment)
+        _finish_event("recalled", counter, row, moment, {"appointment": True} if row.slot_at is not None else None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
     return _run_once(request_id, "recall", moment, operation)
@@ -595,7 +649,7 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
         fresh = Ticket.get_by_id(row.id)
         record_event("transferred", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0],
                      counter=counter.number, officer=_officer_username(row.officer_id), data=data)
-        return to_info(fresh, site.timezone, ahead=_people_ahead(fresh))
+        return to_info(fresh, site.timezone, ahead=_people_ahead(fresh, moment))
 
     return _run_once(request_id, "transfer", moment, operation)
 

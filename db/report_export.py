@@ -94,6 +94,23 @@ def figure_columns(levels: Iterable[tuple[int, str, str]]) -> list[Column]:
                        "Tỷ lệ ĐG"))
     cols.append(Column("ratings.unattached", "Đánh giá không gắn phiếu", "Unattached ratings", "int", _path("ratings", "unattached"),
                        "ĐG lẻ"))
+    cols.extend(appointment_columns())
+    return cols
+
+
+def appointment_columns() -> list[Column]:
+    """Bookings made / checked in / no-show / cancelled and the appointments' waiting time."""
+    cols = [
+        Column("bookings.made", "Lịch hẹn đã đặt", "Bookings made", "int", _path("bookings", "made"), "Hẹn"),
+        Column("bookings.checked_in", "Lịch hẹn đã đến", "Bookings checked in", "int", _path("bookings", "checked_in"),
+               "Hẹn đến"),
+        Column("bookings.no_show", "Lịch hẹn vắng", "Booking no-shows", "int", _path("bookings", "no_show"), "Hẹn vắng"),
+        Column("bookings.cancelled", "Lịch hẹn đã huỷ", "Bookings cancelled", "int", _path("bookings", "cancelled"),
+               "Hẹn huỷ"),
+    ]
+    for key, vi, en in _STAT_NAMES:
+        cols.append(Column(f"appointment_wait_s.{key}", f"Thời gian chờ theo hẹn {vi}", f"Appointment wait {en}",
+                           "seconds", _path("appointment_wait_s", key), f"Chờ hẹn {vi}"))
     return cols
 
 
@@ -167,11 +184,14 @@ def _format_table(headers: list[tuple[str, str]], rows: list[list[str]], right: 
 
 #: the columns the terminal table shows (the full set is in CSV/XLSX)
 _TERMINAL = ("issued", "served", "no_show", "cancelled", "transferred", "wait_s.mean", "wait_s.median", "wait_s.p90",
-             "service_s.mean", "within_target_pct", "ratings.count", "ratings.rated_share_pct", "ratings.unattached")
+             "service_s.mean", "within_target_pct", "ratings.count", "ratings.rated_share_pct", "ratings.unattached",
+             "bookings.made", "bookings.checked_in", "bookings.no_show", "appointment_wait_s.mean")
 _TERMINAL_EN = {"issued": "Issued", "served": "Served", "no_show": "No-show", "cancelled": "Cancel", "transferred": "Transf",
                 "wait_s.mean": "Wait avg", "wait_s.median": "Wait med", "wait_s.p90": "Wait p90",
                 "service_s.mean": "Serv avg", "within_target_pct": "On time", "ratings.count": "Rated",
-                "ratings.rated_share_pct": "Rated %", "ratings.unattached": "Unatt."}
+                "ratings.rated_share_pct": "Rated %", "ratings.unattached": "Unatt.",
+                "bookings.made": "Booked", "bookings.checked_in": "Came", "bookings.no_show": "Missed",
+                "appointment_wait_s.mean": "Appt wait"}
 
 
 def render_table(report: dict[str, Any], labels: dict[str, Any] | None = None) -> str:

@@ -36,6 +36,14 @@ Definitions (documented for users in ``docs/reports.md``):
   Ratings count where the ticket was served (its service, counter, officer).
   ``unattached`` = counted presses with no ticket, by the press's own day,
   counter and officer (a press has no service, so it is 0 per service).
+* ``bookings`` (docs/appointments.md) counts the bookings whose slot lies on
+  the range's days, per slot day and booked service: ``made`` (all of them),
+  ``checked_in``, ``cancelled``, and ``no_show`` = still booked after the
+  check-in window closed (slot start + ``grace_min``) at the report's ``now``.
+  A booking has no counter or officer: 0 per counter and officer.
+* ``appointment_wait_s`` = first call - the later of slot start and check-in,
+  over served appointment tickets (0 when called before the slot started),
+  counted where the ticket was served like ``wait_s``.
 * ``dossiers`` = dossier codes attached to the range's tickets, counted where
   the ticket was served (a ticket with two codes counts 2).
 * Times are rounded to 0.1 s, percentages to 0.01.
@@ -45,6 +53,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+import json
+import time
 from typing import Any, Iterable
 
 from db import statuses
@@ -88,6 +98,9 @@ _IN_RANGE = "t.service_day BETWEEN ? AND ?"
 _DONE = f"t.status = '{statuses.DONE}'"
 _WAIT = "(t.called_at - t.issued_at)"
 _SERVICE = "(t.finished_at - t.started_at)"
+#: appointment tickets: first call - max(slot start, check-in), 0 if called before the slot; NULL for walk-ins
+_APPT_WAIT = ("(CASE WHEN t.slot_at IS NULL THEN NULL WHEN t.called_at < t.slot_at THEN 0.0 "
+              "WHEN t.slot_at > t.issued_at THEN t.called_at - t.slot_at ELSE t.called_at - t.issued_at END)")
 
 
 def _sql(text: str) -> str:
@@ -263,6 +276,37 @@ def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
     return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
 
 
+def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[tuple[str, Any], tuple]:
+    """(made, checked_in, no_show, cancelled) per slot day, booked service and in total."""
+    grain = """
+        SELECT b.service_day, b.service_id,
+               COUNT(*) AS made,
+               SUM(CASE WHEN b.status = 'checked_in' THEN 1 ELSE 0 END) AS checked_in,
+               SUM(CASE WHEN b.status = 'booked' AND b.slot_start + ? < ? THEN 1 ELSE 0 END) AS no_show,
+               SUM(CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
+        FROM booking b
+        WHERE b.service_day BETWEEN ? AND ?
+        GROUP BY b.service_day, b.service_id"""
+    branches = [("", ""), ("day", "service_day"), ("service", "service_id")]
+    rows = _rollup(grain, branches, "SUM(g.made), SUM(g.checked_in), SUM(g.no_show), SUM(g.cancelled)",
+                   (grace_s, now, *span))
+    return {(label, _key(label, text)): tuple(int(v or 0) for v in values)
+            for label, text, *values in rows if values[0] is not None}
+
+
+def _appointment_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[str, Any]]:
+    """Served appointment tickets' waits (count, mean, max; median and p90 added later), served side."""
+    grain = f"""
+        SELECT {_GRAIN_COLUMNS}, COUNT(*) AS n, SUM({_APPT_WAIT}) AS total, MAX({_APPT_WAIT}) AS longest
+        FROM ticket t
+        WHERE {_IN_RANGE} AND {_DONE} AND t.slot_at IS NOT NULL
+        GROUP BY {_GRAIN_COLUMNS}"""
+    branches = [(d.name, d.served_col) for d in _ALL]
+    result: dict[tuple[str, Any], dict[str, Any]] = {}
+    for label, text, n, total, longest in _rollup(grain, branches, "SUM(g.n), SUM(g.total), MAX(g.longest)", span):
+        if n:
+            result[(label, _key(label, text))] = {"mean": float(total) / int(n), "max": longest}
+    return result
 def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
     """Dossier codes attached to the range's tickets, counted where the ticket was served."""
     grain = f"""
@@ -297,7 +341,8 @@ def _stats(values: dict[str, Any] | None) -> dict[str, float | None]:
 
 def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | None,
              ratings: dict[int, tuple[int, int]] | None, unattached: int, levels: list[int],
-             dossiers: int = 0) -> dict[str, Any]:
+             dossiers: int = 0, *, booked: tuple[int, int, int, int] | None = None,
+             appointment_wait: dict[str, Any] | None = None) -> dict[str, Any]:
     issued, no_show, cancelled, transferred = counts or (0, 0, 0, 0)
     served = served or {}
     ratings = ratings or {}
@@ -322,12 +367,21 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
             "rated_share_pct": _pct(rated_served, n_served),
             "unattached": unattached,
         },
+        "bookings": dict(zip(("made", "checked_in", "no_show", "cancelled"), booked or (0, 0, 0, 0))),
+        "appointment_wait_s": _stats(appointment_wait),
     }
 
 
-def _all_breakdowns(span: tuple[str, str], levels: list[int]) -> dict[str, dict[Any, dict[str, Any]]]:
+def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None = None,
+                    grace_s: float = 900.0) -> dict[str, dict[Any, dict[str, Any]]]:
     """FIGURES for every key of every breakdown ("" = totals) that has any activity in the range."""
     counts, served = _ticket_figures(span)
+    booked = _booking_figures(span, time.time() if now is None else now, grace_s)
+    appointments = _appointment_figures(span)
+    for dim in _ALL:
+        for k, (median, p90) in _percentiles(dim, span, _APPT_WAIT).items():
+            if (dim.name, k) in appointments:
+                appointments[(dim.name, k)].update(median=median, p90=p90)
     for dim in _ALL:
         for name, value in (("wait_s", _WAIT), ("service_s", _SERVICE)):
             for k, (median, p90) in _percentiles(dim, span, value).items():
@@ -338,11 +392,13 @@ def _all_breakdowns(span: tuple[str, str], levels: list[int]) -> dict[str, dict[
     unattached = _unattached(span)
     dossiers = _dossier_figures(span)
     result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
-    for name, key in set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers):
+    for name, key in (set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers) | set(booked)
+                      | set(appointments)):
         if key is None:  # never called: no counter / officer
             continue
         result[name][key] = _figures(counts.get((name, key)), served.get((name, key)), ratings.get((name, key)),
-                                     unattached.get((name, key), 0), levels, dossiers.get((name, key), 0))
+                                     unattached.get((name, key), 0), levels, dossiers.get((name, key), 0),
+                                     booked=booked.get((name, key)), appointment_wait=appointments.get((name, key)))
     return result
 
 
@@ -354,12 +410,13 @@ def _parse_day(text: str, label: str) -> str:
                            f"Invalid --{label} date: {text} (use YYYY-MM-DD)") from None
 
 
-def build_report(date_from: str | date, date_to: str | date) -> dict[str, Any]:
+def build_report(date_from: str | date, date_to: str | date, *, now: float | None = None) -> dict[str, Any]:
     """The section-6 report over service days ``date_from`` .. ``date_to`` (inclusive).
 
     Returns the JSON-ready dict printed by ``onestop report --format json``.
     Services and counters that are active (or had activity) are always listed,
     so a quiet service shows as zeros; days and officers only with activity.
+    ``now`` (default: the clock) decides which bookings are no-shows yet.
     """
     day_from, day_to = _parse_day(str(date_from), "from"), _parse_day(str(date_to), "to")
     if day_from > day_to:
@@ -370,7 +427,7 @@ def build_report(date_from: str | date, date_to: str | date) -> dict[str, Any]:
         with read_transaction():
             site = Site.get_or_none()
             levels = sorted((lv.value for lv in site_info(site).rating_levels), reverse=True) if site else [3, 2, 1]
-            parts = _all_breakdowns(span, levels)
+            parts = _all_breakdowns(span, levels, now, _grace_s(site))
             totals = parts[""].get(0) or _figures(None, None, None, 0, levels)
             arrivals = _arrivals(span)
             services = list(Service.select().order_by(Service.sort_order, Service.code))
@@ -403,6 +460,12 @@ def build_report(date_from: str | date, date_to: str | date) -> dict[str, Any]:
         }
 
     return with_retry(read)
+
+
+def _grace_s(site: Site | None) -> float:
+    """``[booking] grace_min`` in seconds: after it a booking not checked in is a no-show."""
+    settings = json.loads(site.settings or "{}") if site is not None else {}
+    return 60.0 * int((settings.get("booking") or {}).get("grace_min", 15))
 
 
 # ----------------------------------------------------------------- extras for screens and exports

@@ -30,7 +30,10 @@ from db.integrity import SEAL_FUNCTION
 #: every program reads these (names, numbering, the queue, the event feed)
 _READ = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
          "ticket", "ticket_dossier", "rating", "event", "request",
-         "setting")  # the tracking-link secret: every ticket object carries its link
+         "setting",  # the tracking-link secret: every ticket object carries its link
+         "booking", "booking_slot", "booking_quota", "notification", "notify_cursor")
+#: booking a place (web, API, CLI) and checking in (kiosk): the slot and quota counters move with it
+_BOOKING_WRITE = {"booking": None, "booking_slot": None, "booking_quota": None}
 #: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
 _TICKET_QUEUE_COLUMNS = ("status", "counter_id", "officer_id", "called_at", "last_called_at", "started_at",
                          "finished_at", "recalls", "transfers", "service_id", "target_counter_id", "note",
@@ -61,9 +64,10 @@ class RoleSpec:
 GRANTS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "onestop_kiosk", "kiosk (issue, cancel on a failed print, close yesterday's queue, admin exit login)",
-        insert=("ticket", "number_sequence", "event", "audit", "request"),
+        insert=("ticket", "number_sequence", "event", "audit", "request", "notification"),
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
-                "counter": ("current_ticket_id",), **_LOGIN, **_REQUEST},
+                "counter": ("current_ticket_id",), "booking": ("status", "ticket_id", "checked_in_at"),
+                **_LOGIN, **_REQUEST},
     ),
     RoleSpec(
         "onestop_counter", "counter workstation (call, serve, transfer, sign in, dossier codes, its keypad)",
@@ -83,9 +87,11 @@ GRANTS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "onestop_web", "web service (ticket tracking, hall board, API: issuing with a key)",
         select=_READ + ("api_key",),
-        insert=("ticket", "number_sequence", "event", "audit", "request", "setting"),
+        insert=("ticket", "number_sequence", "event", "audit", "request", "setting", "booking", "booking_slot",
+                "booking_quota", "notification", "notify_cursor"),
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
-                "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_LOGIN, **_REQUEST},
+                "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_BOOKING_WRITE,
+                "notification": None, "notify_cursor": None, **_LOGIN, **_REQUEST},
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",

@@ -16,9 +16,9 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
 from db.errors import Forbidden
-from db.models import ALL_MODELS, ApiKey, SchemaVersion, Setting, Ticket
+from db.models import ALL_MODELS, BOOKING_MODELS, ApiKey, SchemaVersion, Service, Setting, Ticket
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -71,10 +71,28 @@ def _v7_audit_and_seals(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v8_bookings(migrator: SchemaMigrator) -> list:
+    """Version 8: appointments (bookings, slot and quota counters, notification outbox).
+
+    Adds ``ticket.slot_at`` and the services' ``booking_slot_min`` /
+    ``booking_per_slot``, and creates the booking tables.
+    """
+    database_proxy.obj.create_tables(BOOKING_MODELS, safe=True)
+    operations = []
+    tickets = {c.name for c in database_proxy.obj.get_columns("ticket")}
+    if "slot_at" not in tickets:
+        operations.append(migrator.add_column("ticket", "slot_at", Ticket.slot_at))
+    services = {c.name for c in database_proxy.obj.get_columns("service")}
+    for name in ("booking_slot_min", "booking_per_slot"):
+        if name not in services:
+            operations.append(migrator.add_column("service", name, getattr(Service, name)))
+    return operations
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
-    6: _v6_web_tables, 7: _v7_audit_and_seals,
+    6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings,
 }
 
 

@@ -41,7 +41,8 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
             before = _snapshot(site) if site.id else None
             settings = json.loads(site.settings or "{}") if site.id else {}
             settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
-                             "security": config.security})
+                             "security": config.security, "booking": config.booking,
+                             "notify": config.notify})
             settings["web"] = config.web
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
@@ -64,6 +65,8 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
                 row.group_en = svc.get("group_en")
                 row.sort_order = order
                 row.active = svc.get("active", True)
+                slots = svc.get("booking") or {}
+                row.booking_slot_min, row.booking_per_slot = slots.get("slot_min"), slots.get("per_slot")
                 row.save()
                 by_code[row.code] = row
                 summary["services"] += 1

@@ -31,7 +31,17 @@ _SITE_KEYS = {"name": (str, True), "name_en": (str, False), "timezone": (str, Fa
 _SERVICE_KEYS = {"code": (str, True), "name": (str, True), "name_en": (str, False), "prefix": (str, True),
                  "start": (int, False), "end": (int, False), "daily_limit": (int, False),
                  "target_wait_min": (int, False), "group": (str, False), "group_en": (str, False),
-                 "active": (bool, False)}
+                 "active": (bool, False), "booking": (dict, False)}
+_SERVICE_BOOKING_KEYS = {"slot_min": (int, True), "per_slot": (int, True)}
+_BOOKING_KEYS = {"days_ahead": (int, False), "grace_min": (int, False), "early_min": (int, False),
+                 "max_per_phone_per_day": (int, False), "max_per_client_per_day": (int, False)}
+_NOTIFY_KEYS = {"driver": (str, False), "path": (str, False), "url": (str, False), "headers": (dict, False),
+                "timeout_s": ((int, float), False), "ahead_alert": (int, False), "reminder_at": (str, False),
+                "max_attempts": (int, False), "retry_s": ((int, float), False), "retry_max_s": ((int, float), False)}
+#: [booking] defaults and the range each value must lie in
+BOOKING_DEFAULTS = {"days_ahead": (7, 0, 90), "grace_min": (15, 0, 120), "early_min": (30, 0, 240),
+                    "max_per_phone_per_day": (2, 1, 50), "max_per_client_per_day": (10, 1, 10000)}
+NOTIFY_DRIVERS = ("none", "log", "webhook")
 _COUNTER_KEYS = {"number": (int, True), "name": (str, False), "services": (list, True),
                  "keypad_address": (int, False), "active": (bool, False)}
 _OFFICER_KEYS = {"username": (str, True), "full_name": (str, True), "role": (str, False),
@@ -43,7 +53,8 @@ _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
 _WEB_KEYS = {"public_url": (str, False)}
 _SECURITY_KEYS = {"staff_pin_min_digits": (int, False)}
-_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "security"}
+_TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "security",
+              "booking", "notify"}
 
 
 @dataclass
@@ -58,6 +69,8 @@ class SiteConfig:
     source: str = field(default="<built-in>")
     web: dict = field(default_factory=dict)
     security: dict = field(default_factory=dict)
+    booking: dict = field(default_factory=dict)   # site-wide [booking] rules, defaults filled in
+    notify: dict = field(default_factory=dict)    # [notify]: how citizens are told (driver "none" by default)
 
 
 class _Locator:
@@ -188,6 +201,8 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
             raise ConfigError(name, locate("prefix"), f"services[{i}].prefix",
                               f"prefix {svc['prefix']!r} is already used by {prefixes[svc['prefix']]}: ticket codes must be unique")
         prefixes[svc["prefix"]] = code
+        if "booking" in svc:
+            _check_service_booking(svc["booking"], hours, f"services[{i}].booking", locate("booking"), name)
 
     counters = _array(data, "counters", name, loc)
     numbers: set[int] = set()
@@ -273,7 +288,56 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         except ValueError as exc:
             raise ConfigError(name, loc.line_of("web", None, "public_url"), "web.public_url", str(exc)) from None
 
-    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web, security)
+    booking = _table(data, "booking", name, loc)
+    _check_table(booking, _BOOKING_KEYS, "booking", lambda k: loc.line_of("booking", None, k), name)
+    for key, (default, low, high) in BOOKING_DEFAULTS.items():
+        value = booking.setdefault(key, default)
+        if not low <= value <= high:
+            raise ConfigError(name, loc.line_of("booking", None, key), f"booking.{key}", f"must be {low}-{high}")
+
+    notify = _table(data, "notify", name, loc)
+    _check_notify(notify, lambda k: loc.line_of("notify", None, k), name)
+
+    return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web,
+                      security=security, booking=booking, notify=notify)
+
+
+def _check_service_booking(value: dict, hours: list, where: str, line: int | None, name: str) -> None:
+    """``booking = { slot_min = 15, per_slot = 2 }``: at least one slot must fit the opening hours."""
+    _check_table(value, _SERVICE_BOOKING_KEYS, where, lambda k: line, name)
+    if not 5 <= value["slot_min"] <= 240:
+        raise ConfigError(name, line, f"{where}.slot_min", "must be 5-240 minutes")
+    if not 1 <= value["per_slot"] <= 100:
+        raise ConfigError(name, line, f"{where}.per_slot", "must be 1-100")
+    if not any(end - start >= value["slot_min"] for start, end in (parse_span(str(h)) for h in hours)):
+        raise ConfigError(name, line, f"{where}.slot_min", "no opening-hours span is long enough for one slot")
+
+
+def _check_notify(notify: dict, locate, name: str) -> None:
+    _check_table(notify, _NOTIFY_KEYS, "notify", locate, name)
+    driver = notify.setdefault("driver", "none")
+    if driver not in NOTIFY_DRIVERS:
+        raise ConfigError(name, locate("driver"), "notify.driver", f"must be one of {', '.join(NOTIFY_DRIVERS)}")
+    if driver == "log" and not notify.get("path"):
+        raise ConfigError(name, locate("driver"), "notify.path", 'driver "log" needs path = "FILE.jsonl"')
+    if driver == "webhook":
+        url = notify.get("url", "")
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise ConfigError(name, locate("url") or locate("driver"), "notify.url",
+                              'driver "webhook" needs url = "http(s)://HOST/PATH"')
+    for key, value in (notify.get("headers") or {}).items():
+        if not isinstance(value, str):
+            raise ConfigError(name, locate("headers"), f"notify.headers.{key}", "must be text")
+    if "reminder_at" in notify:
+        try:
+            parse_span(f"{notify['reminder_at']}-24:00")
+        except ValueError:
+            raise ConfigError(name, locate("reminder_at"), "notify.reminder_at", 'must be "HH:MM"') from None
+    for key in ("timeout_s", "retry_s", "retry_max_s", "max_attempts"):
+        if key in notify and notify[key] <= 0:
+            raise ConfigError(name, locate(key), f"notify.{key}", "must be positive")
+    if "ahead_alert" in notify and notify["ahead_alert"] < 0:
+        raise ConfigError(name, locate("ahead_alert"), "notify.ahead_alert", "must be 0 (off) or more")
 
 
 def check_public_url(url: str) -> str:

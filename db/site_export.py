@@ -75,6 +75,8 @@ def export_site_toml() -> str:
                 ("start", s.start), ("end", s.end), ("daily_limit", s.daily_limit),
                 ("target_wait_min", s.target_wait_min), ("group", s.group), ("group_en", s.group_en),
                 ("active", None if s.active else False),
+                ("booking", {"slot_min": s.booking_slot_min, "per_slot": s.booking_per_slot}
+                 if s.booking_slot_min and s.booking_per_slot else None),
             ])
         for c in Counter.select().order_by(Counter.number):
             linked = [codes[sid] for (sid,) in CounterService.select(CounterService.service)
@@ -92,7 +94,7 @@ def export_site_toml() -> str:
             if not o.active:
                 lines.append("# active = false")
             lines.append("")
-        for name in ("ratings", "kiosk", "announcements"):
+        for name in ("ratings", "kiosk", "announcements", "booking", "notify"):
             section = settings.get(name) or {}
             if section:
                 _table(lines, f"[{name}]", list(section.items()))

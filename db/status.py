@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from db import clock, statuses
 from db.connection import with_retry
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
-from db.queue import to_info
+from db.queue import call_order, to_info
 from db.site import site_info
 from db.values import TicketInfo
 
@@ -28,6 +28,7 @@ class ServiceQueue:
     next_codes: tuple[str, ...]
     longest_wait_s: int | None
     active: bool
+    next_appointments: tuple[str, ...] = ()   # those of next_codes that are appointments
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class HallStatus:
         return {
             "service_day": self.service_day,
             "waiting": {s.code: s.waiting for s in self.services},
-            "services": [asdict(s) | {"next_codes": list(s.next_codes)} for s in self.services],
+            "services": [asdict(s) | {"next_codes": list(s.next_codes),
+                                        "next_appointments": list(s.next_appointments)} for s in self.services],
             "counters": [
                 {
                     "number": c.number, "name": c.name, "paused": c.paused, "officer": c.officer,
@@ -62,8 +64,9 @@ class HallStatus:
         }
 
 
-def waiting_order():
-    return (Ticket.priority.desc(), Ticket.queue_at, Ticket.id)
+def waiting_order(now: float | None = None):
+    """The call order of ``db.queue`` (the one definition), at ``now``."""
+    return call_order(clock.now_epoch(now))
 
 
 def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
@@ -72,12 +75,15 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
     def read() -> HallStatus:
         site = site_info(Site.get())
         today = clock.service_day(moment, site.timezone)
-        rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at)
+        rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at, Ticket.slot_at)
                 .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today))
-                .order_by(*waiting_order()).tuples())
+                .order_by(*waiting_order(moment)).tuples())
         per_service: dict[int, list[tuple]] = {}
-        for service_id, code, priority, queue_at in rows:
+        appointments: set[str] = set()
+        for service_id, code, priority, queue_at, slot_at in rows:
             per_service.setdefault(service_id, []).append((code, priority, queue_at))
+            if slot_at is not None:
+                appointments.add(code)
         services = []
         for svc in Service.select().order_by(Service.sort_order, Service.code):
             waiting = per_service.get(svc.id, [])
@@ -86,6 +92,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
                 code=svc.code, name=svc.name, name_en=svc.name_en or svc.name, group=svc.group, group_en=svc.group_en,
                 waiting=len(waiting), priority_waiting=sum(1 for _, p, _ in waiting if p),
                 next_codes=tuple(code for code, _, _ in waiting[:next_count]),
+                next_appointments=tuple(code for code, _, _ in waiting[:next_count] if code in appointments),
                 longest_wait_s=int(moment - oldest) if oldest is not None else None, active=svc.active,
             ))
         links: dict[int, list[str]] = {}
@@ -123,7 +130,7 @@ def waiting_tickets(counter_number: int, *, now: float | None = None, limit: int
         service_ids = [l.service_id for l in CounterService.select().where(CounterService.counter == counter.id)]
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
         rows = (Ticket.select().where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)
-                .order_by(*waiting_order()).limit(limit))
+                .order_by(*waiting_order(moment)).limit(limit))
         return [to_info(r, site.timezone) for r in rows]
 
     return with_retry(read, attempts=1)

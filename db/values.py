@@ -96,8 +96,14 @@ class TicketInfo:
     estimated_wait_s: int | None = None
     cancel_reason: str | None = None
     kiosk: str | None = None
+    slot_start: datetime | None = None       # appointment tickets: the booked slot's start
     track_url: str | None = None             # the citizen's tracking page (None without [web] public_url)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def appointment(self) -> bool:
+        """Checked in from a booking (docs/appointments.md)."""
+        return self.slot_start is not None
 
     def to_json(self) -> dict:
         """The ticket object of docs/interfaces.md §4."""
@@ -120,6 +126,8 @@ class TicketInfo:
             "finished_at": iso(self.finished_at),
             "target_counter": self.target_counter,
             "cancel_reason": self.cancel_reason,
+            "appointment": self.appointment,
+            "slot_start": iso(self.slot_start),
             "track_url": self.track_url,
             **self.extra,
         }
@@ -149,3 +157,97 @@ class RatingInfo:
     ticket_code: str | None
     pressed_at: datetime
     source: str
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    """The site-wide ``[booking]`` rules (docs/appointments.md)."""
+
+    days_ahead: int = 7
+    grace_min: int = 15
+    early_min: int = 30
+    max_per_phone_per_day: int = 2
+    max_per_client_per_day: int | None = 10
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    """One bookable slot of a service and how many places it has left."""
+
+    service: str
+    start: datetime
+    end: datetime
+    capacity: int
+    booked: int
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.booked)
+
+    def to_json(self) -> dict:
+        return {"service": self.service, "start": iso(self.start), "end": iso(self.end),
+                "capacity": self.capacity, "places_left": self.places_left}
+
+
+@dataclass(frozen=True)
+class BookableService:
+    """A service that takes bookings, with its slot settings."""
+
+    code: str
+    name: str
+    name_en: str
+    slot_min: int
+    per_slot: int
+
+
+@dataclass(frozen=True)
+class BookingInfo:
+    """A booking as programs show it; ``status`` includes the computed ``no_show``."""
+
+    id: int
+    code: str
+    service: str
+    service_name: str
+    service_name_en: str
+    slot_start: datetime
+    status: str                      # booked | checked_in | cancelled | no_show
+    name: str
+    phone: str
+    source: str
+    created_at: datetime
+    manage_url: str | None = None
+    checked_in_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    ticket_id: int | None = None
+    ticket_code: str | None = None
+    checkin_from: datetime | None = None   # the check-in window
+    checkin_until: datetime | None = None
+
+    def to_public_json(self) -> dict:
+        """What a public page or a confirmation may show: no name, no phone."""
+        return {
+            "code": self.code,
+            "service": self.service,
+            "service_name": self.service_name,
+            "service_name_en": self.service_name_en,
+            "slot_start": iso(self.slot_start),
+            "status": self.status,
+            "manage_url": self.manage_url,
+            "checkin_from": iso(self.checkin_from),
+            "checkin_until": iso(self.checkin_until),
+            "ticket": self.ticket_code,
+        }
+
+    def to_json(self) -> dict:
+        """The booking object of ``onestop book`` / ``bookings`` (for staff: with name and phone)."""
+        return {
+            **self.to_public_json(),
+            "id": self.id,
+            "name": self.name,
+            "phone": self.phone,
+            "source": self.source,
+            "created_at": iso(self.created_at),
+            "checked_in_at": iso(self.checked_in_at),
+            "cancelled_at": iso(self.cancelled_at),
+            "ticket_id": self.ticket_id,
+        }

@@ -54,6 +54,7 @@ class CallEntry:
     recall: bool = False
     service: str | None = None  # service code
     event_id: int = 0
+    appointment: bool = False   # a ticket checked in from a booking (marked on the board)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ class BoardState:
             if _service_day(at, view.timezone) < view.service_day:
                 return None
         entry = CallEntry(code=event.code, counter=int(event.counter), at=at, recall=event.kind == "recalled",
-                          service=event.service, event_id=event.id)
+                          service=event.service, event_id=event.id, appointment=_is_appointment(event))
         # a recall moves the ticket back to the top instead of listing it twice
         recent = (entry,) + tuple(c for c in view.recent if (c.code, c.counter) != (entry.code, entry.counter))
         self._view = replace(view, now_calling=entry, recent=recent[: self.recent_limit])
@@ -245,6 +246,11 @@ class BoardState:
             self._view = replace(self._view, counters=cells)
 
 
+def _is_appointment(event) -> bool:
+    """Calls and recalls of appointment tickets say so in their data."""
+    return bool((getattr(event, "data", None) or {}).get("appointment"))
+
+
 def recent_calls_from_events(events: Iterable, *, service_day: str, timezone: str,
                              limit: int = RECENT_LIMIT) -> tuple[CallEntry, ...]:
     """The newest calls of ``service_day`` from a slice of the event log (for the first load)."""
@@ -258,7 +264,8 @@ def recent_calls_from_events(events: Iterable, *, service_day: str, timezone: st
         if any((c.code, c.counter) == (event.code, event.counter) for c in result):
             continue
         result.append(CallEntry(code=event.code, counter=int(event.counter), at=at,
-                                recall=event.kind == "recalled", service=event.service, event_id=event.id))
+                                recall=event.kind == "recalled", service=event.service, event_id=event.id,
+                                appointment=_is_appointment(event)))
         if len(result) >= limit:
             break
     return tuple(result)

@@ -223,7 +223,9 @@ class NowCallingPanel(_Panel):
         fg = QColor("#7f0000") if bright else P.WHITE
         sub = QColor("#3e2723") if bright else QColor("#ffe0e0")
         inner = rect.adjusted(self.u(0.02), self.u(0.012), -self.u(0.02), -self.u(0.012))
-        P.draw_text(painter, QRectF(inner.x(), inner.y(), inner.width(), self.u(0.05)), "ĐANG MỜI SỐ / NOW CALLING",
+        title = ("ĐANG MỜI SỐ - LỊCH HẸN / NOW CALLING - APPOINTMENT" if self.call is not None and self.call.appointment
+                 else "ĐANG MỜI SỐ / NOW CALLING")
+        P.draw_text(painter, QRectF(inner.x(), inner.y(), inner.width(), self.u(0.05)), title,
                     self.u(0.034), bold=True, color=sub, align=Qt.AlignCenter)
         number_box = QRectF(inner.x(), inner.y() + self.u(0.05), inner.width(), self.u(0.265))
         lines_y = number_box.bottom()
@@ -370,6 +372,9 @@ class RecentCalls(_Panel):
                          self.u(0.008), P.PANEL)
             P.draw_text(painter, QRectF(cell.x() + self.u(0.012), cell.y(), cell.width() * 0.55, row_h), call.code,
                         px, bold=True, color=P.WHITE)
+            if call.appointment:  # the appointment mark: "hẹn" under the code's end
+                P.draw_text(painter, QRectF(cell.x() + cell.width() * 0.36, cell.y(), cell.width() * 0.2, row_h),
+                            "hẹn", px * 0.45, bold=True, color=P.ACCENT, align=Qt.AlignLeft | Qt.AlignBottom)
             P.draw_text(painter, QRectF(cell.x() + cell.width() * 0.55, cell.y(), cell.width() * 0.42, row_h),
                         f"→ {call.counter}", px, bold=True, color=P.ACCENT, align=Qt.AlignRight | Qt.AlignVCenter)
         painter.end()

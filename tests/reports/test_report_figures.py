@@ -21,6 +21,9 @@ def stats(mean, median, p90, maximum):
 
 
 NONE_STATS = stats(None, None, None, None)
+#: the fixture day has no bookings (appointment figures: tests/booking/test_booking_reports.py)
+NO_APPOINTMENTS = {"bookings": {"made": 0, "checked_in": 0, "no_show": 0, "cancelled": 0},
+                   "appointment_wait_s": NONE_STATS}
 
 
 def ratings(count, by_value, pct, share, unattached=0):
@@ -41,6 +44,7 @@ TOTALS_25 = {
     "service_s": stats(660.0, 600.0, 1200.0, 1200.0),
     "within_target_pct": 80.0, "dossiers": 0,
     "ratings": ratings(4, (2, 1, 1), (50.0, 25.0, 25.0), 80.0, unattached=1),
+    **NO_APPOINTMENTS,
 }
 
 
@@ -61,6 +65,7 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         "service_s": stats(500.0, 480.0, 600.0, 600.0),
         "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(3, (2, 1, 0), (66.67, 33.33, 0.0), 100.0),
+        **NO_APPOINTMENTS,
     }
     assert by_service["KS"] == {
         "service": "KS", "issued": 3, "served": 1, "no_show": 0, "cancelled": 1, "transferred": 1,
@@ -68,6 +73,7 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         "service_s": stats(600.0, 600.0, 600.0, 600.0),
         "within_target_pct": 0.0, "dossiers": 0,
         "ratings": ratings(1, (0, 0, 1), (0.0, 0.0, 100.0), 100.0),
+        **NO_APPOINTMENTS,
     }
     assert by_service["DD"] == {
         "service": "DD", "issued": 1, "served": 1, "no_show": 1, "cancelled": 0, "transferred": 0,
@@ -75,6 +81,7 @@ def test_ticket_counts_under_issued_service_but_is_served_where_it_was_served(re
         "service_s": stats(1200.0, 1200.0, 1200.0, 1200.0),
         "within_target_pct": 100.0, "dossiers": 0,                          # DD's target is 20 min
         "ratings": ratings(0, (0, 0, 0), (None, None, None), 0.0),
+        **NO_APPOINTMENTS,
     }
     quiet = by_service["XD"]
     assert quiet["issued"] == 0 and quiet["wait_s"] == NONE_STATS and quiet["within_target_pct"] is None
@@ -91,6 +98,7 @@ def test_counters_count_what_they_last_held(report_db):
         "service_s": stats(510.0, 510.0, 600.0, 600.0),       # even count: median = mean of 420 and 600
         "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(2, (2, 0, 0), (100.0, 0.0, 0.0), 100.0),
+        **NO_APPOINTMENTS,
     }
     assert by_counter[2] == {
         "counter": 2, "issued": 2, "served": 2, "no_show": 0, "cancelled": 0, "transferred": 0,
@@ -98,6 +106,7 @@ def test_counters_count_what_they_last_held(report_db):
         "service_s": stats(540.0, 540.0, 600.0, 600.0),
         "within_target_pct": 50.0, "dossiers": 0,
         "ratings": ratings(2, (0, 1, 1), (0.0, 50.0, 50.0), 100.0),
+        **NO_APPOINTMENTS,
     }
     assert by_counter[3] == {
         "counter": 3, "issued": 2, "served": 1, "no_show": 1, "cancelled": 0, "transferred": 1,
@@ -105,11 +114,13 @@ def test_counters_count_what_they_last_held(report_db):
         "service_s": stats(1200.0, 1200.0, 1200.0, 1200.0),
         "within_target_pct": 100.0, "dossiers": 0,
         "ratings": ratings(0, (0, 0, 0), (None, None, None), 0.0),
+        **NO_APPOINTMENTS,
     }
     assert by_counter[4] == {
         "counter": 4, "issued": 0, "served": 0, "no_show": 0, "cancelled": 0, "transferred": 0,
         "wait_s": NONE_STATS, "service_s": NONE_STATS, "within_target_pct": None, "dossiers": 0,
         "ratings": ratings(0, (0, 0, 0), (None, None, None), None, unattached=1),
+        **NO_APPOINTMENTS,
     }
 
 
