@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable, TypeVar
 from zoneinfo import ZoneInfo
 
-from db import clock
+from db import clock, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import BookingRefused, InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -347,8 +347,8 @@ def _info(row: Booking, site: SiteInfo, rules: BookingPolicy, base_url: str | No
           services: dict[int, Service] | None = None, tickets: dict[int, str] | None = None) -> BookingInfo:
     service = (services or {}).get(row.service_id) or Service.get_by_id(row.service_id)
     status = row.status
-    if status == "booked" and moment > row.slot_start + rules.grace_min * 60:
-        status = "no_show"
+    if status == statuses.BOOKED and moment > row.slot_start + rules.grace_min * 60:
+        status = statuses.BOOKING_NO_SHOW
     ticket_code = None
     if row.ticket_id is not None:
         ticket_code = (tickets or {}).get(row.ticket_id) or Ticket.get_by_id(row.ticket_id).code
@@ -444,7 +444,7 @@ def book(service_code: str, at: datetime | str, name: str, phone: str, *, client
                                    reason="client_limit")
         row = Booking.create(code=_new_code(), token=secrets.token_urlsafe(TOKEN_BYTES), service=service.id,
                              service_day=slot_day, slot_start=epoch, name=person, phone=number,
-                             client=str(client)[:128] if client else None, source=source, status="booked",
+                             client=str(client)[:128] if client else None, source=source, status=statuses.BOOKED,
                              created_at=moment)
         record_event("booked", at=moment, code=row.code, service=service.code,
                      data={"booking_id": row.id, "slot_start": start.isoformat(), "source": source})
@@ -466,16 +466,16 @@ def cancel(reference: str, *, now: float | None = None) -> BookingInfo:
         site_row = _site_row()
         site, rules = site_info(site_row), _policy(site_row)
         row = _lookup(reference, lock=True)
-        if row.status == "cancelled":
+        if row.status == statuses.BOOKING_CANCELLED:
             return row
-        if row.status == "checked_in":
+        if row.status == statuses.CHECKED_IN:
             raise BookingRefused(f"Lịch hẹn {row.code} đã được xác nhận tại quầy, không thể huỷ",
                                  f"Booking {row.code} is already checked in and cannot be cancelled",
                                  reason="checked_in")
         if moment > row.slot_start + rules.grace_min * 60:
             raise BookingRefused(f"Lịch hẹn {row.code} đã qua giờ, không thể huỷ",
                                  f"Booking {row.code} is past its time and cannot be cancelled", reason="past")
-        Booking.update(status="cancelled", cancelled_at=moment).where(Booking.id == row.id).execute()
+        Booking.update(status=statuses.BOOKING_CANCELLED, cancelled_at=moment).where(Booking.id == row.id).execute()
         _give_back(row, site.timezone)
         service = Service.get_by_id(row.service_id)
         record_event("booking_cancelled", at=moment, code=row.code, service=service.code,
@@ -509,7 +509,7 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
             return row.ticket_id, row.code, False
         start = clock.local_datetime(row.slot_start, site.timezone)
         hhmm, day_text = _hhmm_day(start)
-        if row.status == "cancelled":
+        if row.status == statuses.BOOKING_CANCELLED:
             raise BookingRefused(f"Lịch hẹn {row.code} đã bị huỷ", f"Booking {row.code} was cancelled",
                                  reason="cancelled")
         opens = row.slot_start - rules.early_min * 60
@@ -527,7 +527,7 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
                 f"More than {rules.grace_min} minutes late for {hhmm}: please take an ordinary ticket",
                 reason="too_late")
         ticket = queue.issue_appointment_ticket(row.service_id, row.slot_start, kiosk=kiosk, now=moment)
-        Booking.update(status="checked_in", checked_in_at=moment, ticket=ticket.id).where(Booking.id == row.id).execute()
+        Booking.update(status=statuses.CHECKED_IN, checked_in_at=moment, ticket=ticket.id).where(Booking.id == row.id).execute()
         record_event("checked_in", at=moment, ticket=ticket, service=Service.get_by_id(row.service_id).code,
                      data={"booking": row.code, "booking_id": row.id})
         return ticket.id, row.code, True
@@ -536,7 +536,7 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
 
     def describe() -> TicketInfo:
         info = queue.find_ticket(ticket_id, now=moment)
-        if info.status == "waiting":
+        if info.status == statuses.WAITING:
             info = replace(info, estimated_wait_s=queue.estimate_wait_s(Ticket.get_by_id(ticket_id).service_id, info.ahead))
         return replace(info, extra={**info.extra, "booking": code})
 

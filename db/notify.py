@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from db import clock
+from db import clock, statuses
 from db.connection import with_retry, write_transaction
 from db.events import events_after, last_event_id
 from db.models import Booking, Notification, NotifyCursor, Service, Site, Ticket
@@ -119,7 +119,7 @@ def queue_reminders(settings: NotifySettings, *, now: float | None = None) -> in
         tomorrow = (local.date() + timedelta(days=1)).isoformat()
         reminded = Notification.select(Notification.booking).where(
             (Notification.kind == "reminder") & Notification.booking.is_null(False))
-        rows = (Booking.select().where((Booking.service_day == tomorrow) & (Booking.status == "booked")
+        rows = (Booking.select().where((Booking.service_day == tomorrow) & (Booking.status == statuses.BOOKED)
                                        & Booking.id.not_in(reminded)))
         return [_booking_message("reminder", row, site.timezone) for row in rows]
 
@@ -135,7 +135,7 @@ def _messages_for(events: list[EventInfo], settings: NotifySettings, moment: flo
     for event in events:
         if event.kind == "booked" and event.data.get("booking_id"):
             row = Booking.get_or_none(Booking.id == event.data["booking_id"])
-            if row is not None and row.status != "cancelled":
+            if row is not None and row.status != statuses.BOOKING_CANCELLED:
                 messages.append(_booking_message("booking_confirmed", row, tz))
         elif event.kind == "called" and event.ticket_id:
             row = Booking.get_or_none(Booking.ticket == event.ticket_id)
@@ -164,7 +164,7 @@ def _ahead_messages(service_code: str, alert: int, tz: str, moment: float) -> li
     today = clock.service_day(moment, tz)
     rows = (Booking.select()
             .join(Ticket, on=(Booking.ticket == Ticket.id))
-            .where((Ticket.status == "waiting") & (Ticket.service == service.id) & (Ticket.service_day == today)))
+            .where((Ticket.status == statuses.WAITING) & (Ticket.service == service.id) & (Ticket.service_day == today)))
     told = {n.dedup for n in Notification.select(Notification.dedup)
             .where(Notification.dedup.in_([f"ahead:{r.ticket_id}" for r in rows] or [""]))}
     messages = []

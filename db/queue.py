@@ -355,7 +355,7 @@ def _new_ticket(site: SiteInfo, service: Service, moment: float, *, priority: bo
     local = clock.local_datetime(moment, site.timezone)
     row = Ticket.create(
         service_day=day, issued_service=service.id, service=service.id, number=number,
-        code=f"{service.prefix}{number:0{width}d}", priority=priority, status="waiting",
+        code=f"{service.prefix}{number:0{width}d}", priority=priority, status=statuses.WAITING,
         queue_at=moment, issued_at=moment, issued_hour=local.hour, kiosk=kiosk, slot_at=slot_at,
     )
     data: dict = {"priority": priority, "kiosk": kiosk}

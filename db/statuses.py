@@ -31,3 +31,17 @@ AT_COUNTER = (CALLED, SERVING)
 CLOSED = (DONE, NO_SHOW, CANCELLED)
 #: every status, in the order a ticket meets them
 ALL = (WAITING, CALLED, SERVING, DONE, NO_SHOW, CANCELLED)
+
+
+# ---------------------------------------------------------------- bookings
+# A booking (``Booking.status``) has its own, shorter life; "cancelled" and
+# "no_show" are spelled like the ticket states but mean the booking's.
+#
+#     booked --check-in--> checked_in
+#     booked --cancel--> cancelled
+#     booked, window passed (derived when read, never stored) --> no_show
+
+BOOKED = "booked"                    #: made, the citizen has not come yet
+CHECKED_IN = "checked_in"            #: turned into a ticket at the kiosk or counter
+BOOKING_CANCELLED = CANCELLED        #: withdrawn by the citizen (or staff)
+BOOKING_NO_SHOW = NO_SHOW            #: the check-in window passed without a check-in

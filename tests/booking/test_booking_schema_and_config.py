@@ -1,4 +1,4 @@
-"""Schema v7 (appointment tables) upgrades an older database in place; the TOML keys are checked.
+"""Schema step 8 (appointment tables) upgrades an older database in place; the TOML keys are checked.
 
 Config errors name the file, the line and the field, like every other key of the site file.
 """
@@ -17,22 +17,22 @@ from db.schema import SCHEMA_VERSION
 from db.site_config import load_site_file, parse_site_text
 
 
-def test_upgrade_from_version_6_adds_the_booking_tables_and_keeps_tickets(sqlite_site_db, clock):
+def test_upgrade_from_version_7_adds_the_booking_tables_and_keeps_tickets(sqlite_site_db, clock):
     from db import queue
 
     ticket = queue.issue_ticket("TP", now=clock(9, 0))
     path = sqlite_site_db[len("sqlite:///"):]
     close()
-    with sqlite3.connect(path) as raw:       # make it look like a version-6 database
+    with sqlite3.connect(path) as raw:       # make it look like a version-7 database (before bookings)
         raw.execute("ALTER TABLE ticket DROP COLUMN slot_at")
         raw.execute("ALTER TABLE service DROP COLUMN booking_slot_min")
         raw.execute("ALTER TABLE service DROP COLUMN booking_per_slot")
         for table in ("notification", "notify_cursor", "booking", "booking_slot", "booking_quota"):
             raw.execute(f"DROP TABLE {table}")
         raw.execute("DELETE FROM schema_version")
-        raw.execute("INSERT INTO schema_version (version, applied_at) VALUES (6, 0)")
+        raw.execute("INSERT INTO schema_version (version, applied_at) VALUES (7, 0)")
     connect(sqlite_site_db)
-    assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION == 7
+    assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION == 8
     row = Ticket.get_by_id(ticket.id)
     assert row.code == "A001" and row.slot_at is None
     assert Service.get(Service.code == "TP").booking_slot_min is None
