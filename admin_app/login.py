@@ -84,6 +84,6 @@ class LoginDialog(QDialog):
         self.pin.setFocus(Qt.OtherFocusReason)
         self.message.setText(error_text(exc, None))
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+    def done(self, result: int) -> None:
         self._lane.close()
         super().done(result)

@@ -8,15 +8,25 @@ files the command line writes.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from admin_app.charts import arrivals_chart, satisfaction_chart, wait_chart
 from admin_app.widgets import Message, fill_table, make_table

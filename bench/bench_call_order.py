@@ -13,7 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from db import queue
 from db.connection import connect

@@ -42,13 +42,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import httpx  # noqa: E402
+import httpx
 
-from db import queue  # noqa: E402
-from db.connection import close, connect  # noqa: E402
-from db.models import Service  # noqa: E402
-from db.site import import_site  # noqa: E402
-from db.site_config import parse_site_text  # noqa: E402
+from db import queue
+from db.connection import close, connect
+from db.models import Service
+from db.site import import_site
+from db.site_config import parse_site_text
 
 ONESTOP = str(Path(sys.executable).with_name("onestop"))
 BASELINE_APP = """

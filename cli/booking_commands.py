@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 
 from cli.output import print_json
-from services.options import add_db_option
 from db import bookings
 from db.connection import connect
+from services.options import add_db_option
 
 
 def _open(args) -> None:

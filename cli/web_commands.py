@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 from cli.output import print_json
-from services.options import add_db_option
 from db.connection import connect
 from db.errors import InvalidInput
+from services.options import add_db_option
 
 
 def cmd_web(args) -> int:

@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from counter_app.idle import DEFAULT_LOCK_AFTER_S, IdleWatcher
-from ui_common.pyside_workarounds import keep_singletons_alive
 from counter_app.session import CounterSession, SignIn
 from counter_app.window import CounterWindow
 from ui_common.feed import FeedWatcher
+from ui_common.pyside_workarounds import keep_singletons_alive
 
 log = logging.getLogger(__name__)
 

@@ -58,7 +58,7 @@ class IdleWatcher(QObject):
         if self._armed:
             self._timer.start(int(self.timeout_s * 1000))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._armed and event.type() in _ACTIVITY:
             self._restart()
         return False

@@ -14,8 +14,21 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_app.formatting import STATUS_VI, clock_text, keypad_text, minutes_text
 from counter_app.rules import SHORTCUTS, Action
@@ -189,7 +202,7 @@ class TicketPanel(QFrame):
             self.timer_caption.setText("Đã gọi cách đây")
             self.timer.setText(clock_text(_seconds_since(ticket.called_at, now)))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         size = max(48, min(int(self.height() * 0.40), int(self.width() * 0.26)))
         self.code.setFont(theme.font(size, bold=True))
@@ -619,7 +632,7 @@ class MainPage(QWidget):
     def focus_call_box(self) -> None:
         self.call_box.edit.setFocus()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         """A scanner typing while focus is elsewhere still lands in the scan line."""
         if event.text() and event.text().isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
             self.call_box.edit.setFocus()

@@ -20,8 +20,9 @@ busy or vanished database can never freeze the window, and:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 

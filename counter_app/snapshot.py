@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from db.dossiers import codes_of
 from db.officer_day import OfficerDay, handover_note, officer_day
 from db.queue import current_ticket
 from db.site import get_counter
 from db.status import hall_status, waiting_tickets
-from db.dossiers import codes_of
 from db.values import CounterInfo, RatingInfo, TicketInfo
 
 #: how many tickets of the call order the side panel lists

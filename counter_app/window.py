@@ -151,6 +151,6 @@ class CounterWindow(QMainWindow):
             self.transfer_dialog.deleteLater()
             self.transfer_dialog = None
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.session.shutdown()
         super().closeEvent(event)

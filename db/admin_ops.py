@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from db import audit, clock, statuses
 from db import site as site_store
@@ -28,7 +29,15 @@ from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
 from db.models import Counter, CounterService, Officer, Service, Site, Ticket
-from db.officers import MAX_PIN_DIGITS, hash_pin, min_pin_digits, pin_problem, sign_in_at_counter, sign_out, site_staff_pin_min
+from db.officers import (
+    MAX_PIN_DIGITS,
+    hash_pin,
+    min_pin_digits,
+    pin_problem,
+    sign_in_at_counter,
+    sign_out,
+    site_staff_pin_min,
+)
 from db.permissions import ActingOfficer, Action, require
 from db.site import counter_info, service_info
 from db.site_config import SiteConfig

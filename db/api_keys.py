@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from db import clock
 from db.connection import with_retry, write_transaction
@@ -41,7 +41,7 @@ class ApiKeyInfo:
 
 
 def _utc(epoch: float | None) -> datetime | None:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc) if epoch is not None else None
+    return datetime.fromtimestamp(epoch, tz=UTC) if epoch is not None else None
 
 
 def _info(row: ApiKey) -> ApiKeyInfo:

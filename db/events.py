@@ -23,7 +23,7 @@ delivered at commit, so followers wake up at once instead of polling.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from db import integrity
 from db.connection import database_proxy, is_postgres, with_retry
@@ -71,7 +71,7 @@ def record_event(
 def _info(row: Event) -> EventInfo:
     return EventInfo(
         id=int(row.id),
-        at=datetime.fromtimestamp(row.at, tz=timezone.utc),
+        at=datetime.fromtimestamp(row.at, tz=UTC),
         kind=row.kind,
         ticket_id=row.ticket_id,
         code=row.code,

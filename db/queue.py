@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import peewee as pw
 

@@ -32,8 +32,9 @@ keypad reader) keep it in a backlog and call again later with the original
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from db import clock, integrity, statuses
 from db.connection import is_postgres, with_retry, write_transaction

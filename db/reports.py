@@ -51,11 +51,12 @@ Definitions (documented for users in ``docs/reports.md``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 import json
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from db import statuses
 from db.connection import database_proxy, is_postgres, read_transaction, with_retry

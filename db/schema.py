@@ -9,7 +9,7 @@ version.  Every command calls ``ensure_schema()`` through ``connect()``.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator

@@ -22,9 +22,10 @@ No Qt here: the controller turns these results into signals.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 #: events after which the waiting counts or the counter list may have changed

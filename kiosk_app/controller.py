@@ -31,10 +31,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 
 from db import clock, dossiers
 from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed

@@ -117,7 +117,7 @@ class BigButton(QAbstractButton):
     def minimumSizeHint(self) -> QSize:
         return QSize(self._title_px * 2, self._title_px)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt name
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         rect = QRectF(self.rect()).adjusted(2, 2, -2, -2)
@@ -205,11 +205,11 @@ class CornerHotspot(QWidget):
         self._timer.setTimerType(Qt.PreciseTimer)   # a coarse timer may fire 5 % (150 ms) late
         self._timer.timeout.connect(self.long_pressed)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._timer.start(self.HOLD_MS)
         event.accept()
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self._timer.stop()
         event.accept()
 
@@ -470,7 +470,7 @@ class FitText(QWidget):
         self._colour = QColor(colour)
         self._max_px = 200
 
-    def setText(self, text: str) -> None:  # noqa: N802 - QLabel-like
+    def setText(self, text: str) -> None:
         self._text = text
         self.update()
 
@@ -484,13 +484,13 @@ class FitText(QWidget):
         self.setMinimumHeight(int(px * 0.78))
         self.update()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(40, 40)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(int(self._max_px * 2.5), int(self._max_px * 0.85))
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         if not self._text:
             return
         px = self._max_px
@@ -637,7 +637,7 @@ class TicketPage(Page):
         self.done_button.setVisible(not printed)
         self.done_button.configure(title=f"{texts.text('done', lang)} / {texts.text('done', other)}", bg=theme.NAVY)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.touched.emit()
         event.accept()
 
@@ -714,7 +714,7 @@ class InfoPage(Page):
         elif screen is Screen.STARTING:
             self.show_texts(texts.bilingual("starting"))
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.touched.emit()
         event.accept()
 
@@ -1148,7 +1148,7 @@ class KioskWindow(QWidget):
         if self._state is not None:
             self.render(self._state)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._rescale()
 
@@ -1190,13 +1190,13 @@ class KioskWindow(QWidget):
     def allow_close(self) -> None:
         self._allow_close = True
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self._allow_close:
             event.accept()
         else:
             event.ignore()           # Alt+F4 or a window manager: citizens cannot close the kiosk
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         """No keyboard shortcuts on a kiosk (Escape does nothing); a barcode scanner is a keyboard.
 
         A scanner types its whole text within milliseconds and ends it with Enter:

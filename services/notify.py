@@ -24,7 +24,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -50,7 +50,7 @@ class LogDriver:
         self.path = Path(path)
 
     def send(self, message: dict) -> None:
-        line = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **message}
+        line = {"at": datetime.now(UTC).isoformat(timespec="seconds"), **message}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:

@@ -15,8 +15,8 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from db import queue, statuses
 from db.site import list_counters, list_services

@@ -8,7 +8,7 @@ digit cannot be told from a press: on long or noisy lines use ``framed``.
 
 from __future__ import annotations
 
-from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.base import Decoder, DecodeResult, Press
 
 SEPARATORS = frozenset(b"\r\n ")
 FIRST_KEY, LAST_KEY = 0x31, 0x39  # "1".."9"

@@ -33,7 +33,7 @@ class DecodeResult:
     discarded_bytes: int = 0      # bytes that were not part of a valid press
     discarded_frames: int = 0     # frame starts rejected (corrupt, partial, wrong key)
 
-    def add(self, other: "DecodeResult") -> None:
+    def add(self, other: DecodeResult) -> None:
         self.presses.extend(other.presses)
         self.discarded_bytes += other.discarded_bytes
         self.discarded_frames += other.discarded_frames

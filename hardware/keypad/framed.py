@@ -16,7 +16,7 @@ reads), and rejected as soon as its key byte is known to be wrong.
 
 from __future__ import annotations
 
-from hardware.keypad.base import DecodeResult, Decoder, Press
+from hardware.keypad.base import Decoder, DecodeResult, Press
 
 START, END = 0x01, 0x07
 FIRST_KEY, LAST_KEY = 0x31, 0x39

@@ -14,7 +14,8 @@ import socket
 import threading
 import time
 from abc import ABC, abstractmethod
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from PIL import Image
 

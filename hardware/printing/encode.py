@@ -17,7 +17,7 @@ printer's motion-unit settings (which ``ESC J`` would depend on).
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 
 from escpos.capabilities import Profile, get_profile
 from escpos.printer import Dummy
@@ -37,7 +37,7 @@ def width_px(width_mm: int) -> int:
         raise ValueError(f"unsupported paper width {width_mm!r} mm (use 58 or 80)") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def ticket_profile(width_mm: int = 80) -> Profile:
     """An escpos profile with a pixel width, based on the Epson TM-T20II.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -47,7 +47,7 @@ def _search_dirs() -> list[Path]:
     return dirs
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_path(bold: bool = False) -> str | None:
     """Path of the first usable font file, or None when there is none."""
     names = _BOLD if bold else _REGULAR

@@ -24,9 +24,9 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image
 
@@ -101,7 +101,7 @@ class PrinterSimulator:
 
     # -- life cycle ----------------------------------------------------------
 
-    def start(self) -> "PrinterSimulator":
+    def start(self) -> PrinterSimulator:
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
@@ -134,7 +134,7 @@ class PrinterSimulator:
             thread.join(timeout=2)
         self._threads.clear()
 
-    def __enter__(self) -> "PrinterSimulator":
+    def __enter__(self) -> PrinterSimulator:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -178,7 +178,7 @@ class PrinterSimulator:
         while not self._stop.is_set():
             try:
                 conn, peer = self._listener.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 break
@@ -221,7 +221,7 @@ class PrinterSimulator:
                 return
             try:
                 data = conn.recv(want)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except ConnectionError:
                 break

@@ -14,8 +14,8 @@ byte.  Bit meanings (Epson ESC/POS reference, shared by Xprinter clones):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from hardware.printing.errors import PrinterError
 

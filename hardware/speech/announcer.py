@@ -154,7 +154,7 @@ class AnnouncementSettings:
         Announcement("A1", 1, lang=self.lang, mode=self.mode, repeat=self.repeat)  # validates the rest
 
     @classmethod
-    def from_site(cls, site: Any, **overrides: Any) -> "AnnouncementSettings":
+    def from_site(cls, site: Any, **overrides: Any) -> AnnouncementSettings:
         """Settings from a site object (``db.values.SiteInfo`` or anything with the same fields).
 
         Duck-typed so ``hardware/`` does not import ``db/``; missing or empty

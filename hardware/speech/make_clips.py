@@ -20,7 +20,12 @@ from hardware.speech.chime import write_chime
 from hardware.speech.clips import VI_WORD_CLIPS, letter_clip, slug
 from hardware.speech.errors import SpeechError
 from hardware.speech.phrases import (
-    DEFAULT_TEMPLATES, EN_DIGITS, EN_LETTERS, VI_DIGITS, VI_LETTERS, template_parts,
+    DEFAULT_TEMPLATES,
+    EN_DIGITS,
+    EN_LETTERS,
+    VI_DIGITS,
+    VI_LETTERS,
+    template_parts,
 )
 from hardware.speech.synth import DEFAULT_RATE, DEFAULT_VOICES, Synthesizer
 

@@ -36,10 +36,10 @@ import shutil
 import tempfile
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 
@@ -135,18 +135,18 @@ class QtWavPlayer(WavPlayer):
             self._player.stop()
             self._finish("stopped")
 
-    def _on_state(self, state: "QMediaPlayer.PlaybackState") -> None:
+    def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         if self._active and not self._started and state == QMediaPlayer.PlaybackState.PlayingState:
             self._started = True
             self.started.emit()
 
-    def _on_status(self, status: "QMediaPlayer.MediaStatus") -> None:
+    def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
             self._finish("")
         elif status == QMediaPlayer.MediaStatus.InvalidMedia:
             self._finish(f"{PLAYBACK_FAILED}: invalid media")
 
-    def _on_error(self, _error: "QMediaPlayer.Error", text: str) -> None:
+    def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
         self._finish(f"{PLAYBACK_FAILED}: {text}")
 
     def _on_watchdog(self) -> None:

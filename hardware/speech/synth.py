@@ -41,10 +41,11 @@ import tempfile
 import threading
 import time
 import wave
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from hardware.speech import wavutil
 from hardware.speech.errors import PhraseError, SpeechUnavailable

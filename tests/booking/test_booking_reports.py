@@ -17,7 +17,7 @@ import io
 import pytest
 
 from db import bookings, queue
-from db.report_export import csv_rows, render_table, build_workbook
+from db.report_export import build_workbook, csv_rows, render_table
 from db.reports import build_report, report_labels
 
 

@@ -86,9 +86,10 @@ def test_a_slot_longer_than_every_opening_span_is_refused(tmp_path):
 
 
 def test_import_stores_slots_and_reimport_without_booking_switches_bookings_off(sqlite_url, tmp_path):
+    from site_setup import connect_with_site
+
     from db import bookings
     from db.site import import_site
-    from site_setup import connect_with_site
 
     connect_with_site(sqlite_url, str(write_site(tmp_path)))
     try:
@@ -102,8 +103,9 @@ def test_import_stores_slots_and_reimport_without_booking_switches_bookings_off(
 
 
 def test_exported_site_file_keeps_the_booking_settings(sqlite_url, tmp_path):
-    from db.site_export import export_site_toml
     from site_setup import connect_with_site
+
+    from db.site_export import export_site_toml
 
     connect_with_site(sqlite_url, str(write_site(tmp_path)))
     try:

@@ -117,7 +117,7 @@ class FlakyGateway(BaseHTTPRequestHandler):
     fail = 2
     bodies: list = []
 
-    def do_POST(self):  # noqa: N802 (http.server's name)
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).bodies.append((body, self.headers["Authorization"]))
         self.send_response(500 if len(type(self).bodies) <= type(self).fail else 200)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from qt_typing import type_text
 
 from counter_app.rules import Action
 from db import dossiers, queue
-from qt_typing import type_text
 
 RECEIPT_QR = "https://dichvucong.example.vn/tra-cuu?maHoSo=000.00.12.H26-241202-0001"
 

@@ -13,8 +13,9 @@ import re
 import threading
 import time
 import tty
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import strategies as st
 

@@ -12,7 +12,6 @@ from hardware.keypad.ascii import AsciiDecoder
 from hardware.keypad.framed import FramedDecoder, encode_frame
 
 
-
 def feed_chunks(decoder, chunks):
     presses, discarded = [], 0
     for chunk in chunks:

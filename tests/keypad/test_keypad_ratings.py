@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from keypad_helpers import SITE_WITH_ADDRESSES
 
 from db import queue
 from db.errors import InvalidInput, NotFound
 from db.models import Event, Rating
-from db.ratings import (counter_for_keypad_address, keypad_address_conflicts, keypad_addresses, latest_rating,
-                        record_press)
+from db.ratings import (
+    counter_for_keypad_address,
+    keypad_address_conflicts,
+    keypad_addresses,
+    latest_rating,
+    record_press,
+)
 from db.values import RatingInfo
-
-from keypad_helpers import SITE_WITH_ADDRESSES
 
 
 def serve(counter: int, at: float, *, officer: str | None = None, start: bool = True):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk_helpers import site_text
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from kiosk_app.controller import Screen
-from kiosk_helpers import site_text
 
 LOOKUP = "https://dichvucong.example.vn/tra-cuu?ma={code}"
 RECEIPT_QR = "https://motcua.example.vn/bien-nhan?maHoSo=000.00.12.H26-241202-0001&hoTen=Nguyen"

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def ticket() -> TicketInfo:
     return TicketInfo(id=4711, code="A001", number=1, service="TP", service_name="Tư pháp - Hộ tịch",
                       service_name_en="Justice - Civil status", issued_service="TP", status="waiting",
                       priority=False, service_day=date(2025, 1, 2),
-                      issued_at=datetime(2025, 1, 2, 0, 5, 12, tzinfo=timezone.utc), ahead=3, estimated_wait_s=900)
+                      issued_at=datetime(2025, 1, 2, 0, 5, 12, tzinfo=UTC), ahead=3, estimated_wait_s=900)
 
 
 @pytest.fixture
