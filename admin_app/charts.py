@@ -90,7 +90,7 @@ def satisfaction_chart(ratings: dict[str, Any], levels: list[tuple[int, str, str
     chart = _base(f"Hài lòng / Satisfaction ({ratings['count']} phiếu / rated)")
     series = QBarSeries()
     top = 0
-    for value, label, label_en in levels:
+    for value, label, _label_en in levels:
         count = ratings["by_value"].get(str(value), 0)
         pct = ratings["pct_by_value"].get(str(value))
         share = f" {pct:.0f} %" if pct is not None else ""

@@ -247,7 +247,7 @@ def bench_engine(engine: str, db_url_for, clients: list[int], args) -> list[str]
         server = start_server(db_url, port)
         try:
             result = asyncio.run(Streams(urls).run(
-                lambda streams: live_rounds(streams, server.pid, args.rounds, args.idle_s)))
+                lambda streams, pid=server.pid: live_rounds(streams, pid, args.rounds, args.idle_s)))
         finally:
             code = stop(server)
         lat = result["latencies"]
@@ -296,7 +296,8 @@ def main() -> None:
         if engine == "sqlite":
             folder = Path(tempfile.mkdtemp(prefix="onestop-bench-web-"))
             counter = iter(range(1000))
-            rows += bench_engine("SQLite", lambda: f"sqlite:///{folder}/web{next(counter)}.db", clients, args)
+            rows += bench_engine("SQLite", lambda folder=folder, counter=counter: f"sqlite:///{folder}/web{next(counter)}.db",
+                                 clients, args)
         else:
             from pg_server import PostgresServer
 

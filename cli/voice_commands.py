@@ -128,7 +128,7 @@ def play_wav(path: Path) -> tuple[str | None, str | None]:
             continue
         if done.returncode == 0:
             return tool, None
-        problems.append(f"{tool}: {(done.stderr.strip().splitlines() or ['exit %d' % done.returncode])[-1]}")
+        problems.append(f"{tool}: {(done.stderr.strip().splitlines() or [f'exit {done.returncode}'])[-1]}")
     if not any(p.startswith(("paplay", "aplay")) for p in problems):
         problems.append("paplay/aplay not installed")
     return None, "; ".join(problems)

@@ -202,7 +202,7 @@ def render_table(report: dict[str, Any], labels: dict[str, Any] | None = None) -
     by_id = {c.id: c for c in figure_columns(levels)}
     title = labels.get("site") or "onestop-queue"
     lines = [f"{title}", f"Báo cáo / Report {report['from']} → {report['to']}", ""]
-    for section, key, vi, en in SECTIONS:
+    for section, _key, vi, en in SECTIONS:
         rows = section_rows(report, section)
         if not rows:
             continue
@@ -245,7 +245,7 @@ def csv_rows(report: dict[str, Any], labels: dict[str, Any] | None = None) -> tu
     figures = figure_columns(levels)
     header = ["Phần / Section", "Mã / Key", "Tên / Name"] + [c.header for c in figures]
     rows: list[list[Any]] = []
-    for section, key, vi, en in SECTIONS:
+    for section, _key, vi, en in SECTIONS:
         keys = key_columns(section, labels)
         for row in section_rows(report, section):
             key_value = keys[0].get(row) if section != "totals" else ""
@@ -366,7 +366,7 @@ def build_workbook(report: dict[str, Any], labels: dict[str, Any] | None = None)
     ws.column_dimensions["B"].width = 46
     ws.cell(row=2, column=2).font = Font(bold=True)
 
-    for section, key, vi, en in SECTIONS[1:]:
+    for section, *_titles in SECTIONS[1:]:
         _table_sheet(wb, SHEET_TITLES[section], key_columns(section, labels) + figures, section_rows(report, section))
     hour_cols = [Column("hour", "Giờ", "Hour", "text", lambda r: f"{r['hour']:02d}:00"),
                  Column("issued", "Số phát", "Issued", "int", _path("issued"))]

@@ -127,7 +127,7 @@ def waiting_tickets(counter_number: int, *, now: float | None = None, limit: int
         site = site_info(Site.get())
         today = clock.service_day(moment, site.timezone)
         counter = Counter.get(Counter.number == counter_number)
-        service_ids = [l.service_id for l in CounterService.select().where(CounterService.counter == counter.id)]
+        service_ids = [link.service_id for link in CounterService.select().where(CounterService.counter == counter.id)]
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
         rows = (Ticket.select().where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)
                 .order_by(*waiting_order(moment)).limit(limit))
