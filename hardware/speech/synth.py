@@ -34,6 +34,7 @@ pyttsx3 2.99 quirks handled here (measured on Debian 12 with espeak-ng):
 from __future__ import annotations
 
 import array
+import atexit
 import ctypes
 import io
 import sys
@@ -60,6 +61,20 @@ INSTALL_HINT = "cài đặt / install: apt-get install espeak-ng && pip install 
 _LOCK = threading.Lock()
 _voice_ids: dict[str, str] = {}
 _abandoned: list[tuple[Any, Any]] = []
+
+
+@atexit.register
+def _quiet_abandoned_engines_at_exit() -> None:
+    """Engines kept alive on purpose (see :func:`_abandon`) die at interpreter exit.
+
+    By then pyttsx3's ``DriverProxy.__del__`` runs with its module globals gone and
+    prints "Exception ignored ... 'NoneType' object has no attribute 'suppress'".
+    The process is ending, so the driver needs no tidy-up: silence that destructor
+    for any engine still alive (nothing else is affected: this runs at exit only).
+    """
+    driver_module = sys.modules.get("pyttsx3.driver")
+    if driver_module is not None:
+        driver_module.DriverProxy.__del__ = lambda self: None
 
 
 class _SwallowLine(io.TextIOBase):
