@@ -28,10 +28,12 @@ from db.errors import InvalidInput
 from db.integrity import SEAL_FUNCTION
 
 #: every program reads these (names, numbering, the queue, the event feed)
-_READ = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
-         "ticket", "ticket_dossier", "rating", "event", "request",
-         "setting",  # the tracking-link secret: every ticket object carries its link
-         "booking", "booking_slot", "booking_quota", "notification", "notify_cursor")
+_READ_QUEUE = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
+               "ticket", "ticket_dossier", "rating", "event", "request",
+               "setting")  # the tracking-link secret: every ticket object carries its link
+#: bookings hold citizens' names and phone numbers: only the programs that book, check in,
+#: notify or report read them (an appointment ticket carries its slot time in ``ticket.slot_at``)
+_READ = _READ_QUEUE + ("booking", "booking_slot", "booking_quota", "notification", "notify_cursor")
 #: booking a place (web, API, CLI) and checking in (kiosk): the slot and quota counters move with it
 _BOOKING_WRITE = {"booking": None, "booking_slot": None, "booking_quota": None}
 #: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
@@ -76,9 +78,11 @@ GRANTS: tuple[RoleSpec, ...] = (
                 **_REQUEST},
         delete=("ticket_dossier",),  # a code attached by mistake is taken off again
     ),
-    RoleSpec("onestop_display", "hall display (reads the queue and the event feed; writes nothing)", seal=False),
+    RoleSpec("onestop_display", "hall display (reads the queue and the event feed; writes nothing)",
+             select=_READ_QUEUE, seal=False),
     RoleSpec(
         "onestop_keypad", "headless keypad reader (`onestop keypad`: rating presses)",
+        select=_READ_QUEUE,
         insert=("rating", "event", "request"),
         # record_press locks the counter row (SELECT ... FOR UPDATE), which PostgreSQL allows only
         # with UPDATE on some column: the display name is the least consequential one.

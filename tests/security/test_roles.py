@@ -102,7 +102,8 @@ def test_display_reads_everything_it_shows_and_writes_nothing(hall):
     for sql in ("INSERT INTO event (at, kind, data) VALUES (0, 'x', '{}')", "UPDATE ticket SET status = 'done'",
                 "UPDATE counter SET paused = true", "DELETE FROM event",
                 "INSERT INTO audit (at, action) VALUES (0, 'x')",
-                "SELECT onestop_seal('event', 1, '{}')"):
+                "SELECT onestop_seal('event', 1, '{}')",
+                "SELECT name, phone FROM booking"):   # citizens' personal data is not the display's
         _refused(hall, "onestop_display", sql)
 
 
@@ -123,6 +124,7 @@ def test_keypad_role_records_presses_and_nothing_else(hall):
     _refused(hall, "onestop_keypad", "UPDATE rating SET value = 1")
     _refused(hall, "onestop_keypad", "INSERT INTO ticket (service_day) VALUES ('x')")
     _refused(hall, "onestop_keypad", "UPDATE counter SET paused = true")
+    _refused(hall, "onestop_keypad", "SELECT phone FROM booking")
 
 
 def test_admin_role_manages_officers_and_reads_the_audit_log(hall):
