@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from db import statuses
 from db.models import Counter, CounterService, Service, Ticket
 
 WORKER = Path(__file__).with_name("concurrency_worker.py")
@@ -46,10 +47,8 @@ def test_eight_kiosk_processes_get_distinct_consecutive_numbers(site_db):
     assert Ticket.select().where(Ticket.issued_service == Service.get(Service.code == "TP").id).count() == 2000
 
 
-@pytest.mark.slow
-def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
-    from db import queue
-
+def _six_counters_on_an_unlimited_tp() -> None:
+    """TP without a daily limit, served by six counters (5 and 6 added, 3 and 4 as a second choice)."""
     tp = Service.get(Service.code == "TP")
     tp.end, tp.daily_limit = 9999, None
     tp.save()
@@ -58,6 +57,13 @@ def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
         CounterService.create(counter=counter, service=tp, position=0)
     for number in (3, 4):
         CounterService.create(counter=Counter.get(Counter.number == number), service=tp, position=9)
+
+
+@pytest.mark.slow
+def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
+    from db import queue
+
+    _six_counters_on_an_unlimited_tp()
     issued = {queue.issue_ticket("TP").id for _ in range(1000)}
     start_at = time.time() + 6.0  # every process is up and connected before the start
     results = run_workers([["call", site_db, str(n), str(start_at)] for n in range(1, 7)])
@@ -66,7 +72,7 @@ def test_six_counter_processes_drain_1000_tickets_each_called_once(site_db):
     assert errors == []
     assert len(called) == len(set(called)) == 1000
     assert set(called) == issued
-    assert Ticket.select().where(Ticket.status == "done").count() == 1000
+    assert Ticket.select().where(Ticket.status == statuses.DONE).count() == 1000
     # they really ran at once (on a loaded machine a late starter may find the queue drained)
     assert sum(1 for r in results if r["ok"]) >= 3
 
@@ -80,14 +86,7 @@ def test_a_follower_beside_14_writer_processes_sees_every_event_once_in_id_order
     from db.events import events_after
     from db.feed import EventFollower
 
-    tp = Service.get(Service.code == "TP")
-    tp.end, tp.daily_limit = 9999, None
-    tp.save()
-    for number in (5, 6):
-        counter = Counter.create(number=number, name=f"Quầy {number}")
-        CounterService.create(counter=counter, service=tp, position=0)
-    for number in (3, 4):
-        CounterService.create(counter=Counter.get(Counter.number == number), service=tp, position=9)
+    _six_counters_on_an_unlimited_tp()
     follower = EventFollower()
     start = follower.position
     delivered: list[int] = []
