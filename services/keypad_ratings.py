@@ -27,7 +27,7 @@ from db.errors import DatabaseUnavailable
 from db.ratings import PressInfo, keypad_address_conflicts, keypad_addresses, rating_levels, record_press
 from hardware.keypad.reader import Directory, KeypadReader
 
-__all__ = ["DatabaseDirectory", "RatingSink", "rating_reader"]
+__all__ = ["DatabaseDirectory", "RatingSink", "press_request_id", "rating_reader"]
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +84,31 @@ class DatabaseDirectory:
         return value in (self._levels or ())
 
 
+def press_request_id(source: str, counter: int, value: int, pressed_at: float) -> str:
+    """The identity of one press, the same every time the reader hands it over again.
+
+    The reader keeps a press in its backlog until recording it succeeds; if the
+    database committed the rating but the answer was lost (``DatabaseUnavailable``
+    after the commit), the press comes back and must find its first rating, not
+    make a second one. Its press moment (kept by the reader, microseconds) with the
+    counter, value and source tells presses apart: one keypad sends one press at a time.
+    """
+    return f"press:{source[:16]}:{counter}:{value}:{pressed_at:.6f}"
+
+
 class RatingSink:
     """The reader's ``on_press``: one press -> one ``record_press`` at its press time.
 
     ``source`` is stored with each rating (``"keypad"``, ``"demo"``, ...).
+    A press handed over again (backlog replay) records nothing new.
     """
 
     def __init__(self, source: str = "keypad") -> None:
         self.source = source
 
     def __call__(self, counter: int, value: int, pressed_at: float) -> PressInfo:
-        return record_press(counter, value, source=self.source, now=pressed_at)
+        return record_press(counter, value, source=self.source, now=pressed_at,
+                            request_id=press_request_id(self.source, counter, value, pressed_at))
 
 
 def rating_reader(port: str, *, protocol: str = "ascii", counter: int | None = None, baudrate: int = 9600,

@@ -214,3 +214,17 @@ def test_rating_reader_records_presses_with_their_press_time_and_source(site_db,
         assert row.pressed_at == pytest.approx(sent, abs=0.3)
     finally:
         reader.stop()
+
+
+def test_a_press_handed_over_again_after_a_lost_answer_is_recorded_once(site_db):
+    """The reader replays its backlog when recording 'failed'; a commit whose answer was lost
+    must not become a second rating."""
+    from services.keypad_ratings import RatingSink
+
+    sink = RatingSink()
+    pressed_at = time.time()
+    first = sink(1, 3, pressed_at)
+    again = sink(1, 3, pressed_at)          # the same press, replayed
+    later = sink(1, 3, pressed_at + 0.25)   # a new press of the same key
+    assert again.id == first.id != later.id
+    assert Rating.select().count() == 2
