@@ -378,7 +378,7 @@ def issue_appointment_ticket(service_id: int, slot_at: float, *, kiosk: str | No
     service = Service.get_by_id(service_id)
     if not service.active:
         raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
-    return _new_ticket(_site(), service, moment, slot_at=slot_at)
+    return _new_ticket(_site(), service, moment, kiosk=kiosk, slot_at=slot_at)
 
 
 def _returned_number(result) -> int:
