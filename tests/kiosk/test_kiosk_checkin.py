@@ -52,7 +52,8 @@ def scan(harness, text: str) -> None:
     """A USB scanner: the characters, then Enter, as key events to the kiosk window."""
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(harness.window, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+            QApplication.sendEvent(harness.window, event)
     QTest.keyClick(harness.window, Qt.Key_Return)
 
 
