@@ -63,6 +63,7 @@ OFFLINE_PROBE_S = 3.0      # while the database is away
 PRINTER_POLL_S = 10.0      # "is the printer ready?" while it is
 PRINTER_POLL_BAD_S = 2.0   # ... and while it is not, so the banner goes soon after a fix
 PRINT_FAILURE_HOLD_S = 20.0  # printers that cannot report status: how long a failed print counts
+SITE_EVENTS = frozenset({"site_imported", "booking_capacity_changed"})   # the site is read again
 
 
 class Screen(str, Enum):
@@ -418,7 +419,8 @@ class KioskController:
     # ------------------------------------------------------------ feed
     def feed_events(self, events: list) -> None:
         """Something happened in the hall: counts (and maybe limits) changed."""
-        if any(getattr(e, "kind", "") == "site_imported" for e in events):
+        # A new site file, or a service that starts or stops taking bookings ("I have an appointment").
+        if any(getattr(e, "kind", "") in SITE_EVENTS for e in events):
             self._load_site()
             return
         self.refresh()
