@@ -145,6 +145,7 @@ class CodeEntryView:
     text: str                    # what has been typed or scanned so far
     error: Bilingual | None
     keys: frozenset[str] | None = None   # the keys that can type here (None: all of CODE_KEYS)
+    length: int | None = None    # a code of exactly this many characters (the screen shows the places left)
     busy: bool = False           # the code is being checked (the database, the printer)
 
 
@@ -866,6 +867,8 @@ class KioskController:
     def _code_entry_view(self) -> CodeEntryView | None:
         if self._code_purpose is None:
             return None
+        booking = self._code_purpose == "booking"
         return CodeEntryView(purpose=self._code_purpose, prompt=texts.bilingual(f"code_entry_{self._code_purpose}"),
                              text=self._code_text, error=self._code_error,
-                             keys=BOOKING_KEYS if self._code_purpose == "booking" else None, busy=self._in_flight)
+                             keys=BOOKING_KEYS if booking else None, length=BOOKING_CODE_LENGTH if booking else None,
+                             busy=self._in_flight)

@@ -833,7 +833,10 @@ class CodeEntryPage(Page):
             return
         self.prompt.setText(entry.prompt.vi)
         self.prompt_en.setText(entry.prompt.en)
-        self.display.setText(entry.text or "…")
+        if entry.length is not None and len(entry.text) < entry.length:
+            self.display.setText(entry.text + "_" * (entry.length - len(entry.text)))   # the places still to type
+        else:
+            self.display.setText(entry.text or "…")
         if entry.busy:
             self.error.setText(f"{texts.text('code_checking', 'vi')}\n{texts.text('code_checking', 'en')}")
             self.error.setStyleSheet(f"color:{theme.NAVY}; background:transparent;")

@@ -97,8 +97,11 @@ def test_typing_the_code_on_the_on_screen_keys(booking_db, make_kiosk, simulator
     keys = k.window.code_entry.keys
     assert not any(keys[ch].isEnabled() for ch in "01OI./-")      # no booking code has them
     assert all(keys[ch].isEnabled() for ch in bookings.CODE_ALPHABET)
+    assert k.window.code_entry.display.text() == "______"           # six places to fill
     for ch in made.code.lower():                                   # the keys' values are the characters
         click(qtbot, keys[ch.upper()])
+        if len(k.state.code_entry.text) == 2:
+            assert k.window.code_entry.display.text() == made.code[:2] + "____"
     click(qtbot, keys["2"])                                        # a seventh character is not taken
     state = k.wait_for(lambda s: s.code_entry.text == made.code)
     assert k.window.code_entry.display.text() == made.code and state.code_entry.text == made.code
