@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from admin_app.bookings_view import BookingsTab
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
 from admin_app.reports_view import ReportsTab
@@ -14,6 +15,7 @@ from admin_app.settings_view import SettingsTab
 from db.officers import OfficerInfo
 from db.values import SiteInfo
 from ui_common import theme
+from ui_common.feed import FeedWatcher
 from ui_common.tasks import Lane
 from ui_common.widgets import OfflineBanner
 
@@ -48,9 +50,11 @@ class AdminWindow(QMainWindow):
         self.reports = ReportsTab(self.work, timezone=site.timezone, now=now)
         self.management = ManagementTab(self.work, officer)
         self.settings = SettingsTab(self.work, officer)
+        self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "Tổng quan / Overview")
         self.tabs.addTab(self.reports, "Báo cáo / Reports")
+        self.tabs.addTab(self.bookings, "Lịch hẹn / Bookings")
         self.tabs.addTab(self.management, "Quản lý / Management")
         self.tabs.addTab(self.settings, "Cài đặt / Settings")
 
@@ -66,12 +70,17 @@ class AdminWindow(QMainWindow):
 
     def start(self) -> None:
         """Begin the live refresh and load the lists (separate from __init__ so tests control it)."""
-        self.overview.start()
+        # One follower of the event log for the window: the overview starts (and stops) it,
+        # the bookings tab listens to it as well.
+        feed = FeedWatcher(parent=self)
+        self.overview.start(feed)
+        self.bookings.start(feed)
         self.management.refresh()
         self.settings.refresh()
 
     def closeEvent(self, event) -> None:
         self.overview.stop()
+        self.bookings.stop()
         self.live.close()
         self.work.close()
         super().closeEvent(event)

@@ -28,7 +28,7 @@ from db.backup import BackupResult, backup_database
 from db.connection import with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
-from db.models import Counter, CounterService, Officer, Service, Site, Ticket
+from db.models import Booking, Counter, CounterService, Officer, Service, Site, Ticket
 from db.officers import (
     MAX_PIN_DIGITS,
     hash_pin,
@@ -184,6 +184,100 @@ def set_service_active(code: str, active: bool, *, actor: ActingOfficer, now: fl
     return _run(actor, Action.MANAGE_SERVICES, operation)
 
 
+# ----------------------------------------------------------------- appointment slots
+
+#: the same ranges as ``booking = { slot_min, per_slot }`` in the site TOML (db.site_config)
+SLOT_MIN_RANGE = (5, 240)
+PER_SLOT_RANGE = (1, 100)
+
+
+@dataclass(frozen=True)
+class BookingCapacity:
+    """One service's appointment slots as the admin program edits them (``None``: takes no bookings)."""
+
+    code: str
+    name: str
+    name_en: str
+    slot_min: int | None
+    per_slot: int | None
+    active: bool
+    upcoming: int = 0        # active bookings from now on (a slot length cannot change under them)
+
+    @property
+    def bookable(self) -> bool:
+        return bool(self.slot_min and self.per_slot)
+
+
+def _upcoming_bookings(service: Service, moment: float) -> int:
+    return (Booking.select().where((Booking.service == service.id) & (Booking.status == statuses.BOOKED)
+                                   & (Booking.slot_start >= moment)).count())
+
+
+def _capacity(row: Service, moment: float) -> BookingCapacity:
+    return BookingCapacity(row.code, row.name, row.name_en or row.name, row.booking_slot_min, row.booking_per_slot,
+                           bool(row.active), _upcoming_bookings(row, moment) if row.booking_slot_min else 0)
+
+
+def booking_capacities(*, now: float | None = None) -> list[BookingCapacity]:
+    """Every service with its slot settings, in the kiosk's order (inactive ones too)."""
+    moment = clock.now_epoch(now)
+    rows = lambda: Service.select().order_by(Service.sort_order, Service.code)  # noqa: E731
+    return with_retry(lambda: [_capacity(r, moment) for r in rows()])
+
+
+def set_booking_capacity(code: str, slot_min: int | None, per_slot: int | None, *, actor: ActingOfficer,
+                         now: float | None = None) -> BookingCapacity:
+    """Set how a service takes bookings: slots of ``slot_min`` minutes, ``per_slot`` places each.
+
+    ``None`` for both stops new bookings (those already made stay valid and
+    can still check in).  The rules of the site TOML's ``booking = {...}``
+    apply: 5-240 minutes, 1-100 places, and one slot must fit an opening-hours
+    span.  ``per_slot`` may change at any time (a slot already fuller than the
+    new number keeps its bookings and takes no more); the slot length may not
+    while bookings from now on exist, since their times would no longer be
+    slots.  A re-import of the site file sets the values from the file again.
+    """
+    moment = clock.now_epoch(now)
+    off = slot_min is None and per_slot is None
+    if not off:
+        if slot_min is None or per_slot is None:
+            raise InvalidInput("Cần cả độ dài khung giờ và số chỗ mỗi khung",
+                               "Give both the slot length and the places per slot (or neither)")
+        slot_min, per_slot = int(slot_min), int(per_slot)
+        if not SLOT_MIN_RANGE[0] <= slot_min <= SLOT_MIN_RANGE[1]:
+            raise InvalidInput(f"Độ dài khung giờ phải từ {SLOT_MIN_RANGE[0]} đến {SLOT_MIN_RANGE[1]} phút",
+                               f"The slot length must be {SLOT_MIN_RANGE[0]}-{SLOT_MIN_RANGE[1]} minutes")
+        if not PER_SLOT_RANGE[0] <= per_slot <= PER_SLOT_RANGE[1]:
+            raise InvalidInput(f"Số chỗ mỗi khung phải từ {PER_SLOT_RANGE[0]} đến {PER_SLOT_RANGE[1]}",
+                               f"Places per slot must be {PER_SLOT_RANGE[0]}-{PER_SLOT_RANGE[1]}")
+
+    def operation() -> BookingCapacity:
+        row = _service(code)
+        before = {"slot_min": row.booking_slot_min, "per_slot": row.booking_per_slot}
+        after = {"slot_min": slot_min, "per_slot": per_slot}
+        if before == after:
+            return _capacity(row, moment)
+        if not off:
+            site = Site.get()
+            spans = [clock.parse_span(h) for h in json.loads(site.opening_hours)]
+            if not any(end - start >= slot_min for start, end in spans):
+                raise InvalidInput(f"Không khoảng giờ làm việc nào đủ dài cho một khung {slot_min} phút",
+                                   f"No opening-hours span is long enough for a {slot_min}-minute slot")
+            if row.booking_slot_min and slot_min != row.booking_slot_min:
+                upcoming = _upcoming_bookings(row, moment)
+                if upcoming:
+                    raise NotAllowed(f"Dịch vụ {row.code} còn {upcoming} lịch hẹn sắp tới: không đổi được độ dài "
+                                     f"khung giờ (chỉ đổi số chỗ, hoặc chờ hết các lịch hẹn đó)",
+                                     f"Service {row.code} has {upcoming} upcoming bookings: its slot length cannot "
+                                     f"change (change the places only, or wait until they are past)")
+        Service.update(booking_slot_min=slot_min, booking_per_slot=per_slot).where(Service.id == row.id).execute()
+        audit.record("booking_capacity", actor=_who(actor), target=row.code, before=before, after=after, now=moment)
+        record_event("booking_capacity_changed", at=moment, service=row.code, officer=_who(actor), data=after)
+        return _capacity(Service.get_by_id(row.id), moment)
+
+    return _run(actor, Action.MANAGE_BOOKINGS, operation)
+
+
 # ----------------------------------------------------------------- counters
 
 def _link_services(counter: Counter, services: list[str]) -> None:
@@ -228,7 +322,8 @@ def set_counter_services(number: int, services: list[str], *, actor: ActingOffic
 
     def operation() -> CounterInfo:
         row = _counter(number)
-        audit.record("counter_services", actor=_who(actor), target=str(row.number), before={"services": _service_codes(row)},
+        audit.record("counter_services", actor=_who(actor), target=str(row.number),
+                     before={"services": _service_codes(row)},
                      after={"services": [str(s).strip().upper() for s in services]}, now=moment)
         _link_services(row, services)
         record_event("counter_services", at=moment, counter=row.number, officer=_who(actor),
@@ -393,7 +488,8 @@ def set_opening_hours(hours: list[str], days: list[str], *, actor: ActingOfficer
         audit.record("opening_hours", actor=_who(actor), target="site", now=moment,
                      before={"opening_hours": json.loads(site.opening_hours), "days": json.loads(site.days)},
                      after={"opening_hours": spans, "days": wanted})
-        record_event("opening_hours_changed", at=moment, officer=_who(actor), data={"opening_hours": spans, "days": wanted})
+        record_event("opening_hours_changed", at=moment, officer=_who(actor),
+                     data={"opening_hours": spans, "days": wanted})
 
     _run(actor, Action.SET_OPENING_HOURS, operation)
 

@@ -38,6 +38,7 @@ class Action(str, Enum):
     IMPORT_SITE = "import_site"                  # replace the site from a TOML file
     EXPORT_SITE = "export_site"                  # write the site to a TOML file
     BACKUP = "backup"                            # copy the database
+    MANAGE_BOOKINGS = "manage_bookings"          # appointment slots of each service (length, places)
 
 
 #: The one table: role -> what it may do.  Officers work at their counter only
@@ -45,7 +46,7 @@ class Action(str, Enum):
 ALLOWED: dict[str, frozenset[Action]] = {
     "officer": frozenset(),
     "supervisor": frozenset({Action.SEAT_OFFICERS, Action.SET_NOTICE, Action.SET_OPENING_HOURS,
-                             Action.EXPORT_SITE}),
+                             Action.EXPORT_SITE, Action.MANAGE_BOOKINGS}),
     "admin": frozenset(Action),
 }
 
@@ -69,6 +70,7 @@ ACTION_TEXT: dict[Action, str] = {
     Action.IMPORT_SITE: "nhập cấu hình từ tệp TOML / import the site from a TOML file",
     Action.EXPORT_SITE: "xuất cấu hình ra tệp TOML / export the site to a TOML file",
     Action.BACKUP: "sao lưu cơ sở dữ liệu / back up the database",
+    Action.MANAGE_BOOKINGS: "đặt số chỗ hẹn mỗi khung giờ của dịch vụ / set each service's appointment slots",
 }
 
 

@@ -377,8 +377,9 @@ def issue_appointment_ticket(service_id: int, slot_at: float, *, kiosk: str | No
     moment = clock.now_epoch(now)
     service = Service.get_by_id(service_id)
     if not service.active:
-        raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
-    return _new_ticket(_site(), service, moment, slot_at=slot_at)
+        raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng",
+                            f"Service {service.name_en or service.name} is not available")
+    return _new_ticket(_site(), service, moment, kiosk=kiosk, slot_at=slot_at)
 
 
 def _returned_number(result) -> int:
@@ -445,10 +446,17 @@ def _take(counter: Counter, row: Ticket, officer_id: int | None, moment: float, 
         raise NotAllowed(f"Số {row.code} vừa được quầy khác gọi", f"Ticket {row.code} was just taken by another counter")
     Counter.update(current_ticket_id=row.id).where(Counter.id == counter.id).execute()
     fresh = Ticket.get_by_id(row.id)
-    data = {"priority": bool(fresh.priority), **({"appointment": True} if fresh.slot_at is not None else {})}
+    data = {"priority": bool(fresh.priority), **_appointment_data(fresh, site)}
     record_event("called", at=moment, ticket=fresh, service=_names.service(fresh.service_id)[0], counter=counter.number,
                  officer=_officer_username(officer_id), data=data)
     return to_info(fresh, site.timezone)
+
+
+def _appointment_data(row: Ticket, site: SiteInfo) -> dict:
+    """What a call event says of an appointment ticket: the mark and the slot (the board shows both)."""
+    if row.slot_at is None:
+        return {}
+    return {"appointment": True, "slot_start": clock.local_datetime(row.slot_at, site.timezone).isoformat()}
 
 
 def _resolve_officer(counter: Counter, officer: str | None) -> int | None:
@@ -565,7 +573,7 @@ def recall(counter_number: int, *, now: float | None = None, request_id: str | N
         counter = _counter(counter_number)
         row = _current(counter, (statuses.CALLED,), "gọi lại", "recall")
         Ticket.update(last_called_at=moment, recalls=Ticket.recalls + 1).where(Ticket.id == row.id).execute()
-        _finish_event("recalled", counter, row, moment, {"appointment": True} if row.slot_at is not None else None)
+        _finish_event("recalled", counter, row, moment, _appointment_data(row, site) or None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
     return _run_once(request_id, "recall", moment, operation)

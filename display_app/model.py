@@ -56,6 +56,7 @@ class CallEntry:
     service: str | None = None  # service code
     event_id: int = 0
     appointment: bool = False   # a ticket checked in from a booking (marked on the board)
+    slot: str | None = None     # its booked slot, "09:00" (site time)
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,8 @@ class BoardState:
             if _service_day(at, view.timezone) < view.service_day:
                 return None
         entry = CallEntry(code=event.code, counter=int(event.counter), at=at, recall=event.kind == "recalled",
-                          service=event.service, event_id=event.id, appointment=_is_appointment(event))
+                          service=event.service, event_id=event.id, appointment=_is_appointment(event),
+                          slot=_slot(event))
         # a recall moves the ticket back to the top instead of listing it twice
         recent = (entry,) + tuple(c for c in view.recent if (c.code, c.counter) != (entry.code, entry.counter))
         self._view = replace(view, now_calling=entry, recent=recent[: self.recent_limit])
@@ -252,6 +254,17 @@ def _is_appointment(event) -> bool:
     return bool((getattr(event, "data", None) or {}).get("appointment"))
 
 
+def _slot(event) -> str | None:
+    """"09:00" from the call's ``slot_start`` (site-local ISO time); None for a walk-in or older events."""
+    text = (getattr(event, "data", None) or {}).get("slot_start")
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(str(text)).strftime("%H:%M")
+    except ValueError:
+        return None
+
+
 def recent_calls_from_events(events: Iterable, *, service_day: str, timezone: str,
                              limit: int = RECENT_LIMIT) -> tuple[CallEntry, ...]:
     """The newest calls of ``service_day`` from a slice of the event log (for the first load)."""
@@ -266,7 +279,7 @@ def recent_calls_from_events(events: Iterable, *, service_day: str, timezone: st
             continue
         result.append(CallEntry(code=event.code, counter=int(event.counter), at=at,
                                 recall=event.kind == "recalled", service=event.service, event_id=event.id,
-                                appointment=_is_appointment(event)))
+                                appointment=_is_appointment(event), slot=_slot(event)))
         if len(result) >= limit:
             break
     return tuple(result)

@@ -77,7 +77,8 @@ class _Panel(QWidget):
     def _title(self, painter: QPainter, rect: QRectF, text: str) -> float:
         """A panel title; returns the y below it."""
         h = self.u(0.048)
-        P.draw_text(painter, QRectF(rect.x() + self.u(0.018), rect.y() + self.u(0.006), rect.width() - self.u(0.036), h),
+        P.draw_text(painter, QRectF(rect.x() + self.u(0.018), rect.y() + self.u(0.006),
+                                    rect.width() - self.u(0.036), h),
                     text, self.u(TITLE_PX), bold=True, color=P.MUTED)
         return rect.y() + self.u(0.006) + h
 
@@ -223,8 +224,10 @@ class NowCallingPanel(_Panel):
         fg = QColor("#7f0000") if bright else P.WHITE
         sub = QColor("#3e2723") if bright else QColor("#ffe0e0")
         inner = rect.adjusted(self.u(0.02), self.u(0.012), -self.u(0.02), -self.u(0.012))
-        title = ("ĐANG MỜI SỐ - LỊCH HẸN / NOW CALLING - APPOINTMENT" if self.call is not None and self.call.appointment
-                 else "ĐANG MỜI SỐ / NOW CALLING")
+        title = "ĐANG MỜI SỐ / NOW CALLING"
+        if self.call is not None and self.call.appointment:
+            slot = f" {self.call.slot}" if self.call.slot else ""
+            title = f"ĐANG MỜI SỐ - LỊCH HẸN{slot} / NOW CALLING - APPOINTMENT{slot}"
         P.draw_text(painter, QRectF(inner.x(), inner.y(), inner.width(), self.u(0.05)), title,
                     self.u(0.034), bold=True, color=sub, align=Qt.AlignCenter)
         number_box = QRectF(inner.x(), inner.y() + self.u(0.05), inner.width(), self.u(0.265))
@@ -372,9 +375,14 @@ class RecentCalls(_Panel):
                          self.u(0.008), P.PANEL)
             P.draw_text(painter, QRectF(cell.x() + self.u(0.012), cell.y(), cell.width() * 0.55, row_h), call.code,
                         px, bold=True, color=P.WHITE)
-            if call.appointment:  # the appointment mark: "hẹn" under the code's end
-                P.draw_text(painter, QRectF(cell.x() + cell.width() * 0.36, cell.y(), cell.width() * 0.2, row_h),
-                            "hẹn", px * 0.45, bold=True, color=P.ACCENT, align=Qt.AlignLeft | Qt.AlignBottom)
+            if call.appointment:  # the appointment mark after the code's end: its slot time over "hẹn"
+                mark = QRectF(cell.x() + cell.width() * 0.36, cell.y() + row_h * 0.08, cell.width() * 0.2,
+                              row_h * 0.84)
+                if call.slot:
+                    P.draw_text(painter, mark, call.slot, px * 0.42, bold=True, color=P.ACCENT,
+                                align=Qt.AlignLeft | Qt.AlignTop)
+                P.draw_text(painter, mark, "hẹn", px * 0.42, bold=True, color=P.ACCENT,
+                            align=Qt.AlignLeft | Qt.AlignBottom)
             P.draw_text(painter, QRectF(cell.x() + cell.width() * 0.55, cell.y(), cell.width() * 0.42, row_h),
                         f"→ {call.counter}", px, bold=True, color=P.ACCENT, align=Qt.AlignRight | Qt.AlignVCenter)
         painter.end()
@@ -401,7 +409,8 @@ class WaitingPanel(_Panel):
         if n:
             columns = 1 if n <= 3 else 2
             rows = math.ceil(n / columns)
-            area = QRectF(rect.x() + self.u(0.014), top, rect.width() - self.u(0.028), rect.bottom() - top - self.u(0.012))
+            area = QRectF(rect.x() + self.u(0.014), top, rect.width() - self.u(0.028),
+                          rect.bottom() - top - self.u(0.012))
             gap = self.u(0.01)
             col_w = (area.width() - gap * (columns - 1)) / columns
             row_h = area.height() / rows
@@ -422,7 +431,8 @@ class WaitingPanel(_Panel):
                             color=P.WHITE)
                 P.draw_text(painter, QRectF(inner.x() + self.u(0.015), inner.y() + inner.height() * 0.54, text_w,
                                             inner.height() * 0.4), svc.name_en, en_px, color=P.MUTED)
-                P.draw_text(painter, QRectF(inner.right() - count_w - self.u(0.015), inner.y(), count_w, inner.height()),
+                P.draw_text(painter, QRectF(inner.right() - count_w - self.u(0.015), inner.y(), count_w,
+                                            inner.height()),
                             str(svc.waiting), self.u(0.05) * scale, bold=True,
                             color=P.ACCENT if svc.waiting else P.MUTED, align=Qt.AlignRight | Qt.AlignVCenter)
         painter.end()
@@ -589,7 +599,8 @@ class BoardWindow(QWidget):
         self.now_calling.setGeometry(QRectF(pad, body_top, left_w, now_h).toRect())
         self.recent.setGeometry(QRectF(pad, body_top + now_h + pad, left_w, body_h - now_h - pad).toRect())
         self.counters.setGeometry(QRectF(right_x, body_top, right_w, counters_h).toRect())
-        self.waiting.setGeometry(QRectF(right_x, body_top + counters_h + pad, right_w, body_h - counters_h - pad).toRect())
+        self.waiting.setGeometry(QRectF(right_x, body_top + counters_h + pad, right_w,
+                                        body_h - counters_h - pad).toRect())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from db import queue
+from db import bookings, queue
 from db.officers import OfficerInfo, authenticate
 from db.site import list_services, load_site
 from db.status import hall_status
@@ -19,7 +19,7 @@ from db.values import ServiceInfo, SiteInfo
 from hardware.printing.base import TicketPrinter
 from hardware.printing.printers import open_printer
 from hardware.printing.status import PrinterStatus
-from services.ticket_printing import PrintOutcome, issue_and_print
+from services.ticket_printing import CheckinOutcome, PrintOutcome, checkin_and_print, issue_and_print
 
 #: Roles allowed to close the kiosk.
 ADMIN_ROLES = ("supervisor", "admin")
@@ -31,6 +31,7 @@ class SiteData:
 
     site: SiteInfo
     services: tuple[ServiceInfo, ...]
+    bookable: tuple[str, ...] = ()       # codes of the services that take bookings ("I have an appointment")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class KioskBackend:
         self.kiosk_id = kiosk_id
 
     def load_site(self) -> SiteData:
-        return SiteData(load_site(), tuple(list_services()))
+        return SiteData(load_site(), tuple(list_services()), tuple(s.code for s in bookings.bookable_services()))
 
     def snapshot(self, now: float | None = None) -> Snapshot:
         status = hall_status(now=now, next_count=0)
@@ -63,6 +64,10 @@ class KioskBackend:
 
     def issue(self, service_code: str, *, priority: bool, now: float | None = None) -> PrintOutcome:
         return issue_and_print(service_code, self.printer, priority=priority, kiosk=self.kiosk_id, now=now)
+
+    def check_in(self, reference: str, *, now: float | None = None) -> CheckinOutcome:
+        """A scanned manage_url or a typed booking code -> its ticket, printed once (a repeat is not)."""
+        return checkin_and_print(reference, self.printer, kiosk=self.kiosk_id, now=now)
 
     def authenticate(self, username: str, pin: str) -> OfficerInfo:
         return authenticate(username, pin, roles=ADMIN_ROLES)

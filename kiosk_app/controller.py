@@ -37,8 +37,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from db import clock, dossiers
-from db.errors import DatabaseUnavailable, LimitReached, ServiceClosed
+from db import bookings, clock, dossiers
+from db.errors import BookingRefused, DatabaseUnavailable, InvalidInput, LimitReached, NotFound, ServiceClosed
 from db.ticket_qr import build_ticket_reference
 from errors import OnestopError
 from hardware.printing.errors import PrinterError
@@ -63,6 +63,7 @@ OFFLINE_PROBE_S = 3.0      # while the database is away
 PRINTER_POLL_S = 10.0      # "is the printer ready?" while it is
 PRINTER_POLL_BAD_S = 2.0   # ... and while it is not, so the banner goes soon after a fix
 PRINT_FAILURE_HOLD_S = 20.0  # printers that cannot report status: how long a failed print counts
+SITE_EVENTS = frozenset({"site_imported", "booking_capacity_changed"})   # the site is read again
 
 
 class Screen(str, Enum):
@@ -74,7 +75,7 @@ class Screen(str, Enum):
     CLOSED = "closed"
     OFFLINE = "offline"
     ADMIN = "admin"
-    CODE_ENTRY = "code_entry"     # scan or type a code (dossier lookup; later a booking)
+    CODE_ENTRY = "code_entry"     # scan or type a code (dossier lookup, booking check-in)
     DOSSIER = "dossier"           # the province's lookup page for a dossier, as QR + link
 
 
@@ -114,6 +115,8 @@ class TicketView:
     printed: bool
     reference: str               # the QR payload (same as on paper)
     issued_at: datetime
+    appointment: str | None = None   # "09:00": checked in from a booking for that slot
+    repeat: bool = False         # the booking's ticket issued earlier, shown again (not printed twice)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class Message:
     title: Bilingual
     body: Bilingual
     note: Bilingual | None = None
+    action: str | None = None    # a button besides "touch to go back": "services" (take an ordinary ticket)
 
 
 @dataclass(frozen=True)
@@ -136,10 +140,13 @@ class Extra:
 
 @dataclass(frozen=True)
 class CodeEntryView:
-    purpose: str                 # "dossier"
+    purpose: str                 # "dossier" or "booking"
     prompt: Bilingual
     text: str                    # what has been typed or scanned so far
     error: Bilingual | None
+    keys: frozenset[str] | None = None   # the keys that can type here (None: all of CODE_KEYS)
+    length: int | None = None    # a code of exactly this many characters (the screen shows the places left)
+    busy: bool = False           # the code is being checked (the database, the printer)
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,9 @@ class DossierView:
 CODE_MAX = 60                    # longer than any code; a receipt's QR arrives whole through ``scanned``
 DOSSIER_SCREEN_S = 60.0          # time to scan the lookup QR with a phone
 CODE_KEYS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-/")
+#: a booking code has no 0/O nor 1/I: those keys are greyed out, so nobody types a code that cannot exist
+BOOKING_KEYS = frozenset(bookings.CODE_ALPHABET)
+BOOKING_CODE_LENGTH = bookings.CODE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -275,7 +285,7 @@ class KioskController:
             self.cancel_admin()
         elif self._overlay is Screen.DOSSIER and m - self._overlay_since >= DOSSIER_SCREEN_S:
             self._go_home()
-        elif self._overlay is Screen.CODE_ENTRY and m - self._last_activity >= IDLE_RESET_S:
+        elif self._overlay is Screen.CODE_ENTRY and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
             self._go_home()
         elif self._overlay is None and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
             if self._base is Screen.SERVICES or self._lang != "vi" or self._priority:
@@ -410,7 +420,8 @@ class KioskController:
     # ------------------------------------------------------------ feed
     def feed_events(self, events: list) -> None:
         """Something happened in the hall: counts (and maybe limits) changed."""
-        if any(getattr(e, "kind", "") == "site_imported" for e in events):
+        # A new site file, or a service that starts or stops taking bookings ("I have an appointment").
+        if any(getattr(e, "kind", "") in SITE_EVENTS for e in events):
             self._load_site()
             return
         self.refresh()
@@ -503,7 +514,7 @@ class KioskController:
         if isinstance(exc, (ServiceClosed, LimitReached)):
             self.refresh()
 
-    def _show_ticket(self, ticket: Any, *, printed: bool) -> None:
+    def _show_ticket(self, ticket: Any, *, printed: bool, repeat: bool = False) -> None:
         assert self._site is not None
         wait = None
         if ticket.estimated_wait_s is not None:
@@ -514,6 +525,7 @@ class KioskController:
             code=ticket.code, service=Bilingual(ticket.service_name, ticket.service_name_en or ticket.service_name),
             ahead=ticket.ahead, wait=wait, priority=ticket.priority, printed=printed,
             reference=ticket.track_url or build_ticket_reference(ticket, self._site.site), issued_at=ticket.issued_at,
+            appointment=f"{ticket.slot_start:%H:%M}" if ticket.slot_start is not None else None, repeat=repeat,
         )
         self._overlay, self._overlay_since = Screen.TICKET, self._mono()
         self._changed()
@@ -556,27 +568,29 @@ class KioskController:
 
     def code_key(self, key: str) -> None:
         """One key of the on-screen keyboard (or of a scanner typing): a character, "del" or "clear"."""
-        if self._overlay is not Screen.CODE_ENTRY:
+        if self._overlay is not Screen.CODE_ENTRY or self._in_flight:
             return
         self._last_activity = self._mono()
+        booking = self._code_purpose == "booking"
+        keys, longest = (BOOKING_KEYS, BOOKING_CODE_LENGTH) if booking else (CODE_KEYS, CODE_MAX)
         if key == "del":
             self._code_text = self._code_text[:-1]
         elif key == "clear":
             self._code_text = ""
-        elif len(key) == 1 and key.upper() in CODE_KEYS and len(self._code_text) < CODE_MAX:
+        elif len(key) == 1 and key.upper() in keys and len(self._code_text) < longest:
             self._code_text += key.upper()
         self._code_error = None
         self._changed()
 
     def scanned(self, text: str) -> None:
         """A whole scan (the scanner's text up to its Enter): submitted at once."""
-        if self._overlay is Screen.CODE_ENTRY:
+        if self._overlay is Screen.CODE_ENTRY and not self._in_flight:
             self._last_activity = self._mono()
             self._submit_code(text)
 
     def code_submit(self) -> None:
         """The "Continue" button."""
-        if self._overlay is Screen.CODE_ENTRY and self._tap_allowed():
+        if self._overlay is Screen.CODE_ENTRY and not self._in_flight and self._tap_allowed():
             self._submit_code(self._code_text)
 
     def _submit_code(self, text: str) -> None:
@@ -586,6 +600,54 @@ class KioskController:
             return
         if self._code_purpose == "dossier":
             self._show_dossier(text)
+        elif self._code_purpose == "booking":
+            self._check_in(text.strip())
+
+    # ------------------------------------------------------------ appointments (booking check-in)
+    def _check_in(self, reference: str) -> None:
+        """The booking's ticket, printed like a walk-in's; the domain decides early, late, cancelled, repeat."""
+        self._in_flight = True
+        self._code_error = None
+        self._last_issue_tap = self._mono()      # the ticket screen then ignores the rest of a double tap
+        self._changed()
+        now = self._now()
+        self._run(lambda: self.backend.check_in(reference, now=now), self._checked_in, self._checkin_failed)
+
+    def _checked_in(self, outcome: Any) -> None:
+        self._in_flight = False
+        self._task_offline = False
+        if outcome.error is not None:
+            self._set_printer_error(outcome.error, from_print=True)
+        elif outcome.printed and self._printer_error_from_print:
+            self._printer_error = None
+        self._code_purpose, self._code_text = None, ""
+        self._show_ticket(outcome.ticket, printed=outcome.printed, repeat=outcome.repeat)
+        self.refresh()
+
+    def _checkin_failed(self, exc: Exception) -> None:
+        self._in_flight = False
+        if isinstance(exc, DatabaseUnavailable):
+            self._task_offline = True
+            self._go_home()
+            return
+        if isinstance(exc, (NotFound, InvalidInput)):
+            # A mistyped or unknown code: say so on the same screen, the text kept to correct it.
+            self._code_error = Bilingual(*error_texts(exc))
+            self._changed()
+            return
+        if isinstance(exc, PrinterError):
+            self._set_printer_error(exc, from_print=False)
+        reason = exc.details.get("reason") if isinstance(exc, BookingRefused) else None
+        title = {"too_early": "booking_too_early", "too_late": "booking_too_late",
+                 "cancelled": "booking_cancelled"}.get(reason or "", "booking_refused")
+        self._show_message(Message(texts.bilingual(title), Bilingual(*error_texts(exc)),
+                                   action="services" if reason == "too_late" else None))
+
+    def message_action(self) -> None:
+        """The button of a message ("Take an ordinary ticket"): back to the services, ready to tap one."""
+        if (self._overlay is Screen.MESSAGE and self._message is not None and self._message.action
+                and self._mono() - self._overlay_since >= NAV_GUARD_S):
+            self._go_home()
 
     def _show_dossier(self, text: str) -> None:
         """No database, no network: the lookup page's URL is built from the site's template."""
@@ -610,7 +672,7 @@ class KioskController:
             self._go_home()
 
     def back(self) -> None:
-        if self._overlay is Screen.CODE_ENTRY and self._tap_allowed():
+        if self._overlay is Screen.CODE_ENTRY and not self._in_flight and self._tap_allowed():
             self._go_home()
             return
         if self.state.screen is Screen.SERVICES and not self._in_flight and self._tap_allowed():
@@ -795,6 +857,9 @@ class KioskController:
     def _extras(self) -> tuple[Extra, ...]:
         assert self._site is not None
         extras = []
+        if self._site.bookable:
+            extras.append(Extra("booking", texts.bilingual("booking_checkin"),
+                                texts.bilingual("booking_checkin_detail")))
         if self._site.site.dossier_lookup_url:
             extras.append(Extra("dossier", texts.bilingual("dossier_lookup"), texts.bilingual("dossier_lookup_detail")))
         return tuple(extras)
@@ -802,5 +867,8 @@ class KioskController:
     def _code_entry_view(self) -> CodeEntryView | None:
         if self._code_purpose is None:
             return None
+        booking = self._code_purpose == "booking"
         return CodeEntryView(purpose=self._code_purpose, prompt=texts.bilingual(f"code_entry_{self._code_purpose}"),
-                             text=self._code_text, error=self._code_error)
+                             text=self._code_text, error=self._code_error,
+                             keys=BOOKING_KEYS if booking else None, length=BOOKING_CODE_LENGTH if booking else None,
+                             busy=self._in_flight)

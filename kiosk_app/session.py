@@ -58,6 +58,7 @@ class KioskSession(QObject):
         window.ticket_touched.connect(c.touch_ticket)
         window.ticket_done.connect(c.finish_ticket)
         window.message_touched.connect(c.touch_message)
+        window.message_action.connect(c.message_action)
         window.admin_requested.connect(c.open_admin)
         window.admin_submitted.connect(c.submit_admin)
         window.admin_cancelled.connect(c.cancel_admin)

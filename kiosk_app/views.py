@@ -41,6 +41,7 @@ BANNER_BG = "#e65100"
 PAGE_BG = theme.LIGHT
 SCAN_GAP_S = 1.0             # a scanner types a whole code well within this
 SCAN_MAX = 2000              # the longest QR text we accept
+APPOINTMENT = "#00796b"      # the appointment mark: teal, apart from priority red (as on the counter)
 
 
 def field_colour(index: int) -> QColor:
@@ -531,6 +532,7 @@ class TicketPage(Page):
         self.number_label = _label(colour=theme.TEXT, name="ticket-number-label")
         self.code = FitText("ticket-code", theme.NAVY)
         self.badge = _label(bold=True, colour=theme.WHITE, wrap=False, name="ticket-priority")
+        self.appointment = _label(bold=True, colour=theme.WHITE, wrap=False, name="ticket-appointment")
         self.service = _label(bold=True, colour=theme.TEXT, name="ticket-service")
         self.ahead = _label(colour=theme.TEXT, name="ticket-ahead")
         self.wait = _label(colour=theme.TEXT, name="ticket-wait")
@@ -547,6 +549,7 @@ class TicketPage(Page):
         number_row.addStretch(1)
         number_row.addWidget(self.number_label)
         number_row.addWidget(self.badge)
+        number_row.addWidget(self.appointment)
         number_row.addStretch(1)
         self.number_row = number_row
         self.number_label.setWordWrap(False)
@@ -590,6 +593,9 @@ class TicketPage(Page):
         _set_px(self.badge, unit * 2.8)
         self.badge.setStyleSheet(f"color:white; background:{theme.RED}; border-radius:{int(unit * 1.5)}px;"
                                  f" padding:{int(unit * 0.5)}px {int(unit * 2.5)}px;")
+        _set_px(self.appointment, unit * 2.8)
+        self.appointment.setStyleSheet(f"color:white; background:{APPOINTMENT}; border-radius:{int(unit * 1.5)}px;"
+                                       f" padding:{int(unit * 0.5)}px {int(unit * 2.5)}px;")
         self.done_button.setFixedSize(int(unit * 36), int(unit * 10))
         self.done_button.set_sizes(unit * 4.2)
         self._qr_payload = ""
@@ -602,7 +608,16 @@ class TicketPage(Page):
         other = "en" if lang == "vi" else "vi"
         u = self.unit
         printed = ticket.printed
-        if printed:
+        if ticket.repeat:
+            joiner = "\n" if self.portrait else " — "
+            title = texts.bilingual("appointment_repeat_title")
+            self.headline.setText(f"{title.get(lang)}{joiner}{title.get(other)}")
+            self.subline.setText(f"{texts.text('appointment_repeat_hint', lang)}\n"
+                                 f"{texts.text('appointment_repeat_hint', other)}")
+            self.headline.setStyleSheet(f"color:{APPOINTMENT}; background:transparent;")
+            _set_px(self.headline, u * 3.8)
+            _set_px(self.subline, u * 2.6)
+        elif printed:
             self.headline.setText(texts.text("take_ticket", lang))
             self.subline.setText(texts.text("take_ticket", other))
             self.headline.setStyleSheet(f"color:{theme.GREEN}; background:transparent;")
@@ -623,6 +638,10 @@ class TicketPage(Page):
         self.code.set_max_px(u * ((34 if self.portrait else 28) if printed else (24 if self.portrait else 21)))
         self.badge.setText(texts.text("priority_ticket", lang).upper())
         self.badge.setVisible(ticket.priority)
+        self.appointment.setVisible(ticket.appointment is not None)
+        if ticket.appointment is not None:
+            self.appointment.setText(f"{texts.text('appointment_mark', lang, time=ticket.appointment)} / "
+                                     f"{texts.text('appointment_mark', other, time=ticket.appointment)}")
         self.service.setText(ticket.service.get(lang))
         self.ahead.setTextFormat(Qt.RichText)
         self.ahead.setText(f"{texts.text('ahead', lang)}: <b>{ticket.ahead}</b>")
@@ -646,10 +665,15 @@ class InfoPage(Page):
     """A full-screen notice in both languages: closed, out of service, a refusal, starting."""
 
     touched = Signal()
+    action = Signal()
 
     def __init__(self, name: str, colour: str) -> None:
         super().__init__(name)
         self.colour = colour
+        self.action_button = BigButton(f"{name}-action")
+        self.action_button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.action_button.clicked.connect(self.action)
+        self.action_button.hide()
         self.title = _label(bold=True, colour=colour, name=f"{name}-title")
         self.title_en = _label(bold=True, colour=theme.GREY, name=f"{name}-title-en")
         self.body = _label(colour=theme.TEXT, name=f"{name}-body")
@@ -663,6 +687,8 @@ class InfoPage(Page):
         layout.addSpacing(20)
         for widget in (self.body, self.body_en, self.note):
             layout.addWidget(widget)
+        layout.addSpacing(20)
+        layout.addWidget(self.action_button, 0, Qt.AlignHCenter)
         layout.addStretch(3)
         layout.addWidget(self.footer)
 
@@ -677,6 +703,8 @@ class InfoPage(Page):
         _set_px(self.body_en, unit * 3.2)
         _set_px(self.note, unit * 2.8)
         _set_px(self.footer, unit * 2.6)
+        self.action_button.setFixedSize(int(unit * (70 if portrait else 60)), int(unit * 11))
+        self.action_button.set_sizes(unit * 4.0)
 
     def show_texts(self, title: texts.Bilingual, body: texts.Bilingual | None = None, note: str = "",
                    footer: str = "") -> None:
@@ -711,8 +739,13 @@ class InfoPage(Page):
             note = f"{message.note.vi}\n{message.note.en}" if message.note is not None else ""
             self.show_texts(message.title, message.body, note,
                             footer=f"{texts.text('touch_to_go_back', 'vi')} / {texts.text('touch_to_go_back', 'en')}")
+            if message.action == "services":
+                self.action_button.configure(
+                    title=f"{texts.text('take_ordinary', 'vi')} / {texts.text('take_ordinary', 'en')}", bg=theme.GREEN)
         elif screen is Screen.STARTING:
             self.show_texts(texts.bilingual("starting"))
+        self.action_button.setVisible(screen is Screen.MESSAGE and state.message is not None
+                                      and state.message.action is not None)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.touched.emit()
@@ -800,8 +833,21 @@ class CodeEntryPage(Page):
             return
         self.prompt.setText(entry.prompt.vi)
         self.prompt_en.setText(entry.prompt.en)
-        self.display.setText(entry.text or "…")
-        self.error.setText(f"{entry.error.vi}\n{entry.error.en}" if entry.error is not None else "")
+        if entry.length is not None and len(entry.text) < entry.length:
+            self.display.setText(entry.text + "_" * (entry.length - len(entry.text)))   # the places still to type
+        else:
+            self.display.setText(entry.text or "…")
+        if entry.busy:
+            self.error.setText(f"{texts.text('code_checking', 'vi')}\n{texts.text('code_checking', 'en')}")
+            self.error.setStyleSheet(f"color:{theme.NAVY}; background:transparent;")
+        else:
+            self.error.setText(f"{entry.error.vi}\n{entry.error.en}" if entry.error is not None else "")
+            self.error.setStyleSheet(f"color:{theme.RED}; background:transparent;")
+        for key, button in self.keys.items():
+            usable = entry.keys is None or key in ("del", "clear") or key in entry.keys
+            button.setEnabled(usable and not entry.busy)
+        for button in (self.back_button, self.ok_button):
+            button.setEnabled(not entry.busy)
         self.back_button.configure(title=f"{texts.text('back', 'vi')} / {texts.text('back', 'en').strip('‹ ')}",
                                    bg=theme.GREY)
         self.clear_button.configure(title=f"{texts.text('code_clear', 'vi')} / {texts.text('code_clear', 'en')}",
@@ -1021,6 +1067,7 @@ class KioskWindow(QWidget):
     ticket_touched = Signal()
     ticket_done = Signal()
     message_touched = Signal()
+    message_action = Signal()
     admin_requested = Signal()
     admin_submitted = Signal(str, str)
     admin_cancelled = Signal()
@@ -1110,6 +1157,7 @@ class KioskWindow(QWidget):
         self.ticket.touched.connect(self.ticket_touched)
         self.ticket.done.connect(self.ticket_done)
         self.message.touched.connect(self.message_touched)
+        self.message.action.connect(self.message_action)
         self.admin.submitted.connect(self.admin_submitted)
         self.admin.cancelled.connect(self.admin_cancelled)
         self.home.extra_tapped.connect(self.extra_tapped)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from db import queue
+from db import bookings, queue
 from db.site import get_service, load_site
 from db.ticket_qr import build_ticket_reference
 from db.values import SiteInfo, TicketInfo
@@ -36,7 +36,8 @@ from hardware.printing.errors import PrinterError
 from hardware.printing.printers import open_printer
 from hardware.printing.slip import TicketSlip
 
-__all__ = ["PRINT_FAILED", "PrintOutcome", "issue_and_print", "print_issued_ticket", "render_ticket", "ticket_slip"]
+__all__ = ["PRINT_FAILED", "CheckinOutcome", "PrintOutcome", "checkin_and_print", "issue_and_print",
+           "print_issued_ticket", "render_ticket", "ticket_slip"]
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,8 @@ def ticket_slip(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int] = ()
     return TicketSlip(
         code=ticket.code, service_name=ticket.service_name, service_name_en=ticket.service_name_en,
         site_name=site.name, site_name_en=site.name_en, issued_at=ticket.issued_at, timezone=site.timezone,
-        qr_payload=ticket.track_url or build_ticket_reference(ticket, site), priority=ticket.priority, ahead=ticket.ahead,
-        estimated_wait_s=ticket.estimated_wait_s, counters=tuple(counters),
+        qr_payload=ticket.track_url or build_ticket_reference(ticket, site), priority=ticket.priority,
+        ahead=ticket.ahead, estimated_wait_s=ticket.estimated_wait_s, counters=tuple(counters),
     )
 
 
@@ -133,3 +134,54 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
         cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
         return PrintOutcome(cancelled, printed=False, error=error, cancelled=True)
     return PrintOutcome(ticket, printed=False, error=error)
+
+
+@dataclass(frozen=True)
+class CheckinOutcome(PrintOutcome):
+    """What happened to one check-in-and-print (``checkin_and_print``).
+
+    ``repeat`` is True when the booking had its ticket already: the same
+    ticket, not printed again (a second slip for one number would let two
+    people stand in for it), and ``printed`` is then False with no error.
+    """
+
+    repeat: bool = False
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "repeat": self.repeat}
+
+
+def checkin_and_print(reference: str, printer_url: str | TicketPrinter, *, kiosk: str | None = None,
+                      now: float | None = None) -> CheckinOutcome:
+    """Check a booking in (``db.bookings.check_in``) and print its ticket like ``issue_and_print`` does.
+
+    ``reference`` is what the citizen scanned or typed: the booking code, its
+    manage token or the whole manage_url.  The booking rules' refusals
+    (``BookingRefused``: too early, too late, cancelled; ``NotFound``)
+    propagate before anything is printed.  The print-failure policy differs
+    from a walk-in's in one point: under ``"cancel"`` a printer known to be
+    out of order refuses the check-in before it happens (the booking stays
+    usable at another kiosk or later), but a print that fails *after* the
+    check-in keeps the ticket: a booking is checked in once, so cancelling
+    its ticket would cost the citizen the appointment.  The kiosk shows that
+    ticket on screen instead.
+    """
+    printer = open_printer(printer_url) if isinstance(printer_url, str) else printer_url
+    site = load_site()
+    booking = bookings.find(reference, now=now)
+    if booking.ticket_id is not None:
+        return CheckinOutcome(bookings.check_in(reference, kiosk=kiosk, now=now), printed=False, repeat=True)
+    ready = printer.check_ready()
+    if ready.error is not None and site.on_print_failure == "cancel":
+        log.info("printer %s not ready (%s): booking %s not checked in", printer.url, ready.error.fault, booking.code)
+        raise ready.error
+    ticket = bookings.check_in(reference, kiosk=kiosk, now=now)
+    error = ready.error
+    if error is None:
+        try:
+            print_issued_ticket(ticket, printer, site, get_service(ticket.service).counters)
+            return CheckinOutcome(ticket, printed=True)
+        except PrinterError as exc:
+            error = exc
+    log.info("appointment ticket %s not printed on %s: %s (%s)", ticket.code, printer.url, error.fault, error.detail)
+    return CheckinOutcome(ticket, printed=False, error=error)

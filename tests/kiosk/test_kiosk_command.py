@@ -69,7 +69,8 @@ def test_every_screen_renders_in_both_orientations(tmp_path):
     assert names == {"kiosk-home", "kiosk-home-english-priority", "kiosk-services", "kiosk-printing",
                      "kiosk-ticket", "kiosk-printer-paper-out", "kiosk-ticket-on-screen", "kiosk-admin-exit",
                      "kiosk-out-of-service", "kiosk-printer-offline-cancel", "kiosk-print-failed-cancelled",
-                     "kiosk-closed"}
+                     "kiosk-closed", "kiosk-home-appointment", "kiosk-checkin", "kiosk-appointment-ticket",
+                     "kiosk-checkin-late"}
     for shot in shots:
         with Image.open(shot) as image:
             expected = (1080, 1920) if shot.name.endswith("portrait.png") else (1920, 1080)

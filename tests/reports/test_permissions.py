@@ -50,6 +50,7 @@ def privileged_calls(tmp_path: Path) -> dict[Action, list]:
         Action.IMPORT_SITE: [lambda actor: admin_ops.import_site(load_site_file(None), actor=actor)],
         Action.EXPORT_SITE: [lambda actor: admin_ops.export_site(tmp_path / "site.toml", actor=actor)],
         Action.BACKUP: [],   # SQLite only: see test_backup_is_for_administrators
+        Action.MANAGE_BOOKINGS: [lambda actor: admin_ops.set_booking_capacity("DD", 15, 2, actor=actor)],
     }
 
 

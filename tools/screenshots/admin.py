@@ -11,7 +11,8 @@ real admin program and saves:
 * ``admin-overview.png``    the live overview;
 * ``admin-reports.png``     the week's report by service, with the three charts;
 * ``admin-management.png``  the officers list;
-* ``admin-settings.png``    notice line, opening hours, site file, backup.
+* ``admin-settings.png``    notice line, opening hours, site file, backup;
+* ``admin-bookings.png``    appointment slots per service and tomorrow's bookings.
 
 Offscreen Qt is enough (no display needed).
 """
@@ -99,6 +100,31 @@ def play_day(rng: random.Random, day: date, *, stop: float | None = None) -> Non
         now += 60
 
 
+#: tomorrow's appointments: (service, time, name, phone)
+BOOKINGS = [
+    ("TP", "07:30", "Nguyễn Thị Hằng", "0912345601"), ("TP", "07:30", "Trần Văn Đức", "0983214562"),
+    ("KS", "08:00", "Lê Thị Thu Trang", "0905678913"), ("TP", "08:15", "Phạm Quốc Việt", "0936456724"),
+    ("TP", "09:00", "Hoàng Minh Châu", "0977112235"), ("KS", "09:30", "Đỗ Văn Lộc", "0868990046"),
+    ("TP", "10:15", "Vũ Thị Ngọc Ánh", "0345123457"), ("TP", "14:00", "Bùi Đình Khải", "0389765438"),
+]
+
+
+def _bookings() -> None:
+    """TP and KS take appointments; a few bookings for tomorrow (one cancelled) made during the morning."""
+    from db import admin_ops, bookings
+    from db.permissions import Actor
+
+    supervisor = Actor("quang", "supervisor")
+    admin_ops.set_booking_capacity("TP", 15, 2, actor=supervisor, now=_epoch(LAST_DAY, 7, 0))
+    admin_ops.set_booking_capacity("KS", 30, 1, actor=supervisor, now=_epoch(LAST_DAY, 7, 0))
+    tomorrow = LAST_DAY + timedelta(days=1)
+    made = []
+    for minute, (service, hhmm, name, phone) in enumerate(BOOKINGS):
+        made.append(bookings.book(service, f"{tomorrow.isoformat()}T{hhmm}", name, phone,
+                                  now=_epoch(LAST_DAY, 7, 40) + minute * 300))
+    bookings.cancel(made[5].code, now=_epoch(LAST_DAY, 9, 50))
+
+
 def build_database(path: Path) -> str:
     from db import admin_ops
     from db.connection import connect
@@ -122,6 +148,7 @@ def build_database(path: Path) -> str:
         for number, user in SEATS.items():
             sign_in_at_counter(user, number, now=_epoch(day, 7, 20))
         play_day(rng, day, stop=_epoch(LAST_DAY, *STOP_AT) if day == LAST_DAY else None)
+    _bookings()
     set_notice("Chiều thứ Sáu 27/11 Bộ phận Một cửa làm việc đến 16:00 – Friday 27/11 the office closes at 16:00")
     return url
 
@@ -200,6 +227,12 @@ def render(out_dir: Path) -> list[Path]:
     window.tabs.setCurrentWidget(window.settings)
     _settle(app, window)
     saved.append(out_dir / "admin-settings.png")
+    window.grab().save(str(saved[-1]))
+
+    window.tabs.setCurrentWidget(window.bookings)
+    window.bookings.services.selectRow(0)
+    _settle(app, window)
+    saved.append(out_dir / "admin-bookings.png")
     window.grab().save(str(saved[-1]))
     window.close()
     del officer

@@ -8,7 +8,8 @@ and a real keypad line (a pty), and saves:
 
 * ``counter-login.png``     the login screen, filled in;
 * ``counter-main.png``      the working screen with a ticket being served;
-* ``counter-transfer.png``  the transfer dialog over the working screen.
+* ``counter-transfer.png``  the transfer dialog over the working screen;
+* ``counter-appointment.png`` the next citizen called is an appointment: the card's mark and slot time.
 
 Offscreen Qt is enough (no display needed).
 """
@@ -147,6 +148,33 @@ def render(out_dir: Path) -> list[Path]:
     saved.append(out_dir / "counter-transfer.png")
     shot.save(str(saved[-1]))
     dialog.reject()
+
+    # an appointment: TP takes bookings, a citizen booked the slot running now and checked in at the kiosk
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from db import admin_ops, bookings
+    from db.permissions import Actor
+
+    admin_ops.set_booking_capacity("TP", 15, 2, actor=Actor("quang", "supervisor"))
+    local = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    slot = local.replace(minute=local.minute // 15 * 15, second=0, microsecond=0)
+    made = bookings.book("TP", slot.strftime("%Y-%m-%dT%H:%M"), "Trịnh Văn Nam", "0912345678")
+    booked = bookings.check_in(made.code, kiosk="kiosk-1")
+    for _ in range(3):          # a priority ticket still goes first; then the appointment whose slot has started
+        _wait(lambda: session.busy is None)
+        session.done()
+        _wait(lambda: session.ticket is None and session.busy is None)
+        session.call_next()
+        _wait(lambda: session.ticket is not None and session.busy is None)
+        if session.ticket.code == booked.code:
+            break
+    _wait(lambda: session.ticket is not None and session.ticket.code == booked.code)
+    _wait(lambda: window.main.ticket.appointment.text() != "")
+    _wait(lambda: session.snapshot is not None and all(t.code != booked.code for t in session.snapshot.next_up))
+    QTest.qWait(1100)
+    saved.append(out_dir / "counter-appointment.png")
+    window.grab().save(str(saved[-1]))
 
     program.stop()
     window.close()

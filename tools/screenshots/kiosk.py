@@ -30,8 +30,11 @@ MORNING = datetime(2026, 11, 25, 9, 30, tzinfo=TZ).timestamp()      # a Wednesda
 LUNCH = datetime(2026, 11, 25, 12, 5, tzinfo=TZ).timestamp()
 
 
-def site_text(*, policy: str = "show", real_hours: bool = False, dd_limit: int = 2) -> str:
-    """The built-in commune, with a small land-office limit so "limit reached" can be shown."""
+def site_text(*, policy: str = "show", real_hours: bool = False, dd_limit: int = 2, bookings: bool = False) -> str:
+    """The built-in commune, with a small land-office limit so "limit reached" can be shown.
+
+    ``bookings``: TP and KS take appointments and the web service has a public address (for the QR).
+    """
     text = files("db").joinpath("example_site.toml").read_text(encoding="utf-8")
     text = text.replace("daily_limit = 150", f"daily_limit = {dd_limit}")
     text = text.replace('on_print_failure = "show"', f'on_print_failure = "{policy}"')
@@ -39,6 +42,10 @@ def site_text(*, policy: str = "show", real_hours: bool = False, dd_limit: int =
         text = text.replace('opening_hours = ["00:00-24:00"]', 'opening_hours = ["07:30-11:30", "13:30-17:00"]')
         text = text.replace('days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
                             'days = ["mon", "tue", "wed", "thu", "fri"]')
+    if bookings:
+        text = text.replace('code = "TP"\n', 'code = "TP"\nbooking = { slot_min = 15, per_slot = 2 }\n', 1)
+        text = text.replace('code = "KS"\n', 'code = "KS"\nbooking = { slot_min = 30, per_slot = 1 }\n', 1)
+        text += '\n[web]\npublic_url = "https://motcua.quangkim.example.vn"\n'
     return text
 
 
@@ -144,6 +151,38 @@ def render(out_dir: Path) -> list[Path]:
             kiosk.wait_for(lambda s: s.screen is Screen.MESSAGE, timeout=10)
             shoot(kiosk, "print-failed-cancelled")
             sim.state.hangup_after = None
+
+        # --- appointments: the check-in screen, an appointment's ticket, a late citizen
+        from db import bookings
+
+        fresh_db(work, "booking", bookings=True)
+        some_queue(MORNING)
+        on_time = bookings.book("TP", "2026-11-25T09:45", "Trịnh Văn Nam", "0912345678", now=MORNING - 7200)
+        late = bookings.book("KS", "2026-11-25T09:00", "Lê Thị Hoa", "0987654321", now=MORNING - 7200)
+        with KioskHarness(sim.url, epoch=MORNING).start() as kiosk:
+            kiosk.settle()
+            shoot(kiosk, "home-appointment")
+            for code, name in ((on_time.code, "checkin"), (late.code, None)):
+                kiosk.pass_guards()
+                kiosk.click(kiosk.window.home.extras.buttons["booking"])
+                kiosk.wait_for(lambda s: s.screen is Screen.CODE_ENTRY)
+                for ch in code[:4]:
+                    kiosk.click(kiosk.window.code_entry.keys[ch])
+                if name:
+                    kiosk.wait_for(lambda s: len(s.code_entry.text) == 4)
+                    shoot(kiosk, name)
+                for ch in code[4:]:
+                    kiosk.click(kiosk.window.code_entry.keys[ch])
+                kiosk.pass_guards()
+                kiosk.click(kiosk.window.code_entry.ok_button)
+                if name:
+                    kiosk.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10)
+                    shoot(kiosk, "appointment-ticket")
+                    kiosk.pass_guards()
+                    kiosk.click(kiosk.window.ticket)
+                    kiosk.wait_for(lambda s: s.screen is Screen.HOME)
+            kiosk.wait_for(lambda s: s.screen is Screen.MESSAGE, timeout=10)
+            shoot(kiosk, "checkin-late")
 
         # --- lunch break at a commune with real hours
         fresh_db(work, "hours", real_hours=True)
