@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cli import arguments
 from cli.output import print_json
 from errors import Kind, OnestopError
 from hardware.speech import wavutil
@@ -37,7 +38,7 @@ def register(subparsers: Any) -> None:
         description="Đọc một lời mời (chuông + câu mời x số lần lặp) / speak one call announcement.",
     )
     parser.add_argument("code", help="ticket code, e.g. A015")
-    parser.add_argument("--counter", type=int, required=True, help="counter number")
+    parser.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
     parser.add_argument("--out", help="write the announcement to this WAV file instead of playing it")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--mode", choices=("tts", "clips"),
@@ -128,7 +129,7 @@ def play_wav(path: Path) -> tuple[str | None, str | None]:
             continue
         if done.returncode == 0:
             return tool, None
-        problems.append(f"{tool}: {(done.stderr.strip().splitlines() or ['exit %d' % done.returncode])[-1]}")
+        problems.append(f"{tool}: {(done.stderr.strip().splitlines() or [f'exit {done.returncode}'])[-1]}")
     if not any(p.startswith(("paplay", "aplay")) for p in problems):
         problems.append("paplay/aplay not installed")
     return None, "; ".join(problems)
