@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli import arguments
 from cli.output import print_json
 from db import bookings
 from db.connection import connect
@@ -79,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("checkin", help="check a booking in: its ticket (json)")
     p.add_argument("code", help="booking code (or the scanned manage link)")
-    p.add_argument("--kiosk", help="kiosk id recorded on the ticket")
+    p.add_argument("--kiosk", type=arguments.kiosk_id, help="kiosk id recorded on the ticket")
     add_db_option(p)
     p.set_defaults(func=cmd_checkin)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cli import arguments
 from cli.output import print_json
 from db.connection import connect
 from services.options import add_db_option
@@ -60,8 +61,9 @@ def cmd_ratings_export(args) -> int:
 def register(subparsers) -> None:
     p = subparsers.add_parser("dossier", help="attach a dossier code (mã hồ sơ) to the ticket a counter is serving")
     p.add_argument("code", metavar="CODE", help="the dossier code, or with --scan the text of the receipt's QR")
-    p.add_argument("--counter", type=int, required=True, metavar="N")
-    p.add_argument("--officer", metavar="USER", help="who attached it (default: the counter's officer)")
+    p.add_argument("--counter", type=arguments.counter_number, required=True, metavar="N")
+    p.add_argument("--officer", type=arguments.officer_username, metavar="USER",
+                   help="who attached it (default: the counter's officer)")
     p.add_argument("--scan", action="store_true", help="CODE is a scanned QR text: find the code inside it")
     p.add_argument("--remove", action="store_true", help="take the code off the ticket again")
     add_db_option(p)

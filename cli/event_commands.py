@@ -20,6 +20,7 @@ import sys
 import threading
 from typing import TextIO
 
+from cli import arguments
 from db import clock
 from db.connection import connect
 from db.errors import DatabaseUnavailable
@@ -124,7 +125,7 @@ def _follow(after: int | None, out: TextIO, timezone: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("events", help="the event log as JSON lines (--follow: live)")
     add_db_option(parser)
-    parser.add_argument("--after", type=int, default=None, metavar="ID",
+    parser.add_argument("--after", type=arguments.event_id, default=None, metavar="ID",
                         help="start after event ID (default: 0, or the current end with --follow)")
     parser.add_argument("--follow", action="store_true", help="keep printing events as they commit")
     parser.set_defaults(func=cmd_events)

@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 
+from cli import arguments
 from cli.output import print_json
 from db.connection import connect
 from db.errors import DatabaseUnavailable, InvalidInput
@@ -99,13 +100,13 @@ def register(subparsers) -> None:
                    help="serial port or pyserial URL: /dev/ttyUSB0, COM3, socket://HOST:PORT, loop://")
     p.add_argument("--protocol", choices=("ascii", "framed"), default="ascii",
                    help="ascii: one digit per press, needs --counter; framed: addressed frames of a whole bus")
-    p.add_argument("--counter", type=int, help="counter number of an ascii keypad")
-    p.add_argument("--baudrate", type=int, default=9600)
+    p.add_argument("--counter", type=arguments.counter_number, help="counter number of an ascii keypad")
+    p.add_argument("--baudrate", type=arguments.positive, default=9600)
     add_db_option(p)
     p.set_defaults(func=cmd_keypad)
 
     p = subparsers.add_parser("rate", help="record one rating press exactly as the keypad does (json)")
-    p.add_argument("--counter", type=int, required=True, help="counter number")
+    p.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
     p.add_argument("--value", type=int, required=True, help="rating value (one of the configured levels)")
     add_db_option(p)
     p.set_defaults(func=cmd_rate)

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cli import arguments
 from cli.output import print_json
 from errors import Kind, OnestopError
 from hardware.speech import wavutil
@@ -37,7 +38,7 @@ def register(subparsers: Any) -> None:
         description="Đọc một lời mời (chuông + câu mời x số lần lặp) / speak one call announcement.",
     )
     parser.add_argument("code", help="ticket code, e.g. A015")
-    parser.add_argument("--counter", type=int, required=True, help="counter number")
+    parser.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
     parser.add_argument("--out", help="write the announcement to this WAV file instead of playing it")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--mode", choices=("tts", "clips"),

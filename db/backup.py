@@ -61,6 +61,46 @@ def pg_dump_command(url: str, target: str | Path) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+#: Files SQLite keeps beside a database: overwriting one of them corrupts or loses the live data.
+LIVE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def refuse_live_target(target: Path, source: Path) -> None:
+    """Refuse a target that is the live database or one of its companion files (by name or by inode).
+
+    ``backup live.db-wal`` once overwrote the live write-ahead log: after the
+    next crash the day's tickets were gone.  A hard link or a symlink to
+    one of these files is caught by comparing the files themselves.
+    """
+    for suffix in LIVE_SUFFIXES:
+        live = Path(f"{source}{suffix}")
+        same = target == live
+        if not same and target.exists() and live.exists():
+            try:
+                same = os.path.samefile(target, live)
+            except OSError:
+                same = False
+        if same:
+            what = "chính tệp CSDL" if not suffix else f"tệp {suffix} của CSDL"
+            what_en = "the live database itself" if not suffix else f"the live database's {suffix} file"
+            raise InvalidInput(f"Không thể sao lưu đè lên {what}: {target}",
+                               f"The backup target is {what_en}: {target}; choose another file name")
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a directory entry) to the disk, where the platform allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def backup_database(target: str | Path) -> BackupResult:
     """Copy the open database to ``target``; raises ``BackupNotSupported`` on PostgreSQL."""
     db = database_proxy.obj
@@ -70,15 +110,18 @@ def backup_database(target: str | Path) -> BackupResult:
     if isinstance(db, peewee.PostgresqlDatabase):
         raise BackupNotSupported(pg_dump_command(current_url() or "", destination))
     source_path = Path(db.database).resolve()
-    if destination == source_path:
-        raise InvalidInput("Không thể sao lưu đè lên chính CSDL", "The backup target is the database itself")
+    partial = destination.with_name(destination.name + ".partial")
+    refuse_live_target(destination, source_path)
+    refuse_live_target(partial, source_path)
     if destination.is_dir():
         raise InvalidInput(f"{destination} là thư mục", f"{destination} is a directory: give a file name")
+    if destination.exists() and not destination.is_file():
+        raise InvalidInput(f"{destination} không phải tệp thường", f"{destination} is not a regular file")
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
     started = time.perf_counter()
     source = sqlite3.connect(str(source_path), timeout=10)
     try:
+        partial.unlink(missing_ok=True)   # a left-over of an interrupted backup
         copy = sqlite3.connect(str(partial))
         try:
             source.backup(copy)  # pages=-1: one step, one consistent snapshot
@@ -86,7 +129,12 @@ def backup_database(target: str | Path) -> BackupResult:
             copy.execute("PRAGMA journal_mode=DELETE")
         finally:
             copy.close()
+        _fsync(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)   # a full disk leaves no half-written file behind
+        raise
     finally:
         source.close()
-    os.replace(partial, destination)
+    os.replace(partial, destination)   # atomic: the final name only ever holds a whole backup
+    _fsync(destination.parent)
     return BackupResult(str(destination), destination.stat().st_size, time.perf_counter() - started)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +28,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import peewee
 from platformdirs import user_data_dir
 
-from db.errors import DatabaseUnavailable, InvalidInput
+from db.errors import DatabaseAuthFailed, DatabaseUnavailable, InvalidInput, is_auth_failure
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +94,12 @@ def make_database(url: str) -> peewee.Database:
             path_obj = Path(raw_path if Path(raw_path).is_absolute() else "/" + raw_path)
             if os.name == "nt" and raw_path[1:2] == ":":
                 path_obj = Path(raw_path)
+            _refuse_non_file(path_obj, shown)
             path_obj.parent.mkdir(parents=True, exist_ok=True)
             path = str(path_obj)
-        return peewee.SqliteDatabase(
-            path,
-            timeout=BUSY_TIMEOUT_S,
-            pragmas={
-                "journal_mode": "wal",
-                "synchronous": "normal",
-                "busy_timeout": int(BUSY_TIMEOUT_S * 1000),
-                "foreign_keys": 1,
-                "cache_size": -16000,
-            },
-        )
+            if path_obj.exists() and not _writable(path_obj):
+                return ReadOnlySqliteDatabase(path, timeout=BUSY_TIMEOUT_S, pragmas=_READ_PRAGMAS)
+        return peewee.SqliteDatabase(path, timeout=BUSY_TIMEOUT_S, pragmas={"journal_mode": "wal", **_READ_PRAGMAS})
     if parsed.scheme in _POSTGRES_SCHEMES:
         if not parsed.path.strip("/"):
             raise InvalidInput(f"URL PostgreSQL thiếu tên CSDL: {shown}",
@@ -131,6 +126,62 @@ def make_database(url: str) -> peewee.Database:
         f"Không hiểu URL cơ sở dữ liệu: {shown}",
         f"Unsupported database URL: {shown} (use sqlite:///... or postgresql://...)",
     )
+
+
+_READ_PRAGMAS = {"synchronous": "normal", "busy_timeout": int(BUSY_TIMEOUT_S * 1000), "foreign_keys": 1,
+                 "cache_size": -16000}
+
+
+def _refuse_non_file(path: Path, shown: str) -> None:
+    """``--db sqlite:////dev/null`` or a directory: say so, instead of SQLite's "disk I/O error" later."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return   # missing (created on first use) or unreadable (reported when opened)
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InvalidInput(f"Đường dẫn CSDL không phải tệp thường: {shown}",
+                           f"The database path is {kind}: {shown} (give an .db file)")
+
+
+def _writable(path: Path) -> bool:
+    """May this process write the SQLite file (and the file system it is on)?"""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return False
+    except (OSError, AttributeError):   # no statvfs on Windows
+        pass
+    return os.access(path, os.W_OK)
+
+
+class ReadOnlySqliteDatabase(peewee.SqliteDatabase):
+    """A SQLite file this process may not write, opened read-only: reads work, a write says "read-only".
+
+    Opening it normally fails with "unable to open database file" even for
+    a read, because WAL mode wants to create the ``-shm`` file.  ``mode=ro``
+    reads it while writers elsewhere may continue; when the directory cannot
+    hold a ``-shm`` file either and there is no ``-wal`` file (all data is in
+    the main file), ``immutable=1`` lets SQLite read it without one.
+    """
+
+    def _connect(self):
+        path = Path(self.database)
+        query = "mode=ro"
+        if not Path(f"{path}-wal").exists() and not _writable(path.parent):
+            query += "&immutable=1"
+        conn = sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=self._timeout, isolation_level=None,
+                               **self.connect_params)
+        try:
+            self._add_conn_hooks(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+
+def is_read_only(db: peewee.Database | None = None) -> bool:
+    """True when the bound database was opened read-only (its file may not be written)."""
+    return isinstance(db or database_proxy.obj, ReadOnlySqliteDatabase)
 
 
 _current_url: str | None = None
@@ -163,7 +214,8 @@ def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
         from db.schema import ensure_schema, refresh_planner_statistics  # local: schema imports models
 
         with_retry(ensure_schema)
-        with_retry(refresh_planner_statistics)
+        if not is_read_only(db):   # ANALYZE writes; a read-only file is read with the statistics it has
+            with_retry(refresh_planner_statistics)
     return db
 
 
@@ -187,7 +239,8 @@ def _is_connection_failure(exc: Exception) -> bool:
     if isinstance(exc, peewee.InterfaceError):
         return True
     if isinstance(exc, peewee.OperationalError):
-        lost = ("server closed", "connection", "terminating", "could not", "unable to open", "disk i/o", "no such table", "locked", "busy")
+        lost = ("server closed", "connection", "terminating", "could not", "unable to open", "disk i/o",
+                "no such table", "locked", "busy")
         return any(word in text for word in lost)
     return False
 
@@ -262,6 +315,9 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
         try:
             return operation()
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if is_auth_failure(exc):   # a wrong password does not heal by retrying
+                lines = str(exc).strip().splitlines()
+                raise DatabaseAuthFailed(mask_url(lines[-1]) if lines else "") from exc
             if not _is_connection_failure(exc):
                 raise
             last = exc

@@ -3,7 +3,10 @@
 Importing is an upsert matched by service code, counter number and username,
 in one write transaction: running ``onestop init --site`` again updates the
 site in place and never deletes a service or counter that has tickets
-(it is deactivated instead).
+(it is deactivated instead).  A counter that leaves (removed from the file or
+``active = false``) gives back the ticket it holds: the ticket waits again in
+its place, and tickets sent to that counter may be called by any counter, so
+no ticket stays ``called`` by a counter that no longer exists.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 
-from db import audit
+from db import audit, statuses
 from db.connection import with_retry, write_transaction
 from db.errors import NotFound
 from db.events import record_event
@@ -35,7 +38,8 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
                 if not with_retry(lambda u=off["username"]: Officer.select().where(Officer.username == u).exists())}
 
     def write() -> dict:
-        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0, "officers_kept": []}
+        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0, "officers_kept": [],
+                   "released": []}
         with write_transaction():
             site = Site.get_or_none() or Site(name="")
             before = _snapshot(site) if site.id else None
@@ -81,6 +85,8 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
                 row.name = ctr["name"]
                 row.keypad_address = ctr.get("keypad_address")
                 row.active = ctr.get("active", True)
+                if not row.active and row.id is not None:
+                    summary["released"].extend(_release_counter(row, moment))
                 row.save()
                 numbers.add(row.number)
                 CounterService.delete().where(CounterService.counter == row).execute()
@@ -88,6 +94,7 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
                     CounterService.create(counter=row, service=by_code[code], position=position)
                 summary["counters"] += 1
             for row in Counter.select().where(Counter.number.not_in(list(numbers) or [0])):
+                summary["released"].extend(_release_counter(row, moment))
                 has_tickets = Ticket.select().where(Ticket.counter == row).exists()
                 if has_tickets:
                     row.active = False
@@ -111,6 +118,32 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
         return summary
 
     return with_retry(write)
+
+
+def _release_counter(row: Counter, moment: float) -> list[str]:
+    """A counter leaves: its called or serving ticket waits again, in its place; returns the codes released.
+
+    Like a transfer back to the same service (the screens already follow
+    ``transferred``): status ``waiting``, original queue position kept.
+    Waiting tickets sent to this counter lose that target, so any counter of
+    their service calls them.
+    """
+    released: list[str] = []
+    if row.current_ticket_id is not None:
+        ticket = Ticket.get_or_none(Ticket.id == row.current_ticket_id)
+        if ticket is not None and ticket.status in statuses.AT_COUNTER:
+            Ticket.update(status=statuses.WAITING, started_at=None, target_counter=None).where(
+                Ticket.id == ticket.id).execute()
+            service = Service.get_by_id(ticket.service_id)
+            record_event("transferred", at=moment, ticket=Ticket.get_by_id(ticket.id), service=service.code,
+                         counter=row.number, data={"from_counter": row.number, "from_service": service.code,
+                                                   "to_service": service.code, "reason": "counter_removed"})
+            released.append(ticket.code)
+        Counter.update(current_ticket_id=None).where(Counter.id == row.id).execute()
+        row.current_ticket_id = None
+    Ticket.update(target_counter=None).where((Ticket.target_counter == row.id)
+                                             & (Ticket.status == statuses.WAITING)).execute()
+    return released
 
 
 def _snapshot(site: Site) -> dict:

@@ -3,11 +3,28 @@
 The file is checked whole before anything is written: unknown keys, wrong
 types and broken references are refused with the file name, the line and the
 field at fault, because a typo in a key must never be silently ignored.
+
+Every value that could not work later is refused here too (``RULES``): a
+duration that is negative, infinite or NaN, an empty list of rating levels,
+an empty prefix (its codes would be all digits and read as ticket ids), and
+any number or text beyond what its column stores on both engines (the
+limits come from ``db/models.py`` through ``db/limits.py``).  ``RULES`` is
+also the table of limits in docs/errors.md (``python -m db.site_config
+--write``), so the check and its documentation are one description.
+
+Why the standard library and not pydantic (installed with FastAPI) or
+msgspec: ``tomllib`` keeps no positions, so a schema library would still
+need our line locator to say file:line:field, and its messages would need
+translating into the product's sentences; it would also make the domain
+layer depend on the web service's package.  A table of rules read by one
+small checker gives the same single description with none of that.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +34,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
 from db.errors import ConfigError
+from db.limits import int_range, max_length
+from db.models import Counter, Officer, Service, Site
 from db.officers import pin_problem
 
 DEFAULT_LEVELS = (
@@ -73,6 +92,104 @@ class SiteConfig:
     notify: dict = field(default_factory=dict)    # [notify]: how citizens are told (driver "none" by default)
 
 
+#: Longest duration any ``*_s`` setting may have: a day (the rating look-ups step back by service days).
+DAY_S = 86_400
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What values one key accepts beyond its type: a range for numbers, a length for text and lists.
+
+    Numbers must always be finite (TOML allows ``inf`` and ``nan``).
+    ``above`` makes the lower bound strict (``0 < x``).
+    """
+
+    low: float | None = None
+    high: float | None = None
+    above: bool = False
+    min_len: int = 0
+    max_len: int | None = None
+
+    def problem(self, value: object) -> str | None:
+        """Why ``value`` does not fit, or None."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                return f"must be a finite number, not {value}"
+            too_low = self.low is not None and (value <= self.low if self.above else value < self.low)
+            too_high = self.high is not None and value > self.high
+            if too_low or too_high:
+                return f"must be {self.describe()}, got {value}"
+        elif isinstance(value, (str, list)):
+            if len(value) < self.min_len:
+                return "must not be empty" if self.min_len == 1 else f"needs at least {self.min_len} items"
+            if self.max_len is not None and len(value) > self.max_len:
+                return f"is {len(value)} characters long; at most {self.max_len} fit in the database"
+        return None
+
+    def describe(self) -> str:
+        """The rule in words, as docs/errors.md and the refusal say it."""
+        parts = []
+        if self.low is not None or self.high is not None:
+            low = "" if self.low is None else f"{_num(self.low)} {'<' if self.above else '<='} "
+            high = "" if self.high is None else f" <= {_num(self.high)}"
+            parts.append(f"{low}x{high}".strip())
+        if self.min_len:
+            parts.append("not empty")
+        if self.max_len is not None:
+            parts.append(f"at most {self.max_len} characters")
+        return ", ".join(parts)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _text(column, min_len: int = 1) -> Rule:
+    return Rule(min_len=min_len, max_len=max_length(column))
+
+
+def _int(column, low: int) -> Rule:
+    return Rule(low=low, high=int_range(column)[1])
+
+
+#: Limits per key (``section.key``; array tables without their index).  Columns give the upper bounds.
+RULES: dict[str, Rule] = {
+    "site.name": Rule(min_len=1),
+    "site.timezone": _text(Site.timezone),
+    "services.code": _text(Service.code),
+    "services.name": Rule(min_len=1),
+    "services.prefix": _text(Service.prefix),
+    "services.start": _int(Service.start, 0),
+    "services.end": _int(Service.end, 0),
+    "services.daily_limit": _int(Service.daily_limit, 1),
+    "services.target_wait_min": _int(Service.target_wait_min, 1),
+    "services.booking.slot_min": Rule(5, 240),
+    "services.booking.per_slot": Rule(1, 100),
+    "counters.number": _int(Counter.number, 1),
+    "counters.keypad_address": Rule(0, 255),
+    "officers.username": _text(Officer.username),
+    "officers.full_name": Rule(min_len=1),
+    "security.staff_pin_min_digits": Rule(4, 12),
+    "ratings.levels": Rule(min_len=1),
+    "ratings.levels.value": Rule(1, 9),
+    "ratings.levels.label": Rule(min_len=1),
+    "ratings.window_s": Rule(0, DAY_S),
+    "ratings.debounce_s": Rule(0, DAY_S),
+    "announcements.repeat": Rule(1, 5),
+    "notify.timeout_s": Rule(0, 300, above=True),
+    "notify.retry_s": Rule(0, DAY_S, above=True),
+    "notify.retry_max_s": Rule(0, DAY_S, above=True),
+    "notify.max_attempts": Rule(1, 1000),
+    "notify.ahead_alert": Rule(0, 1000),
+}
+
+
+def _rule_for(where: str, key: str) -> Rule | None:
+    return RULES.get(re.sub(r"\[\d+\]", "", f"{where}.{key}"))
+
+
 class _Locator:
     """Finds the line of ``[[table]]`` number i / key in the raw TOML text."""
 
@@ -80,8 +197,8 @@ class _Locator:
         self.lines = text.splitlines()
 
     def line_of(self, table: str, index: int | None, key: str | None) -> int | None:
-        header = re.compile(r"^\s*\[\[\s*%s\s*\]\]" % re.escape(table) if index is not None
-                            else r"^\s*\[\s*%s\s*\]" % re.escape(table))
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]" if index is not None
+                            else rf"^\s*\[\s*{re.escape(table)}\s*\]")
         any_header = re.compile(r"^\s*\[")
         seen, inside, table_line = -1, False, None
         for number, line in enumerate(self.lines, start=1):
@@ -96,7 +213,7 @@ class _Locator:
                     break
                 inside = False
                 continue
-            if inside and key and re.match(r"^\s*%s\s*=" % re.escape(key), line):
+            if inside and key and re.match(rf"^\s*{re.escape(key)}\s*=", line):
                 return number
         return table_line
 
@@ -114,7 +231,12 @@ def _check_table(data: dict, spec: dict, where: str, locate, path: str) -> None:
         if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
             raise ConfigError(path, locate(key), f"{where}.{key}", f"expected {_type_name(types)}, got true/false")
         if not isinstance(value, types):
-            raise ConfigError(path, locate(key), f"{where}.{key}", f"expected {_type_name(types)}, got {type(value).__name__}")
+            raise ConfigError(path, locate(key), f"{where}.{key}",
+                              f"expected {_type_name(types)}, got {type(value).__name__}")
+        rule = _rule_for(where, key)
+        problem = rule.problem(value) if rule is not None else None
+        if problem:
+            raise ConfigError(path, locate(key), f"{where}.{key}", problem)
 
 
 def _type_name(types) -> str:
@@ -132,15 +254,22 @@ def load_site_file(path: str | Path | None) -> SiteConfig:
     else:
         name = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8-sig")   # a BOM (Windows Notepad) is not part of the TOML
         except FileNotFoundError:
             raise ConfigError(name, None, "file", "not found") from None
+        except IsADirectoryError:
+            raise ConfigError(name, None, "file", "is a directory, not a TOML file") from None
+        except PermissionError:
+            raise ConfigError(name, None, "file", "permission denied (cannot read it)") from None
+        except OSError as exc:
+            raise ConfigError(name, None, "file", f"cannot be read ({exc.strerror or exc})") from None
         except UnicodeDecodeError as exc:
             raise ConfigError(name, None, "file", f"not UTF-8 text ({exc.reason})") from None
     return parse_site_text(text, name)
 
 
 def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
+    text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -152,7 +281,8 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     loc = _Locator(text)
     for key in data:
         if key not in _TOP_KEYS:
-            raise ConfigError(name, loc.line_of(key, None, None) or loc.line_of(key, 0, None), key, "unknown section (typo?)")
+            raise ConfigError(name, loc.line_of(key, None, None) or loc.line_of(key, 0, None), key,
+                              "unknown section (typo?)")
     if "site" not in data or not isinstance(data["site"], dict):
         raise ConfigError(name, None, "site", "missing [site] section")
 
@@ -162,17 +292,20 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(name, loc.line_of("site", None, "timezone"), "site.timezone", f"unknown time zone {tz!r}") from None
+        raise ConfigError(name, loc.line_of("site", None, "timezone"), "site.timezone",
+                          f"unknown time zone {tz!r}") from None
     hours = site.setdefault("opening_hours", ["07:30-11:30", "13:30-17:00"])
     for span in hours:
         try:
             parse_span(str(span))
         except (ValueError, AttributeError) as exc:
-            raise ConfigError(name, loc.line_of("site", None, "opening_hours"), "site.opening_hours", str(exc)) from None
+            raise ConfigError(name, loc.line_of("site", None, "opening_hours"), "site.opening_hours",
+                              str(exc)) from None
     days = site.setdefault("days", list(DAY_NAMES[:5]))
     for day in days:
         if day not in DAY_NAMES:
-            raise ConfigError(name, loc.line_of("site", None, "days"), "site.days", f"{day!r} is not one of {', '.join(DAY_NAMES)}")
+            raise ConfigError(name, loc.line_of("site", None, "days"), "site.days",
+                              f"{day!r} is not one of {', '.join(DAY_NAMES)}")
     site.setdefault("name_en", "")
 
     services = _array(data, "services", name, loc)
@@ -187,8 +320,10 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         if code in codes:
             raise ConfigError(name, locate("code"), f"services[{i}].code", f"duplicate code {code!r}")
         codes.add(code)
-        if not re.fullmatch(r"[A-Z]{0,4}", svc["prefix"]):
-            raise ConfigError(name, locate("prefix"), f"services[{i}].prefix", "must be 0-4 capital letters A-Z")
+        if not re.fullmatch(r"[A-Z]+", svc["prefix"]):
+            # digits would make codes read as ticket ids ("001") or run into the number ("A1" + "001")
+            raise ConfigError(name, locate("prefix"), f"services[{i}].prefix",
+                              f"must be 1-{max_length(Service.prefix)} capital letters A-Z")
         svc.setdefault("start", 1)
         svc.setdefault("end", 999)
         if not (0 <= svc["start"] <= svc["end"]):
@@ -199,7 +334,8 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         svc.setdefault("name_en", "")
         if svc["prefix"] in prefixes:
             raise ConfigError(name, locate("prefix"), f"services[{i}].prefix",
-                              f"prefix {svc['prefix']!r} is already used by {prefixes[svc['prefix']]}: ticket codes must be unique")
+                              f"prefix {svc['prefix']!r} is already used by {prefixes[svc['prefix']]}: "
+                              "ticket codes must be unique")
         prefixes[svc["prefix"]] = code
         if "booking" in svc:
             _check_service_booking(svc["booking"], hours, f"services[{i}].booking", locate("booking"), name)
@@ -252,7 +388,8 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
             raise ConfigError(name, loc.line_of("ratings", None, "levels"), f"ratings.levels[{j}]", "must be a table")
         _check_table(level, _LEVEL_KEYS, f"ratings.levels[{j}]", lambda k: loc.line_of("ratings", None, "levels"), name)
         if not 1 <= level["value"] <= 9 or level["value"] in values:
-            raise ConfigError(name, loc.line_of("ratings", None, "levels"), f"ratings.levels[{j}].value", "must be a distinct digit 1-9")
+            raise ConfigError(name, loc.line_of("ratings", None, "levels"), f"ratings.levels[{j}].value",
+                              "must be a distinct digit 1-9")
         values.add(level["value"])
         level.setdefault("label_en", level["label"])
     ratings.setdefault("window_s", 120)
@@ -260,7 +397,8 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     kiosk = _table(data, "kiosk", name, loc)
     _check_table(kiosk, _KIOSK_KEYS, "kiosk", lambda k: loc.line_of("kiosk", None, k), name)
     if kiosk.setdefault("on_print_failure", "show") not in ("show", "cancel"):
-        raise ConfigError(name, loc.line_of("kiosk", None, "on_print_failure"), "kiosk.on_print_failure", 'must be "show" or "cancel"')
+        raise ConfigError(name, loc.line_of("kiosk", None, "on_print_failure"), "kiosk.on_print_failure",
+                          'must be "show" or "cancel"')
     kiosk.setdefault("allow_priority", False)
     lookup = kiosk.get("dossier_lookup_url")
     if lookup is not None and (not lookup.startswith(("https://", "http://")) or "{code}" not in lookup):
@@ -353,7 +491,7 @@ def check_public_url(url: str) -> str:
     if parsed.path not in ("", "/") or parsed.query or parsed.fragment or parsed.username or parsed.password:
         raise ValueError(f"{url!r} must be only scheme, host and port (no path, query or user name)")
     try:
-        parsed.port
+        _ = parsed.port
     except ValueError:
         raise ValueError(f"{url!r} has a bad port") from None
     return url.strip().rstrip("/")
@@ -371,3 +509,33 @@ def _table(data: dict, key: str, name: str, loc: _Locator) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(name, None, key, f"must be a [{key}] table")
     return value
+
+
+LIMITS_BEGIN = ("<!-- begin: site file limits, generated from db.site_config.RULES"
+                " by `python -m db.site_config --write` -->")
+LIMITS_END = "<!-- end: site file limits -->"
+
+
+def limits_markdown() -> str:
+    """The table of ``RULES`` for docs/errors.md (a test compares the file with it)."""
+    lines = ["| key | accepted |", "|---|---|"]
+    for key, rule in RULES.items():
+        section, _, rest = key.partition(".")
+        lines.append(f"| `[{section}] {rest}` | {rule.describe()} |")
+    return "\n".join(lines) + "\n"
+
+
+def _write_limits(path: Path) -> None:
+    document = path.read_text(encoding="utf-8")
+    head, sep, rest = document.partition(LIMITS_BEGIN)
+    _, sep2, tail = rest.partition(LIMITS_END)
+    if not sep or not sep2:
+        raise SystemExit(f"{path} lacks the site file limits markers")
+    path.write_text(f"{head}{LIMITS_BEGIN}\n{limits_markdown()}{LIMITS_END}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:2] == ["--write"]:
+        _write_limits(Path(sys.argv[2]) if len(sys.argv) > 2 else Path("docs/errors.md"))
+    else:
+        sys.stdout.write(limits_markdown())

@@ -14,6 +14,9 @@ web service in its exception handler.
 
 from __future__ import annotations
 
+import errno
+import os
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -37,6 +40,7 @@ class Kind(str, Enum):
     AUTH = "auth"
     FORBIDDEN = "forbidden"
     DATABASE_UNAVAILABLE = "database_unavailable"
+    STORAGE = "storage"
     DEVICE = "device"
     DEVICE_INPUT = "device_input"
 
@@ -53,6 +57,8 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.AUTH: KindInfo(3, 401, "wrong username or PIN, locked account, missing or revoked key"),
     Kind.FORBIDDEN: KindInfo(3, 403, "signed in, but the role does not allow this action"),
     Kind.DATABASE_UNAVAILABLE: KindInfo(3, 503, "the database cannot be reached right now; try again"),
+    Kind.STORAGE: KindInfo(3, 507, "the disk is full, read-only, or refuses access to a file or the database "
+                                   "file; nothing was changed"),
     Kind.DEVICE: KindInfo(3, 503, "a printer, keypad or the speech engine cannot do it right now"),
     Kind.DEVICE_INPUT: KindInfo(2, 400, "a device was named or configured wrongly (printer URL, port, clip folder)"),
 }
@@ -107,3 +113,55 @@ UNEXPECTED_HTTP_STATUS = 500
 def unexpected_message(lang: str = "vi") -> str:
     """What a person is told about an error that is not an ``OnestopError``."""
     return UNEXPECTED_EN if lang == "en" else UNEXPECTED_VI
+
+
+def one_line(text: object) -> str:
+    """``text`` made safe to print on a terminal as one line.
+
+    Whatever a person typed (a service code, a file name, a URL) may come back
+    in a message; an escape sequence in it must not recolour, move or clear
+    the terminal, and a newline must not split the one-line message.  Control
+    characters become visible ``\\x1b``-style escapes, line breaks a space.
+    """
+    out = []
+    for ch in str(text):
+        if ch in "\r\n":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch != "\t" or ch == "\x7f":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        elif ch == "\t":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+#: errno -> (Vietnamese, English) explanation of an operating-system refusal.
+_OS_REASONS: dict[int, tuple[str, str, Kind]] = {
+    errno.ENOSPC: ("đĩa đã đầy", "the disk is full", Kind.STORAGE),
+    errno.EDQUOT: ("hết hạn mức đĩa", "the disk quota is used up", Kind.STORAGE),
+    errno.EROFS: ("ổ đĩa chỉ đọc", "the file system is read-only", Kind.STORAGE),
+    errno.EACCES: ("không có quyền truy cập", "permission denied", Kind.STORAGE),
+    errno.EPERM: ("không được phép", "operation not permitted", Kind.STORAGE),
+    errno.ENOENT: ("không có tệp hoặc thư mục này", "no such file or directory", Kind.INVALID_INPUT),
+    errno.ENOTDIR: ("một phần của đường dẫn không phải thư mục", "a part of the path is not a directory",
+                    Kind.INVALID_INPUT),
+    errno.EISDIR: ("đây là một thư mục, cần tên tệp", "it is a directory: give a file name", Kind.INVALID_INPUT),
+    errno.ENAMETOOLONG: ("tên tệp quá dài", "the file name is too long", Kind.INVALID_INPUT),
+    errno.EIO: ("lỗi đọc/ghi đĩa", "disk input/output error", Kind.STORAGE),
+}
+
+
+def from_os_error(exc: OSError) -> OnestopError:
+    """An operating-system refusal (disk full, permission denied, missing directory) as one error of the table.
+
+    The file is named so the person knows which one to fix; the errno picks
+    the kind: a path that cannot exist is the caller's input (exit 2), a disk
+    that refuses is storage (exit 3).
+    """
+    vi, en, kind = _OS_REASONS.get(exc.errno or -1, ("lỗi hệ điều hành", exc.strerror or type(exc).__name__,
+                                                     Kind.STORAGE))
+    path = exc.filename if exc.filename is not None else ""
+    where = f": {os.fsdecode(path)}" if path != "" else ""
+    return OnestopError(f"Không ghi/đọc được tệp{where} ({vi})", f"Cannot write or read the file{where} ({en})",
+                        kind=kind, errno=exc.errno)
