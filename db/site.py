@@ -46,7 +46,7 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
             settings = json.loads(site.settings or "{}") if site.id else {}
             settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
                              "security": config.security, "booking": config.booking,
-                             "notify": config.notify})
+                             "notify": config.notify, "display": config.display})
             settings["web"] = config.web
             if "notice" in config.site:
                 settings["notice"] = config.site["notice"]
@@ -201,6 +201,7 @@ def site_info(site: Site) -> SiteInfo:
         announcement_repeat=int(announce.get("repeat", 2)),
         notice=settings.get("notice", ""),
         public_url=(settings.get("web") or {}).get("public_url"),
+        display_flash_s=float((settings.get("display") or {}).get("flash_s", 6)),
     )
 
 

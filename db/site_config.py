@@ -71,9 +71,12 @@ _KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False)
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
 _WEB_KEYS = {"public_url": (str, False)}
+_DISPLAY_KEYS = {"flash_s": ((int, float), False)}
+#: [display] flash_s: how long the hall display flashes a new call (0 = never), and its allowed range
+DISPLAY_FLASH_S = (6, 0, 60)
 _SECURITY_KEYS = {"staff_pin_min_digits": (int, False)}
 _TOP_KEYS = {"site", "services", "counters", "officers", "ratings", "kiosk", "announcements", "web", "security",
-              "booking", "notify"}
+              "booking", "notify", "display"}
 
 
 @dataclass
@@ -90,6 +93,7 @@ class SiteConfig:
     security: dict = field(default_factory=dict)
     booking: dict = field(default_factory=dict)   # site-wide [booking] rules, defaults filled in
     notify: dict = field(default_factory=dict)    # [notify]: how citizens are told (driver "none" by default)
+    display: dict = field(default_factory=dict)   # [display]: the hall display's visual call signal
 
 
 #: Longest duration any ``*_s`` setting may have: a day (the rating look-ups step back by service days).
@@ -436,8 +440,15 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     notify = _table(data, "notify", name, loc)
     _check_notify(notify, lambda k: loc.line_of("notify", None, k), name)
 
+    display = _table(data, "display", name, loc)
+    _check_table(display, _DISPLAY_KEYS, "display", lambda k: loc.line_of("display", None, k), name)
+    default, low, high = DISPLAY_FLASH_S
+    if not low <= display.setdefault("flash_s", default) <= high:
+        raise ConfigError(name, loc.line_of("display", None, "flash_s"), "display.flash_s",
+                          f"must be {low}-{high} seconds (0 = no flashing)")
+
     return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web,
-                      security=security, booking=booking, notify=notify)
+                      security=security, booking=booking, notify=notify, display=display)
 
 
 def _check_service_booking(value: dict, hours: list, where: str, line: int | None, name: str) -> None:

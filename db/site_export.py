@@ -94,7 +94,7 @@ def export_site_toml() -> str:
             if not o.active:
                 lines.append("# active = false")
             lines.append("")
-        for name in ("ratings", "kiosk", "announcements", "booking", "notify"):
+        for name in ("ratings", "kiosk", "announcements", "booking", "notify", "display"):
             section = settings.get(name) or {}
             if section:
                 _table(lines, f"[{name}]", list(section.items()))

@@ -40,6 +40,7 @@ class SiteInfo:
     announcement_repeat: int = 2
     notice: str = ""                        # scrolling line on the hall display
     public_url: str | None = None           # [web] public_url: base of the tickets' tracking links
+    display_flash_s: float = 6.0            # [display] flash_s: hall display flashes a new call (0 = off)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class DisplayProgram(QObject):
 
     @Slot(object)
     def _configure_voice(self, site: Any) -> None:
-        """Use the site's announcement template and repeat count (and follow later edits)."""
+        """Use the site's flash time, announcement template and repeat count (and follow later edits)."""
+        self.window.set_flash_s(getattr(site, "display_flash_s", 6.0))
         if self.announcer is None or not hasattr(self.announcer, "set_settings"):
             return
         try:

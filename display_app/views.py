@@ -36,7 +36,7 @@ COUNTERS_SHARE = 0.56       # of the body height, right column
 NUMBER_PX = 0.225           # the newest called number: glyph height ~0.16 of the screen
 TITLE_PX = 0.030
 
-FLASH_S = 6.0
+FLASH_S = 6.0               # default; the site's [display] flash_s overrides it (0 = no flashing)
 FLASH_PERIOD_MS = 450
 TICKER_FPS = 25            # smooth enough for a ticker; each frame costs ~0.03 % CPU
 TICKER_SPEED = 0.11          # board heights per second
@@ -175,12 +175,14 @@ class NowCallingPanel(_Panel):
     """The newest call, as large as the screen allows; flashes for a few seconds on each (re)call."""
 
     painted = Signal(str)       # the code just painted: the benchmark's "number on screen" moment
+    flash_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.call: CallEntry | None = None
         self.loaded = False
         self.number_font = None
+        self.flash_s = FLASH_S
         self._flash_phase = False
         self._flash_until = 0.0
         self._timer = QTimer(self)
@@ -195,10 +197,15 @@ class NowCallingPanel(_Panel):
     @Slot()
     def flash(self) -> None:
         """Start (or restart) the highlight; the timer stops by itself when it is over."""
-        self._flash_until = time.monotonic() + FLASH_S
+        if self.flash_s <= 0:
+            return
+        self._flash_until = time.monotonic() + self.flash_s
         self._flash_phase = True
+        started = not self._timer.isActive()
         self._timer.start()
         self.update()
+        if started:
+            self.flash_changed.emit(True)
 
     @property
     def flashing(self) -> bool:
@@ -209,8 +216,10 @@ class NowCallingPanel(_Panel):
         if time.monotonic() >= self._flash_until:
             self._timer.stop()
             self._flash_phase = False
-        else:
-            self._flash_phase = not self._flash_phase
+            self.update()
+            self.flash_changed.emit(False)
+            return
+        self._flash_phase = not self._flash_phase
         self.update()
 
     def number_text(self) -> str:
@@ -258,12 +267,65 @@ class NowCallingPanel(_Panel):
 
 
 class CounterGrid(_Panel):
-    """Every counter with the number it is calling or serving, "paused", or a dash."""
+    """Every counter with the number it is calling or serving, "paused", or a dash.
+
+    The tile of a new call flashes (gold/red, ``flash_s`` seconds) as a visual
+    call signal for people who do not hear the chime; only that tile is repainted.
+    """
+
+    flash_changed = Signal(bool)    # True when a tile starts flashing, False when the flash is over
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cells: tuple[CounterCell, ...] = ()
         self.highlight: tuple[int, str] | None = None
+        self.flash_s = FLASH_S
+        self.flash_counter: int | None = None     # the tile flashing now
+        self._flash_phase = False
+        self._flash_until = 0.0
+        self._cell_rects: dict[int, QRectF] = {}
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLASH_PERIOD_MS)
+        self._timer.timeout.connect(self._blink)
+
+    @property
+    def flashing(self) -> bool:
+        return self._timer.isActive()
+
+    def flash(self, counter: int) -> None:
+        """Flash counter ``counter``'s tile for ``flash_s`` seconds (restarted by a newer call)."""
+        if self.flash_s <= 0:
+            return
+        previous = self.flash_counter
+        self.flash_counter = counter
+        self._flash_until = time.monotonic() + self.flash_s
+        self._flash_phase = True
+        started = not self._timer.isActive()
+        self._timer.start()
+        for number in {previous, counter} - {None}:
+            self._update_cell(number)
+        if started:
+            self.flash_changed.emit(True)
+
+    @Slot()
+    def _blink(self) -> None:
+        number = self.flash_counter
+        if time.monotonic() >= self._flash_until:
+            self._timer.stop()
+            self._flash_phase = False
+            self.flash_counter = None
+            self._update_cell(number)
+            self.flash_changed.emit(False)
+            return
+        self._flash_phase = not self._flash_phase
+        self._update_cell(number)
+
+    def _update_cell(self, number: int | None) -> None:
+        rect = self._cell_rects.get(number) if number is not None else None
+        if rect is None:
+            self.update()
+        else:
+            self.update(rect.toAlignedRect().adjusted(-2, -2, 2, 2))
 
     def set_cells(self, cells: tuple[CounterCell, ...], highlight: tuple[int, str] | None) -> None:
         if (cells, highlight) != (self.cells, self.highlight):
@@ -299,15 +361,19 @@ class CounterGrid(_Panel):
         gap = self.u(0.012)
         cw = (area.width() - gap * (cols - 1)) / cols
         ch = (area.height() - gap * (rows - 1)) / rows
+        self._cell_rects = {}
         for index, cell in enumerate(self.cells):
             r, c = divmod(index, cols)
             box = QRectF(area.x() + c * (cw + gap), area.y() + r * (ch + gap), cw, ch)
-            self._paint_cell(painter, box, cell)
+            self._cell_rects[cell.number] = box
+            if box.intersects(QRectF(event.rect())):
+                self._paint_cell(painter, box, cell)
         painter.end()
 
     def _paint_cell(self, painter: QPainter, box: QRectF, cell: CounterCell) -> None:
         radius = self.u(0.012)
-        _rounded(painter, box, radius, P.PANEL)
+        bright = self._flash_phase and cell.number == self.flash_counter
+        _rounded(painter, box, radius, P.CALL_FLASH_BG if bright else P.PANEL)
         if self.highlight and cell.code and (cell.number, cell.code) == self.highlight:
             pen_w = max(2.0, self.u(0.005))
             painter.setPen(P.ACCENT)
@@ -325,10 +391,11 @@ class CounterGrid(_Panel):
                     str(cell.number), h * 0.5, bold=True, color=P.ACCENT, align=Qt.AlignCenter)
         body = QRectF(badge.right() + h * 0.08, box.y(), box.right() - badge.right() - h * 0.16, h)
         P.draw_text(painter, QRectF(body.x(), box.y() + h * 0.06, body.width(), h * 0.22), cell.name, h * 0.15,
-                    color=P.MUTED, align=Qt.AlignLeft | Qt.AlignVCenter)
+                    color=QColor("#3e2723") if bright else P.MUTED, align=Qt.AlignLeft | Qt.AlignVCenter)
         main = QRectF(body.x(), box.y() + h * 0.26, body.width(), h * 0.68)
         if cell.code:
-            P.draw_text(painter, main, cell.code, h * 0.5, bold=True, color=P.WHITE, align=Qt.AlignCenter)
+            P.draw_text(painter, main, cell.code, h * 0.5, bold=True, color=QColor("#7f0000") if bright else P.WHITE,
+                        align=Qt.AlignCenter)
         elif cell.paused:
             P.draw_text(painter, QRectF(main.x(), main.y(), main.width(), main.height() * 0.6), "Tạm dừng",
                         h * 0.27, bold=True, color=P.PAUSED, align=Qt.AlignCenter)
@@ -569,7 +636,13 @@ class BoardWindow(QWidget):
 
     @Slot(object)
     def on_call(self, call: CallEntry) -> None:
+        """A (re)call reached the board: the visual call signal (panel and the counter's tile flash)."""
         self.now_calling.flash()
+        self.counters.flash(call.counter)
+
+    def set_flash_s(self, seconds: float) -> None:
+        """How long a new call flashes (the site's ``[display] flash_s``; 0 = not at all)."""
+        self.now_calling.flash_s = self.counters.flash_s = max(0.0, float(seconds))
 
     @Slot(bool)
     def set_online(self, online: bool) -> None:
