@@ -2,10 +2,21 @@
 
 Every queue operation takes ``now`` (epoch seconds) so that tests can move the
 clock across midnight or outside opening hours without sleeping.
+
+Whose clock (docs/deployment.md, "Time"): on SQLite the one PC's.  On
+PostgreSQL the database server's, because a hall has several PCs and one of
+them a few minutes off would reorder the queue or close the day early.
+``db.connection`` reads the server's clock at the start of every write
+transaction and tells this module (``enter_server_time``): inside that
+transaction ``now_epoch()`` is that reading, so everything the transaction
+stores carries one server moment; outside one, ``now_epoch()`` is the PC's
+clock corrected by the offset last measured against the server.  An explicit
+``now`` always wins (the tests' fixed clocks).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -15,8 +26,84 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
 
+#: a PC clock further than this from the server's is reported (log, status, screens)
+SKEW_WARN_S = 60.0
+
+
+@dataclass
+class _ServerClock:
+    """What the last server-time reading said, process-wide."""
+
+    offset_s: float = 0.0            # server clock minus this PC's clock
+    measured_at: float | None = None  # PC monotonic time of that reading (None: never, SQLite)
+
+
+_server = _ServerClock()
+_tx = threading.local()   # .moment: the server reading of this thread's open write transaction
+
+
 def now_epoch(now: float | None = None) -> float:
-    return time.time() if now is None else float(now)
+    """``now`` if given; else the open write transaction's server moment; else the corrected PC clock."""
+    if now is not None:
+        return float(now)
+    moment = getattr(_tx, "moment", None)
+    if moment is not None:
+        return moment
+    return time.time() + _server.offset_s
+
+
+def note_server_time(server_epoch: float, pc_before: float, pc_after: float) -> float:
+    """Record one reading of the server's clock taken between two PC readings; returns the skew.
+
+    The skew is taken against the middle of the round trip, so a slow network
+    does not look like a wrong clock.
+    """
+    _server.offset_s = server_epoch - (pc_before + pc_after) / 2
+    _server.measured_at = time.monotonic()
+    return _server.offset_s
+
+
+def enter_server_time(server_epoch: float) -> None:
+    """The write transaction this thread just opened runs at ``server_epoch``."""
+    _tx.moment = server_epoch
+
+
+def leave_server_time() -> None:
+    _tx.moment = None
+
+
+def clock_skew_s() -> float | None:
+    """Server clock minus this PC's, as last measured; None when there is no server (SQLite)."""
+    return None if _server.measured_at is None else _server.offset_s
+
+
+def skew_age_s() -> float | None:
+    """Seconds since the skew was last measured (None: never)."""
+    return None if _server.measured_at is None else time.monotonic() - _server.measured_at
+
+
+def skew_is_large(skew_s: float | None = None) -> bool:
+    value = clock_skew_s() if skew_s is None else skew_s
+    return value is not None and abs(value) > SKEW_WARN_S
+
+
+def forget_server_clock() -> None:
+    """Back to the PC's own clock (a new binding, e.g. to SQLite)."""
+    _server.offset_s, _server.measured_at = 0.0, None
+    leave_server_time()
+
+
+def skew_warning(skew_s: float | None = None) -> tuple[str, str] | None:
+    """The status-bar warning for a PC whose clock is far from the server's, or None."""
+    value = clock_skew_s() if skew_s is None else skew_s
+    if not skew_is_large(value):
+        return None
+    minutes = abs(value) / 60
+    if value > 0:   # the server is ahead: this PC is slow
+        return (f"Đồng hồ máy này chậm {minutes:.0f} phút so với máy chủ (giờ lưu theo máy chủ)",
+                f"This PC's clock is {minutes:.0f} min behind the server's (times are taken from the server)")
+    return (f"Đồng hồ máy này nhanh {minutes:.0f} phút so với máy chủ (giờ lưu theo máy chủ)",
+            f"This PC's clock is {minutes:.0f} min ahead of the server's (times are taken from the server)")
 
 
 def local_datetime(epoch: float, tz_name: str) -> datetime:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 import peewee
 from platformdirs import user_data_dir
 
+from db import clock
 from db.errors import DatabaseAuthFailed, DatabaseUnavailable, InvalidInput, is_auth_failure
 
 log = logging.getLogger(__name__)
@@ -210,6 +211,9 @@ def connect(url: str | None = None, *, create: bool = True) -> peewee.Database:
     database_proxy.initialize(db)
     _current_url = resolved
     _generation += 1
+    clock.forget_server_clock()
+    if is_postgres(db):
+        with_retry(measure_clock_skew)
     if create:
         from db.schema import ensure_schema, refresh_planner_statistics  # local: schema imports models
 
@@ -313,6 +317,7 @@ def with_retry(operation: Callable[[], T], *, attempts: int = 3, pause_s: float 
         _drop_if_lost_elsewhere()
         _refuse_missing_sqlite_file()
         try:
+            _remeasure_if_stale()
             return operation()
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
             if is_auth_failure(exc):   # a wrong password does not heal by retrying
@@ -377,18 +382,79 @@ class SqliteFileIdentity:
         return replaced
 
 
+# ---------------------------------------------------------------- server time
+
+#: re-read the server's clock when the last reading is older than this (read-only programs)
+SKEW_REFRESH_S = 60.0
+_SERVER_TIME_SQL = "SELECT extract(epoch from clock_timestamp())::float8"
+_warned_skew: float | None = None
+
+
+def _read_server_time(db: peewee.Database) -> float:
+    """One round trip: the server's clock; also refreshes the PC-to-server skew."""
+    before = time.time()
+    server = float(db.execute_sql(_SERVER_TIME_SQL).fetchone()[0])
+    _warn_on_skew(clock.note_server_time(server, before, time.time()))
+    return server
+
+
+def measure_clock_skew() -> float | None:
+    """Server clock minus this PC's, measured now (PostgreSQL); None on SQLite."""
+    db = database_proxy.obj
+    if db is None or not is_postgres(db):
+        return None
+    _read_server_time(db)
+    return clock.clock_skew_s()
+
+
+def _remeasure_if_stale() -> None:
+    """A program that only reads still notices when its PC's clock drifts."""
+    db = database_proxy.obj
+    if db is None or not is_postgres(db) or db.in_transaction():
+        return
+    age = clock.skew_age_s()
+    if age is None or age > SKEW_REFRESH_S:
+        _read_server_time(db)
+
+
+def _warn_on_skew(skew: float) -> None:
+    """A log line when the PC's clock first drifts past the threshold (and when it is back)."""
+    global _warned_skew
+    large = clock.skew_is_large(skew)
+    if large and (_warned_skew is None or abs(skew - _warned_skew) > clock.SKEW_WARN_S):
+        log.warning("this PC's clock is %+.0f s off the database server's; stored times come from the server "
+                    "(fix the PC's time synchronisation)", -skew)
+        _warned_skew = skew
+    elif not large and _warned_skew is not None:
+        log.warning("this PC's clock is back within %.0f s of the server's (%+.1f s)", clock.SKEW_WARN_S, -skew)
+        _warned_skew = None
+
+
 @contextmanager
 def write_transaction() -> Iterator[peewee.Database]:
-    """One write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL."""
+    """One write transaction: ``BEGIN IMMEDIATE`` on SQLite, plain on PostgreSQL.
+
+    On PostgreSQL its first statement reads the server's clock: for the rest
+    of the transaction ``clock.now_epoch()`` is that moment (one server time
+    per transaction, whatever the PC's clock says).
+    """
     db = database_proxy.obj
     if db is None:
         raise RuntimeError("db.connection.connect() was not called")
     if isinstance(db, peewee.SqliteDatabase):
         with db.atomic("IMMEDIATE"):
             yield db
-    else:
-        with db.atomic():
+        return
+    outermost = not db.in_transaction()
+    with db.atomic():
+        if not outermost:
             yield db
+            return
+        clock.enter_server_time(_read_server_time(db))
+        try:
+            yield db
+        finally:
+            clock.leave_server_time()
 
 
 @contextmanager

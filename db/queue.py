@@ -45,18 +45,26 @@ _rolled_over: set[tuple[int, str]] = set()
 
 # ---------------------------------------------------------------- helpers
 
-def _run(operation: Callable[[], T]) -> T:
-    """One queue operation = one write transaction, retried on a lost connection."""
+def _run(operation: Callable[[float], T], now: float | None = None, *, roll_over: bool = False) -> T:
+    """One queue operation = one write transaction, retried on a lost connection.
+
+    ``operation`` gets the transaction's moment: ``now`` when given, else the
+    database server's clock read at the start of the transaction (PostgreSQL)
+    or this PC's (SQLite).  With ``roll_over`` (issuing, calling the next
+    ticket) a new service day is closed first, in a transaction of its own.
+    """
 
     def attempt() -> T:
+        if roll_over:
+            _roll_over_if_new_day(now)
         with write_transaction():
-            return operation()
+            return operation(clock.now_epoch(now))
 
     return with_retry(attempt)
 
 
-def _run_once(request_id: str | None, name: str, moment: float,
-              operation: Callable[[], TicketInfo | None]) -> TicketInfo | None:
+def _run_once(request_id: str | None, name: str, now: float | None,
+              operation: Callable[[float], TicketInfo | None], *, roll_over: bool = False) -> TicketInfo | None:
     """``_run`` for an operation with an identity: a repeat returns the first outcome.
 
     ``request_id`` is made here when the caller has none, so at least the
@@ -65,15 +73,15 @@ def _run_once(request_id: str | None, name: str, moment: float,
     """
     rid = request_id or new_request_id()
 
-    def once() -> TicketInfo | None:
+    def once(moment: float) -> TicketInfo | None:
         earlier = claim(rid, name, now=moment)
         if earlier is not None:
             return _replay(earlier)
-        result = operation()
+        result = operation(moment)
         settle(rid, result.id if result is not None else None)
         return result
 
-    return _run(once)
+    return _run(once, now, roll_over=roll_over)
 
 
 def _replay(earlier: Earlier) -> TicketInfo | None:
@@ -113,8 +121,35 @@ def _service(code: str) -> Service:
     return row
 
 
+def _roll_over_if_new_day(now: float | None) -> None:
+    """Close earlier days' open tickets once per process and service day, before an operation.
+
+    The cheap check (is this day already closed here?) uses the corrected PC
+    clock; the closing itself runs in its own write transaction whose moment
+    is the server's, so a PC whose clock is ahead never closes a day the
+    server has not reached.
+    """
+    from db.connection import generation
+
+    tz = _names.timezone()
+    if tz is None:
+        return
+    if (generation(), clock.service_day(clock.now_epoch(now), tz)) in _rolled_over:
+        return
+    with write_transaction():
+        moment = clock.now_epoch(now)
+        _roll_over(clock.service_day(moment, tz), moment)
+
+
 def _roll_over(today: str, moment: float) -> None:
-    """Close yesterday's unserved tickets (kept for reports, never called again)."""
+    """Close yesterday's unserved tickets (kept for reports, never called again).
+
+    Its own transaction, never inside an operation's: it locks the counters
+    holding a stale ticket, then the tickets, then the event chain, the order
+    every operation takes them in (counter -> ticket -> event; numbering
+    never waits for the event chain), so it cannot deadlock with them
+    (docs/deployment.md, "Time").
+    """
     from db.connection import generation
 
     key = (generation(), today)
@@ -123,10 +158,18 @@ def _roll_over(today: str, moment: float) -> None:
     stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today))
     stale_ids = [t.id for t in stale]
     if stale_ids:
-        (Ticket.update(status=statuses.CANCELLED, cancel_reason="day_closed", finished_at=moment)
-         .where(Ticket.id.in_(stale_ids)).execute())
+        holders = Counter.select(Counter.id).where(Counter.current_ticket_id.in_(stale_ids)).order_by(Counter.id)
+        list(_locked(holders))
+        list(_locked(Ticket.select(Ticket.id).where(Ticket.id.in_(stale_ids)).order_by(Ticket.id)))
+        # Another PC may have closed some meanwhile: only still-open ones change.
+        closed = (Ticket.update(status=statuses.CANCELLED, cancel_reason="day_closed", finished_at=moment)
+                  .where(Ticket.id.in_(stale_ids) & Ticket.status.in_(OPEN_STATUSES)).execute())
         Counter.update(current_ticket_id=None).where(Counter.current_ticket_id.in_(stale_ids)).execute()
-        record_event("day_closed", at=moment, data={"closed": len(stale_ids), "day": today})
+        if closed:
+            record_event("day_closed", at=moment, data={"closed": closed, "day": today})
+    from db import rollup
+
+    rollup.close_days_before(today)
     _rolled_over.add(key)
     if len(_rolled_over) > 1:  # a program running for days: yesterday's history counts too
         from db.schema import refresh_planner_statistics
@@ -154,6 +197,7 @@ class _NameCache:
         self.services: dict[int, tuple[str, str, str]] = {}
         self.counters: dict[int, int] = {}
         self.officers: dict[int, str] = {}
+        self.tz: str | None = None
 
     def _fresh(self) -> None:
         from db.connection import generation
@@ -164,7 +208,17 @@ class _NameCache:
         self.services = {r.id: (r.code, r.name, r.name_en or r.name) for r in Service.select()}
         self.counters = dict(Counter.select(Counter.id, Counter.number).tuples())
         self.officers = dict(Officer.select(Officer.id, Officer.username).tuples())
+        site = Site.get_or_none()
+        self.tz = site_info(site).timezone if site is not None else None
         self._key, self._loaded_at = key, time.monotonic()
+
+    def timezone(self) -> str | None:
+        """The site's time zone (None before ``onestop init``)."""
+        self._fresh()
+        if self.tz is None:
+            self._loaded_at = -1e9
+            self._fresh()
+        return self.tz
 
     def service(self, service_id: int) -> tuple[str, str, str]:
         self._fresh()
@@ -294,13 +348,12 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
     ``request_id`` names the tap: issuing again with the same id returns the
     ticket the first call issued (see :mod:`db.requests`).
     """
-    moment = clock.now_epoch(now)
     rid = request_id or new_request_id()
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> tuple[Ticket, str, float]:
         earlier = claim(rid, "issue", now=moment)
         if earlier is not None:
-            return Ticket.get_by_id(earlier.ref_id), _site().timezone
+            return Ticket.get_by_id(earlier.ref_id), _site().timezone, moment
         site = _site()
         service = _service(service_code)
         if not service.active:
@@ -315,9 +368,9 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
             raise ServiceClosed("Ngoài giờ làm việc", "Closed")
         row = _new_ticket(site, service, moment, priority=priority, kiosk=kiosk)
         settle(rid, row.id)
-        return row, site.timezone
+        return row, site.timezone, moment
 
-    row, tz = _run(operation)
+    row, tz, moment = _run(operation, now, roll_over=True)
 
     def describe() -> TicketInfo:
         # Outside the write transaction: the number_sequence row lock is
@@ -336,7 +389,6 @@ def _new_ticket(site: SiteInfo, service: Service, moment: float, *, priority: bo
     but not held to ``daily_limit``: its place was promised when it was booked.
     """
     day = clock.service_day(moment, site.timezone)
-    _roll_over(day, moment)
     number = (NumberSequence.insert(service=service.id, service_day=day, last_number=service.start)
               .on_conflict(conflict_target=[NumberSequence.service, NumberSequence.service_day],
                            update={NumberSequence.last_number: NumberSequence.last_number + 1})
@@ -476,12 +528,10 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
     started, then the oldest (by original issue time) among the counter's
     services and the tickets transferred to this counter.
     """
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo | None:
+    def operation(moment: float) -> TicketInfo | None:
         site = _site()
         counter = _counter(counter_number)
-        _roll_over(clock.service_day(moment, site.timezone), moment)
         _require_free(counter)
         officer_id = _resolve_officer(counter, officer)
         today = clock.service_day(moment, site.timezone)
@@ -497,7 +547,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
             return None
         return _take(counter, best, officer_id, moment, site)
 
-    return _run_once(request_id, "call", moment, operation)
+    return _run_once(request_id, "call", now, operation, roll_over=True)
 
 
 def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo:
@@ -531,9 +581,8 @@ def _lookup(reference: str | int, today: str) -> Ticket:
 def call_ticket(counter_number: int, reference: str | int, *, officer: str | None = None,
                 now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Call one particular waiting ticket (typed code or scanned QR)."""
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         _require_free(counter)
@@ -543,7 +592,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
         locked = _locked(Ticket.select().where(Ticket.id == row.id)).first()
         return _take(counter, locked, _resolve_officer(counter, officer), moment, site)
 
-    return _run_once(request_id, "call", moment, operation)
+    return _run_once(request_id, "call", now, operation)
 
 
 # ---------------------------------------------------------------- serving
@@ -566,9 +615,8 @@ def _finish_event(kind: str, counter: Counter, row: Ticket, moment: float, data:
 
 def recall(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Call the current ticket again: the display announces it again."""
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         row = _current(counter, (statuses.CALLED,), "gọi lại", "recall")
@@ -576,13 +624,12 @@ def recall(counter_number: int, *, now: float | None = None, request_id: str | N
         _finish_event("recalled", counter, row, moment, _appointment_data(row, site) or None)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run_once(request_id, "recall", moment, operation)
+    return _run_once(request_id, "recall", now, operation)
 
 
 def start_service(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         row = _current(counter, (statuses.CALLED,), "bắt đầu", "started")
@@ -590,14 +637,13 @@ def start_service(counter_number: int, *, now: float | None = None, request_id: 
         _finish_event("started", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run_once(request_id, "start", moment, operation)
+    return _run_once(request_id, "start", now, operation)
 
 
 def finish_service(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Done.  Without a "start" press, service is taken to have begun at the last call."""
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         row = _current(counter, statuses.AT_COUNTER, "hoàn thành", "finished")
@@ -607,13 +653,12 @@ def finish_service(counter_number: int, *, now: float | None = None, request_id:
         _finish_event("done", counter, row, moment, {"service_s": round(moment - started, 1)})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run_once(request_id, "done", moment, operation)
+    return _run_once(request_id, "done", now, operation)
 
 
 def mark_no_show(counter_number: int, *, now: float | None = None, request_id: str | None = None) -> TicketInfo:
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         row = _current(counter, (statuses.CALLED,), "báo vắng", "marked no-show")
@@ -622,17 +667,16 @@ def mark_no_show(counter_number: int, *, now: float | None = None, request_id: s
         _finish_event("no_show", counter, row, moment)
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run_once(request_id, "no_show", moment, operation)
+    return _run_once(request_id, "no_show", now, operation)
 
 
 def transfer(counter_number: int, *, to_service: str | None = None, to_counter: int | None = None,
              note: str | None = None, now: float | None = None, request_id: str | None = None) -> TicketInfo:
     """Hand the current ticket on; it keeps its code and its place by original issue time."""
-    moment = clock.now_epoch(now)
     if (to_service is None) == (to_counter is None):
         raise InvalidInput("Chọn một dịch vụ hoặc một quầy để chuyển", "Give exactly one of --to-service or --to-counter")
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
         counter = _counter(counter_number)
         row = _current(counter, statuses.AT_COUNTER, "chuyển", "transferred")
@@ -660,37 +704,36 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
                      counter=counter.number, officer=_officer_username(row.officer_id), data=data)
         return to_info(fresh, site.timezone, ahead=_people_ahead(fresh, moment))
 
-    return _run_once(request_id, "transfer", moment, operation)
+    return _run_once(request_id, "transfer", now, operation)
 
 
 def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None,
                   request_id: str | None = None) -> TicketInfo:
     """Cancel a ticket (failed print, citizen left); it stays in the reports."""
-    moment = clock.now_epoch(now)
 
-    def operation() -> TicketInfo:
+    def operation(moment: float) -> TicketInfo:
         site = _site()
+        # The counter before the ticket: the order every counter operation locks them in.
+        holder = _locked(Counter.select().where(Counter.current_ticket_id == ticket_id)).first()
         row = _locked(Ticket.select().where(Ticket.id == ticket_id)).first()
         if row is None:
             raise NotFound(f"Không có vé {ticket_id}", f"No ticket {ticket_id}")
         if row.status not in OPEN_STATUSES:
             raise NotAllowed(f"Số {row.code} đã kết thúc", f"Ticket {row.code} is already closed ({row.status})")
         Ticket.update(status=statuses.CANCELLED, cancel_reason=reason, finished_at=moment).where(Ticket.id == row.id).execute()
-        holder = Counter.get_or_none(Counter.current_ticket_id == row.id)
         if holder is not None:
             Counter.update(current_ticket_id=None).where(Counter.id == holder.id).execute()
         record_event("cancelled", at=moment, ticket=row, service=_names.service(row.service_id)[0],
                      counter=holder.number if holder else None, data={"reason": reason})
         return to_info(Ticket.get_by_id(row.id), site.timezone)
 
-    return _run_once(request_id, "cancel", moment, operation)
+    return _run_once(request_id, "cancel", now, operation)
 
 
 def set_paused(counter_number: int, paused: bool, *, now: float | None = None) -> bool:
     """Pause or resume a counter; a counter holding a ticket must finish it first."""
-    moment = clock.now_epoch(now)
 
-    def operation() -> bool:
+    def operation(moment: float) -> bool:
         counter = _counter(counter_number)
         if paused and counter.current_ticket_id is not None:
             current = Ticket.get_or_none(Ticket.id == counter.current_ticket_id)
@@ -704,7 +747,7 @@ def set_paused(counter_number: int, paused: bool, *, now: float | None = None) -
                      officer=_officer_username(counter.officer_id))
         return paused
 
-    return _run(operation)
+    return _run(operation, now)
 
 
 def current_ticket(counter_number: int) -> TicketInfo | None:

@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def close_days_before(today: str) -> None:
+    return None
