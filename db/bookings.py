@@ -175,7 +175,8 @@ def bookable_services() -> list[BookableService]:
         rows = (Service.select().where((Service.active == True) & Service.booking_slot_min.is_null(False)  # noqa: E712
                                        & Service.booking_per_slot.is_null(False))
                 .order_by(Service.sort_order, Service.code))
-        return [BookableService(r.code, r.name, r.name_en or r.name, r.booking_slot_min, r.booking_per_slot) for r in rows]
+        return [BookableService(r.code, r.name, r.name_en or r.name, r.booking_slot_min, r.booking_per_slot)
+                for r in rows]
 
     return with_retry(read)
 
@@ -362,6 +363,7 @@ def _info(row: Booking, site: SiteInfo, rules: BookingPolicy, base_url: str | No
         cancelled_at=local(row.cancelled_at), ticket_id=row.ticket_id, ticket_code=ticket_code,
         checkin_from=local(row.slot_start - rules.early_min * 60),
         checkin_until=local(row.slot_start + rules.grace_min * 60),
+        manage_path=f"{MANAGE_PATH}{row.token}",
     )
 
 
@@ -391,7 +393,8 @@ def list_bookings(day: date | str | None = None, *, service: str | None = None,
         rows = list(query.order_by(Booking.slot_start, Booking.created_at, Booking.id))
         services = {s.id: s for s in Service.select()}
         ticket_ids = [r.ticket_id for r in rows if r.ticket_id]
-        tickets = dict(Ticket.select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids)).tuples()) if ticket_ids else {}
+        tickets = (dict(Ticket.select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids)).tuples())
+                   if ticket_ids else {})
         return [_info(r, site, rules, base, moment, services, tickets) for r in rows]
 
     return with_retry(read)
@@ -528,7 +531,8 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
                 f"More than {rules.grace_min} minutes late for {hhmm}: please take an ordinary ticket",
                 reason="too_late")
         ticket = queue.issue_appointment_ticket(row.service_id, row.slot_start, kiosk=kiosk, now=moment)
-        Booking.update(status=statuses.CHECKED_IN, checked_in_at=moment, ticket=ticket.id).where(Booking.id == row.id).execute()
+        (Booking.update(status=statuses.CHECKED_IN, checked_in_at=moment, ticket=ticket.id)
+         .where(Booking.id == row.id).execute())
         record_event("checked_in", at=moment, ticket=ticket, service=Service.get_by_id(row.service_id).code,
                      data={"booking": row.code, "booking_id": row.id})
         return ticket.id, row.code, True
@@ -538,7 +542,8 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
     def describe() -> TicketInfo:
         info = queue.find_ticket(ticket_id, now=moment)
         if info.status == statuses.WAITING:
-            info = replace(info, estimated_wait_s=queue.estimate_wait_s(Ticket.get_by_id(ticket_id).service_id, info.ahead))
+            service_id = Ticket.get_by_id(ticket_id).service_id
+            info = replace(info, estimated_wait_s=queue.estimate_wait_s(service_id, info.ahead))
         return replace(info, extra={**info.extra, "booking": code})
 
     return with_retry(describe)

@@ -223,6 +223,9 @@ class BookingInfo:
     ticket_code: str | None = None
     checkin_from: datetime | None = None   # the check-in window
     checkin_until: datetime | None = None
+    #: ``/b/TOKEN``: the manage page's path on the web service (a secret, like the link itself:
+    #: never in the JSON objects; the web's own pages link to it when there is no public_url)
+    manage_path: str | None = None
 
     def to_public_json(self) -> dict:
         """What a public page or a confirmation may show: no name, no phone."""

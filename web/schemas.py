@@ -52,3 +52,35 @@ class Error(BaseModel):
     error: str
     error_vi: str | None = None
     kind: str | None = None
+
+
+class BookingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(min_length=1, max_length=16, description="service code, e.g. TP", examples=["TP"])
+    slot_start: str = Field(min_length=16, max_length=32, description="site-local slot start, YYYY-MM-DDTHH:MM",
+                            examples=["2026-12-04T08:15"])
+    name: str = Field(min_length=1, max_length=80, description="the citizen's full name")
+    phone: str = Field(min_length=9, max_length=16, description="Vietnamese mobile number, e.g. 0912345678")
+    client: str | None = Field(None, max_length=128, description="who the booking is for in the calling system "
+                               "(counts against max_per_client_per_day); default: none")
+
+
+class Booking(BaseModel):
+    """The booking object (as `onestop book` prints it)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    service: str
+    slot_start: str
+    status: str
+    manage_url: str | None = Field(description="the citizen's page to see or cancel it; null without [web] public_url")
+
+
+class Slot(BaseModel):
+    service: str
+    start: str
+    end: str
+    capacity: int
+    places_left: int

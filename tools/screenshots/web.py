@@ -34,6 +34,8 @@ def _prepare(db_url: str, port: int):
     from db.site_config import parse_site_text
 
     text = resources.files("db").joinpath("example_site.toml").read_text(encoding="utf-8")
+    text = text.replace('group_en = "Justice - Civil status"\n', 'group_en = "Justice - Civil status"\n'
+                        'booking = { slot_min = 15, per_slot = 2 }\n', 1)     # TP takes bookings
     connect(db_url)
     import_site(parse_site_text(text + f'\n[web]\npublic_url = "http://127.0.0.1:{port}"\n'))
     now = time.time()
@@ -50,6 +52,31 @@ def _prepare(db_url: str, port: int):
     queue.call_next(4, now=now - 30)
     set_notice("Bộ phận Một cửa nghỉ trưa từ 11 giờ 30 đến 13 giờ 30. Xin cảm ơn!")
     return mine
+
+
+def _booking_pages(browser, base: str, folder: Path) -> list[Path]:
+    """The booking form (a day with free slots, one refusal) and the booking's own page."""
+    from db import bookings
+
+    day = next(d for d in bookings.booking_days() if any(s.places_left for s in bookings.open_slots("TP", d)))
+    phone = browser.new_page(viewport={"width": 360, "height": 800}, is_mobile=True, has_touch=True)
+    phone.goto(f"{base}/book/TP?day={day.isoformat()}")
+    phone.locator(".slot:not(.full)").nth(1).click()
+    phone.get_by_label("Họ và tên").fill("Nguyễn Thị Hoà")
+    phone.get_by_label("Số điện thoại di động").fill("0912 345 67")
+    phone.get_by_role("button", name="Đặt lịch").click()
+    phone.wait_for_selector(".refusal")
+    shots = [folder / "web-book-refused-360x800.png"]
+    phone.screenshot(path=str(shots[-1]), full_page=True)
+    phone.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    phone.get_by_role("button", name="Đặt lịch").click()
+    phone.wait_for_selector("#booking-code")
+    shots.append(folder / "web-booking-360x800.png")
+    phone.screenshot(path=str(shots[-1]), full_page=True)
+    phone.goto(f"{base}/book/TP?day={day.isoformat()}")
+    shots.append(folder / "web-book-slots-360x800.png")
+    phone.screenshot(path=str(shots[-1]), full_page=True)
+    return shots
 
 
 def render(folder: Path) -> list[Path]:
@@ -92,6 +119,7 @@ def render(folder: Path) -> list[Path]:
             tv.wait_for_timeout(3500)                         # past the flash of a fresh call
             written.append(folder / "web-board-1920x1080.png")
             tv.screenshot(path=str(written[-1]))
+            written += _booking_pages(browser, base, folder)
             browser.close()
     finally:
         server.terminate()
