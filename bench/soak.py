@@ -1,0 +1,361 @@
+"""Soak benchmark: one simulated working day of a provincial hall, with faults, then checks.
+
+    .venv/bin/python bench/soak.py [--day-minutes 24] [--tickets 2500] [--counters 20] [--kiosks 4]
+
+A working day (8 hours, 07:30-11:30 and 13:00-17:00 folded into one stretch) is played in
+``--day-minutes`` of wall time (24 minutes = 20x).  Every kiosk and every counter is its own
+process driving ``db.queue`` and ``db.ratings`` (the code the kiosk and counter programs call):
+kiosks issue their share of the tickets at an even pace; counters call, recall (5 %), mark
+no-shows (5 %), transfer to another service (5 %) or serve, and the citizen presses the
+rating keypad after 80 % of the services.  Each worker logs what the database answered to a
+JSON-lines file *before* and *after* each write (a kiosk logs the tap's request id first, so
+a kiosk killed between commit and log re-sends the same tap after its restart and gets the
+same ticket back, like the real kiosk).
+
+Faults injected on the way (at fixed fractions of the day):
+* SQLite held locked by a long write transaction (``BEGIN IMMEDIATE`` held ``--lock-s``);
+* ``kill -9`` of one kiosk and of one counter worker, restarted at once (as systemd would).
+
+RSS and CPU of every worker are sampled from /proc each simulated half hour.  At the end the
+queue left open is closed (``cancel_ticket`` with reason ``day_closed``) and one line per check
+is printed, ``PASS`` or ``FAIL``; the exit code is 1 when any check fails.
+
+NOT yet covered (see docs/performance.md): the GUI programs under Xvfb, PostgreSQL restart,
+printer simulator faults, keypad pty unplug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter as Tally
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DAY_HOURS = 8.0
+SERVICES = ("TP", "DD", "KD")
+
+
+# ---------------------------------------------------------------- workers
+
+def _log(path: Path):
+    handle = open(path, "a", buffering=1, encoding="utf-8")
+
+    def write(**record) -> None:
+        handle.write(json.dumps(record) + "\n")
+    return write
+
+
+def _retrying(operation, log, what: str):
+    """Call ``operation`` until it succeeds; an error is logged, then retried (a worker never gives up)."""
+    while True:
+        try:
+            return operation()
+        except Exception as exc:  # logged; the checks count them
+            log(kind="error", what=what, error=repr(exc)[:200])
+            time.sleep(0.2)
+
+
+def kiosk_worker(url: str, name: str, count: int, start_at: float, seconds: float, log_path: Path) -> None:
+    """Issue ``count`` tickets evenly over ``seconds``; resume where a killed run stopped."""
+    from db import queue
+    from db.connection import connect
+
+    connect(url)
+    log = _log(log_path)
+    done, pending = _kiosk_progress(log_path)
+    for request_id, service in pending:  # taps sent before a kill, answer never logged
+        info = _retrying(lambda r=request_id, s=service: queue.issue_ticket(s, kiosk=name, request_id=r), log, "issue")
+        log(kind="issued", request=request_id, id=info.id)
+    rng = random.Random(name)
+    for index in range(done + len(pending), count):
+        due = start_at + seconds * index / count
+        time.sleep(max(0.0, due - time.time()))
+        request_id = f"{name}-{index}"
+        service = rng.choice(SERVICES)
+        log(kind="tap", request=request_id, service=service)
+        info = _retrying(lambda s=service, r=request_id: queue.issue_ticket(s, kiosk=name, request_id=r), log, "issue")
+        log(kind="issued", request=request_id, id=info.id)
+    log(kind="finished")
+
+
+def _kiosk_progress(log_path: Path) -> tuple[int, list[tuple[str, str]]]:
+    """How many taps a killed run got answers for, and the taps it sent without a logged answer."""
+    taps, answered = [], set()
+    for record in _records(log_path):
+        if record["kind"] == "tap":
+            taps.append((record["request"], record["service"]))
+        elif record["kind"] == "issued":
+            answered.add(record["request"])
+    pending = [tap for tap in taps if tap[0] not in answered]
+    return len(taps) - len(pending), pending
+
+
+def counter_worker(url: str, number: int, service_s: float, stop_file: Path, log_path: Path) -> None:
+    """Serve the hall until the stop file appears and the queue is empty."""
+    from db import queue, ratings
+    from db.connection import connect
+
+    connect(url)
+    log = _log(log_path)
+    rng = random.Random(number * 7919 + os.getpid())
+    current = _retrying(lambda: queue.current_ticket(number), log, "current")
+    while True:
+        if current is None:
+            current = _retrying(lambda: queue.call_next(number), log, "call")
+            if current is None:
+                if stop_file.exists():
+                    break
+                time.sleep(service_s / 4)
+                continue
+            log(kind="called", id=current.id)
+        time.sleep(rng.uniform(0.5, 1.5) * service_s)
+        roll = rng.random()
+        if roll < 0.05 and current.status == "called":
+            _retrying(lambda: queue.recall(number), log, "recall")
+            log(kind="recall", id=current.id)
+            continue
+        if roll < 0.10 and current.status == "called":
+            _retrying(lambda: queue.mark_no_show(number), log, "no_show")
+            log(kind="no_show", id=current.id)
+        elif roll < 0.15:
+            target = rng.choice([s for s in SERVICES if s != current.service])
+            _retrying(lambda t=target: queue.transfer(number, to_service=t), log, "transfer")
+            log(kind="transfer", id=current.id)
+        else:
+            if current.status == "called":
+                _retrying(lambda: queue.start_service(number), log, "start")
+            _retrying(lambda: queue.finish_service(number), log, "finish")
+            log(kind="served", id=current.id)
+            if rng.random() < 0.8:
+                press_id = f"press-{number}-{current.id}"
+                value = rng.choice((1, 2, 3))
+                _retrying(lambda v=value, r=press_id: ratings.record_press(number, v, request_id=r), log, "press")
+                log(kind="press", id=current.id, request=press_id)
+        current = None
+    log(kind="finished")
+
+
+def _records(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:  # a line cut by kill -9
+            pass
+    return out
+
+
+# ---------------------------------------------------------------- the run
+
+def prepare(url: str, counters: int) -> None:
+    """Import the example site, grow it to ``counters`` counters calling every service, no limits."""
+    from db.connection import close, connect
+    from db.models import Counter, CounterService, Service
+    from db.site import import_site
+    from db.site_config import load_site_file
+
+    close()
+    connect(url)
+    import_site(load_site_file(None))
+    for service in Service.select():
+        service.start, service.end, service.daily_limit = 0, 99999, None
+        service.save()
+    for number in range(1, counters + 1):
+        Counter.get_or_create(number=number, defaults={"name": f"Quầy {number}"})
+    services = list(Service.select().where(Service.code.in_(SERVICES)))
+    for counter in Counter.select().where(Counter.number <= counters):
+        for position, service in enumerate(services):
+            CounterService.get_or_create(counter=counter, service=service, defaults={"position": position})
+    close()
+
+
+class Proc:
+    """One worker process, restartable with the same arguments (as systemd ``Restart=always``)."""
+
+    def __init__(self, name: str, args: list[str]) -> None:
+        self.name, self.args = name, args
+        self.samples: list[tuple[int, float]] = []   # (rss kB, cpu seconds)
+        self.start()
+
+    def start(self) -> None:
+        self.popen = subprocess.Popen([sys.executable, __file__, *self.args], cwd=ROOT)
+
+    def sample(self) -> None:
+        try:
+            status = Path(f"/proc/{self.popen.pid}/status").read_text()
+            stat = Path(f"/proc/{self.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        ticks = os.sysconf("SC_CLK_TCK")
+        self.samples.append((rss, (int(stat[11]) + int(stat[12])) / ticks))
+
+    def kill_and_restart(self) -> None:
+        self.popen.send_signal(signal.SIGKILL)
+        self.popen.wait()
+        self.samples.clear()  # a new process: its memory starts again
+        self.start()
+
+
+def hold_sqlite_lock(path: Path, seconds: float) -> float:
+    """A long backup-like writer: hold the write lock ``seconds``; returns the held time."""
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    t0 = time.time()
+    connection.execute("BEGIN IMMEDIATE")
+    time.sleep(seconds)
+    connection.execute("COMMIT")
+    connection.close()
+    return time.time() - t0
+
+
+def run(args: argparse.Namespace) -> int:
+    work = Path(tempfile.mkdtemp(prefix="onestop-soak-"))
+    db_path = work / "soak.db"
+    url = f"sqlite:///{db_path}"
+    prepare(url, args.counters)
+    day_s = args.day_minutes * 60
+    half_hour_s = day_s / (DAY_HOURS * 2)
+    service_s = day_s * args.counters / args.tickets * 0.8   # counters busy ~80 % of the day
+    stop_file = work / "stop"
+    start_at = time.time() + 2
+    per_kiosk = [args.tickets // args.kiosks + (1 if i < args.tickets % args.kiosks else 0) for i in range(args.kiosks)]
+    kiosks = [Proc(f"kiosk-{i + 1}", ["kiosk", url, f"kiosk-{i + 1}", str(per_kiosk[i]), str(start_at),
+                                      str(day_s), str(work / f"kiosk-{i + 1}.jsonl")]) for i in range(args.kiosks)]
+    counters = [Proc(f"counter-{n}", ["counter", url, str(n), str(service_s), str(stop_file),
+                                      str(work / f"counter-{n}.jsonl")]) for n in range(1, args.counters + 1)]
+    procs = kiosks + counters
+    faults = {0.30: "sqlite_lock", 0.50: "kill_kiosk", 0.70: "kill_counter"}
+    fault_log: list[str] = []
+    next_sample = start_at
+    t_start = time.time()
+    while any(k.popen.poll() is None for k in kiosks) or time.time() < start_at + day_s:
+        now = time.time()
+        if now >= next_sample:
+            for proc in procs:
+                proc.sample()
+            next_sample += half_hour_s
+        for at, fault in list(faults.items()):
+            if now >= start_at + at * day_s:
+                del faults[at]
+                fault_log.append(_inject(fault, db_path, kiosks, counters, args.lock_s))
+        for kiosk in kiosks:  # a kiosk crashed by itself would be restarted the same way
+            if kiosk.popen.poll() not in (None, 0):
+                kiosk.start()
+        time.sleep(0.05)
+    stop_file.touch()
+    deadline = time.time() + day_s / 4 + 60
+    while any(c.popen.poll() is None for c in counters) and time.time() < deadline:
+        time.sleep(0.2)
+    for proc in procs:
+        if proc.popen.poll() is None:
+            proc.popen.kill()
+    wall = time.time() - t_start
+    return report(url, work, kiosks, counters, fault_log, wall, args)
+
+
+def _inject(fault: str, db_path: Path, kiosks: list[Proc], counters: list[Proc], lock_s: float) -> str:
+    if fault == "sqlite_lock":
+        held = hold_sqlite_lock(db_path, lock_s)
+        return f"sqlite write lock held {held:.1f} s"
+    target = kiosks[0] if fault == "kill_kiosk" else counters[-1]
+    target.kill_and_restart()
+    return f"kill -9 {target.name}, restarted"
+
+
+def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault_log: list[str],
+           wall: float, args: argparse.Namespace) -> int:
+    from db import queue
+    from db.connection import connect
+    from db.models import Rating, Ticket
+
+    connect(url)
+    for row in Ticket.select().where(Ticket.status.in_(("waiting", "called", "serving"))):
+        queue.cancel_ticket(row.id, reason="day_closed")
+    issued: set[int] = set()
+    errors = Tally()
+    for kiosk in kiosks:
+        for record in _records(work / f"{kiosk.name}.jsonl"):
+            if record["kind"] == "issued":
+                issued.add(record["id"])
+            elif record["kind"] == "error":
+                errors[record["what"]] += 1
+    calls, transfers, presses = Tally(), Tally(), set()
+    for counter in counters:
+        for record in _records(work / f"{counter.name}.jsonl"):
+            kind = record["kind"]
+            if kind == "called":
+                calls[record["id"]] += 1
+            elif kind == "transfer":
+                transfers[record["id"]] += 1
+            elif kind == "press":
+                presses.add(record["request"])
+            elif kind == "error":
+                errors[record["what"]] += 1
+    rows = list(Ticket.select())
+    by_status = Tally(row.status for row in rows)
+    accounted = by_status["done"] + by_status["no_show"] + sum(
+        1 for row in rows if row.status == "cancelled" and row.cancel_reason)
+    numbers = Tally((row.service_day, row.issued_service_id, row.number) for row in rows)
+    duplicates = sum(n - 1 for n in numbers.values() if n > 1)
+    double_calls = sum(1 for ticket_id, n in calls.items() if n > 1 + transfers[ticket_id])
+    stored_presses = Rating.select().count()
+    ghosts = len({row.id for row in rows} - issued)
+    checks = [
+        (f"tickets issued {len(issued)} = accounted for {accounted} (done {by_status['done']}, "
+         f"no-show {by_status['no_show']}, cancelled {by_status['cancelled']})",
+         len(issued) == accounted == len(rows) and len(issued) == args.tickets),
+        (f"duplicate numbers: {duplicates}", duplicates == 0),
+        (f"double calls: {double_calls}", double_calls == 0),
+        (f"lost ratings: sent {len(presses)}, stored {stored_presses}", len(presses) == stored_presses),
+        (f"ghost tickets: {ghosts}", ghosts == 0),
+    ]
+    for proc in kiosks + counters:
+        if len(proc.samples) >= 3:
+            warm, end = proc.samples[1], proc.samples[-1]
+            growth = (end[0] - warm[0]) / warm[0] * 100
+            cpu = (end[1] - warm[1])
+            checks.append((f"{proc.name}: RSS {warm[0] / 1024:.1f} -> {end[0] / 1024:.1f} MiB ({growth:+.1f} %), "
+                           f"CPU {cpu:.1f} s", growth < 10))
+    print(f"soak: engine sqlite, {args.tickets} tickets, {args.counters} counters, {args.kiosks} kiosks, "
+          f"day {args.day_minutes} min ({DAY_HOURS * 60 / args.day_minutes:.0f}x), wall {wall:.0f} s")
+    for fault in fault_log:
+        print(f"fault: {fault}")
+    print(f"retried errors: {dict(errors) or 0}")
+    for text, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'} {text}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "kiosk":
+        url, name, count, start_at, seconds, log_path = sys.argv[2:8]
+        kiosk_worker(url, name, int(count), float(start_at), float(seconds), Path(log_path))
+        return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "counter":
+        url, number, service_s, stop_file, log_path = sys.argv[2:7]
+        counter_worker(url, int(number), float(service_s), Path(stop_file), Path(log_path))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--day-minutes", type=float, default=24.0, help="wall minutes for the 8-hour day (24 = 20x)")
+    parser.add_argument("--tickets", type=int, default=2500)
+    parser.add_argument("--counters", type=int, default=20)
+    parser.add_argument("--kiosks", type=int, default=4)
+    parser.add_argument("--lock-s", type=float, default=5.0, help="how long the fake backup holds SQLite's lock")
+    return run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
