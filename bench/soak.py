@@ -13,15 +13,17 @@ a kiosk killed between commit and log re-sends the same tap after its restart an
 same ticket back, like the real kiosk).
 
 Faults injected on the way (at fixed fractions of the day):
-* SQLite held locked by a long write transaction (``BEGIN IMMEDIATE`` held ``--lock-s``);
+* SQLite held locked by a long write transaction (``BEGIN IMMEDIATE`` held ``--lock-s``), or
+  with ``--engine postgres`` the server stopped for ``--lock-s`` and started again;
 * ``kill -9`` of one kiosk and of one counter worker, restarted at once (as systemd would).
 
 RSS and CPU of every worker are sampled from /proc each simulated half hour.  At the end the
 queue left open is closed (``cancel_ticket`` with reason ``day_closed``) and one line per check
 is printed, ``PASS`` or ``FAIL``; the exit code is 1 when any check fails.
 
-NOT yet covered (see docs/performance.md): the GUI programs under Xvfb, PostgreSQL restart,
-printer simulator faults, keypad pty unplug.
+NOT yet covered (see docs/performance.md): the GUI programs under Xvfb,
+printer simulator faults, keypad pty unplug,
+stale-screen time.
 """
 
 from __future__ import annotations
@@ -110,9 +112,13 @@ def counter_worker(url: str, number: int, service_s: float, stop_file: Path, log
     log = _log(log_path)
     rng = random.Random(number * 7919 + os.getpid())
     current = _retrying(lambda: queue.current_ticket(number), log, "current")
+    run_id = os.getpid()  # request ids: a retry after a lost answer replays, never acts twice
+    step = 0
     while True:
+        step += 1
+        rid = f"c{number}-{run_id}-{step}"
         if current is None:
-            current = _retrying(lambda: queue.call_next(number), log, "call")
+            current = _retrying(lambda r=rid: queue.call_next(number, request_id=r + "c"), log, "call")
             if current is None:
                 if stop_file.exists():
                     break
@@ -122,20 +128,20 @@ def counter_worker(url: str, number: int, service_s: float, stop_file: Path, log
         time.sleep(rng.uniform(0.5, 1.5) * service_s)
         roll = rng.random()
         if roll < 0.05 and current.status == "called":
-            _retrying(lambda: queue.recall(number), log, "recall")
+            _retrying(lambda r=rid: queue.recall(number, request_id=r + "r"), log, "recall")
             log(kind="recall", id=current.id)
             continue
         if roll < 0.10 and current.status == "called":
-            _retrying(lambda: queue.mark_no_show(number), log, "no_show")
+            _retrying(lambda r=rid: queue.mark_no_show(number, request_id=r + "n"), log, "no_show")
             log(kind="no_show", id=current.id)
         elif roll < 0.15:
             target = rng.choice([s for s in SERVICES if s != current.service])
-            _retrying(lambda t=target: queue.transfer(number, to_service=t), log, "transfer")
+            _retrying(lambda t=target, r=rid: queue.transfer(number, to_service=t, request_id=r + "t"), log, "transfer")
             log(kind="transfer", id=current.id)
         else:
             if current.status == "called":
-                _retrying(lambda: queue.start_service(number), log, "start")
-            _retrying(lambda: queue.finish_service(number), log, "finish")
+                _retrying(lambda r=rid: queue.start_service(number, request_id=r + "s"), log, "start")
+            _retrying(lambda r=rid: queue.finish_service(number, request_id=r + "f"), log, "finish")
             log(kind="served", id=current.id)
             if rng.random() < 0.8:
                 press_id = f"press-{number}-{current.id}"
@@ -224,7 +230,24 @@ def hold_sqlite_lock(path: Path, seconds: float) -> float:
 def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="onestop-soak-"))
     db_path = work / "soak.db"
-    url = f"sqlite:///{db_path}"
+    server = None
+    if args.engine == "postgres":
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pg_server import PostgresServer
+
+        server = PostgresServer()
+        server.start()
+        url = server.create_database()
+    else:
+        url = f"sqlite:///{db_path}"
+    try:
+        return _run_day(args, work, db_path, url, server)
+    finally:
+        if server is not None:
+            server.cleanup()
+
+
+def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, server) -> int:
     prepare(url, args.counters)
     day_s = args.day_minutes * 60
     half_hour_s = day_s / (DAY_HOURS * 2)
@@ -237,7 +260,7 @@ def run(args: argparse.Namespace) -> int:
     counters = [Proc(f"counter-{n}", ["counter", url, str(n), str(service_s), str(stop_file),
                                       str(work / f"counter-{n}.jsonl")]) for n in range(1, args.counters + 1)]
     procs = kiosks + counters
-    faults = {0.30: "sqlite_lock", 0.50: "kill_kiosk", 0.70: "kill_counter"}
+    faults = {0.30: "pg_restart" if server is not None else "sqlite_lock", 0.50: "kill_kiosk", 0.70: "kill_counter"}
     fault_log: list[str] = []
     next_sample = start_at
     t_start = time.time()
@@ -250,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
         for at, fault in list(faults.items()):
             if now >= start_at + at * day_s:
                 del faults[at]
-                fault_log.append(_inject(fault, db_path, kiosks, counters, args.lock_s))
+                fault_log.append(_inject(fault, db_path, server, kiosks, counters, args.lock_s))
         for kiosk in kiosks:  # a kiosk crashed by itself would be restarted the same way
             if kiosk.popen.poll() not in (None, 0):
                 kiosk.start()
@@ -266,7 +289,13 @@ def run(args: argparse.Namespace) -> int:
     return report(url, work, kiosks, counters, fault_log, wall, args)
 
 
-def _inject(fault: str, db_path: Path, kiosks: list[Proc], counters: list[Proc], lock_s: float) -> str:
+def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], counters: list[Proc], lock_s: float) -> str:
+    if fault == "pg_restart":
+        t0 = time.time()
+        server.stop()
+        time.sleep(lock_s)
+        server.start()
+        return f"PostgreSQL stopped and restarted, down {time.time() - t0:.1f} s"
     if fault == "sqlite_lock":
         held = hold_sqlite_lock(db_path, lock_s)
         return f"sqlite write lock held {held:.1f} s"
@@ -304,6 +333,8 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
                 presses.add(record["request"])
             elif kind == "error":
                 errors[record["what"]] += 1
+    unfinished = [proc.name for proc in kiosks + counters
+                  if not any(r["kind"] == "finished" for r in _records(work / f"{proc.name}.jsonl"))]
     rows = list(Ticket.select())
     by_status = Tally(row.status for row in rows)
     accounted = by_status["done"] + by_status["no_show"] + sum(
@@ -321,6 +352,7 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
         (f"double calls: {double_calls}", double_calls == 0),
         (f"lost ratings: sent {len(presses)}, stored {stored_presses}", len(presses) == stored_presses),
         (f"ghost tickets: {ghosts}", ghosts == 0),
+        (f"workers that did not finish their day: {unfinished or 0}", not unfinished),
     ]
     for proc in kiosks + counters:
         if len(proc.samples) >= 3:
@@ -329,7 +361,7 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
             cpu = (end[1] - warm[1])
             checks.append((f"{proc.name}: RSS {warm[0] / 1024:.1f} -> {end[0] / 1024:.1f} MiB ({growth:+.1f} %), "
                            f"CPU {cpu:.1f} s", growth < 10))
-    print(f"soak: engine sqlite, {args.tickets} tickets, {args.counters} counters, {args.kiosks} kiosks, "
+    print(f"soak: engine {args.engine}, {args.tickets} tickets, {args.counters} counters, {args.kiosks} kiosks, "
           f"day {args.day_minutes} min ({DAY_HOURS * 60 / args.day_minutes:.0f}x), wall {wall:.0f} s")
     for fault in fault_log:
         print(f"fault: {fault}")
@@ -353,7 +385,10 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=2500)
     parser.add_argument("--counters", type=int, default=20)
     parser.add_argument("--kiosks", type=int, default=4)
-    parser.add_argument("--lock-s", type=float, default=5.0, help="how long the fake backup holds SQLite's lock")
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite",
+                        help="postgres starts a throwaway server (tests/pg_server.py) and restarts it mid-day")
+    parser.add_argument("--lock-s", type=float, default=5.0,
+                        help="how long the fake backup holds SQLite's lock / PostgreSQL stays down")
     return run(parser.parse_args())
 
 
