@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Slot
 
 from display_app.controller import Announcer, BoardController
+from display_app.counter_screen import CounterScreen
 from display_app.views import BoardWindow
 from ui_common.pyside_workarounds import keep_singletons_alive
 
@@ -40,13 +41,16 @@ class DisplayProgram(QObject):
     """One hall display: everything but the ``QApplication`` and the database URL."""
 
     def __init__(self, *, announcer: Announcer | None = None, voice: bool = True, poll_s: float = 0.2,
-                 debounce_ms: int = 150, clock=time.time, parent: QObject | None = None) -> None:
+                 debounce_ms: int = 150, clock=time.time, counter: int | None = None,
+                 parent: QObject | None = None) -> None:
         keep_singletons_alive()   # the board paints and emits all day (see ui_common.pyside_workarounds)
         super().__init__(parent)
+        if counter is not None:
+            voice = False   # a counter's screen is silent: the hall display announces (no echo)
         if announcer is None and voice:
             announcer = make_announcer(self)
         self.announcer = announcer
-        self.window = BoardWindow(clock=clock)
+        self.window = CounterScreen(counter) if counter is not None else BoardWindow(clock=clock)
         self.controller = BoardController(announcer=announcer, poll_s=poll_s, debounce_ms=debounce_ms, parent=self)
         self.controller.view_changed.connect(self.window.show_view)
         self.controller.call_shown.connect(self.window.on_call)
@@ -96,10 +100,11 @@ def main(args: Any) -> int:
         connect(getattr(args, "db", None))
     except DatabaseUnavailable as exc:  # start anyway: the board shows "offline" and keeps retrying
         log.warning("database not reachable at start: %s", exc)
-    program = DisplayProgram(voice=not args.no_voice)
+    counter = getattr(args, "counter", None)
+    program = DisplayProgram(voice=not args.no_voice, counter=counter)
     program.start()
     if args.windowed:
-        program.window.resize(1280, 720)
+        program.window.resize(*((800, 480) if counter is not None else (1280, 720)))
         program.window.show()
     else:
         from PySide6.QtCore import Qt

@@ -17,7 +17,10 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("display", help="the waiting-hall board with voice announcements (GUI)")
     parser.add_argument("--screen", type=int, default=None, metavar="N",
                         help="show on screen N (0 = first; default: the primary screen)")
-    parser.add_argument("--windowed", action="store_true", help="a 1280x720 window instead of full screen")
+    parser.add_argument("--counter", type=int, default=None, metavar="N",
+                        help="the small screen above counter N (its number, ticket, paused) instead of the hall board")
+    parser.add_argument("--windowed", action="store_true",
+                        help="a window (1280x720; 800x480 with --counter) instead of full screen")
     parser.add_argument("--no-voice", action="store_true", help="show calls without announcing them")
     add_db_option(parser)
     parser.set_defaults(func=_run)

@@ -1,0 +1,56 @@
+"""``onestop display --counter N``: a call on counter 2 shows on counter 2's screen and not on counter 1's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from display_helpers import onestop
+
+from db import queue
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def screens(qtbot):
+    from display_app.app import DisplayProgram
+
+    programs = []
+
+    def make(number: int, size=(800, 480)):
+        program = DisplayProgram(voice=True, poll_s=0.1, counter=number)
+        programs.append(program)
+        program.window.resize(*size)
+        program.window.show()
+        program.start()
+        qtbot.waitUntil(lambda: program.controller.state.loaded, timeout=10_000)
+        return program
+
+    yield make
+    for program in programs:
+        program.stop()
+        program.window.close()
+
+
+def test_a_call_on_counter_2_shows_on_its_screen_only(site_db, screens, qtbot):
+    queue.issue_ticket("TP")
+    one, two = screens(1).window, screens(2, size=(1366, 768)).window
+    assert two.state_text() == "Mời chờ / Please wait"
+
+    result = onestop(site_db, "call", "--counter", "2")
+    assert result.returncode == 0, result.stderr
+    code = json.loads(result.stdout)["code"]
+    qtbot.waitUntil(lambda: two.code == code, timeout=5000)
+    assert two.flashing
+    assert one.code is None and not one.flashing
+    assert two.grab().size().width() == 1366            # painted at the TV size without error
+
+    done = onestop(site_db, "done", "--counter", "2")
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: two.code is None, timeout=5000)
+
+
+def test_counter_screen_is_silent(site_db, screens):
+    program = screens(1)
+    assert program.announcer is None        # the hall display speaks; a counter's screen would echo it
