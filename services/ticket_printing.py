@@ -12,9 +12,14 @@ cancels, the printer draws a ``TicketSlip`` filled here.  Shared by
   ``print_failed`` (never called, still counted in reports).  Where the
   printer reports its status, it is asked *before* issuing, so a printer that
   is known to be out of paper creates no ticket at all: ``issue_and_print``
-  then raises the ``PrinterError`` (kind ``DEVICE``, exit code 3).
+  then raises the ``PrinterError`` (kind ``DEVICE``, exit code 3).  One
+  exception: a job the printer received whole but never confirmed in time
+  (``timeout`` with ``delivered``) is *not* cancelled: a slow printer prints
+  it, and a cancelled ticket in a citizen's hand is never called, while a
+  kept one at worst becomes a no-show.
 
-Runs synchronously (a hung printer costs up to ~3 s): GUI callers run it in
+Runs synchronously (a printer that hangs after the ready check costs up to
+``confirm_timeout``, 10 s): GUI callers run it in
 a worker thread.
 """
 
@@ -37,7 +42,7 @@ from hardware.printing.printers import open_printer
 from hardware.printing.slip import TicketSlip
 
 __all__ = ["PRINT_FAILED", "CheckinOutcome", "PrintOutcome", "checkin_and_print", "issue_and_print",
-           "print_issued_ticket", "render_ticket", "ticket_slip"]
+           "print_issued_ticket", "render_ticket", "ticket_slip", "unconfirmed"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +64,11 @@ def render_ticket(ticket: TicketInfo, site: SiteInfo, *, counters: Sequence[int]
                   lang_en: bool = True) -> Image.Image:
     """The ticket image the printer gets (and the PNG preview shows)."""
     return layout.render_ticket(ticket_slip(ticket, site, counters), width_mm=width_mm, lang_en=lang_en)
+
+
+def unconfirmed(error: PrinterError) -> bool:
+    """True for a job the printer received whole and may have printed: it only failed to answer in time."""
+    return error.fault == "timeout" and error.delivered
 
 
 @dataclass(frozen=True)
@@ -130,7 +140,10 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
         except PrinterError as exc:
             error = exc
     log.info("ticket %s not printed on %s: %s (%s)", ticket.code, printer.url, error.fault, error.detail)
-    if cancel:
+    if cancel and unconfirmed(error):
+        log.warning("ticket %s: printer %s got the whole job but did not confirm it; ticket kept", ticket.code,
+                    printer.url)
+    elif cancel:
         cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
         return PrintOutcome(cancelled, printed=False, error=error, cancelled=True)
     return PrintOutcome(ticket, printed=False, error=error)

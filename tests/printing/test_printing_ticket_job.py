@@ -93,6 +93,25 @@ def test_cancel_policy_cancels_a_ticket_whose_print_failed_mid_job(sqlite_site_d
     assert queue.call_next(1, now=clock(9, 31)) is None
 
 
+def test_cancel_policy_keeps_the_ticket_a_5s_printer_printed(sqlite_site_db, make_simulator, use_policy, clock):
+    use_policy("cancel")
+    sim = make_simulator(slow_s=5.0)                     # onestop printer-sim --slow 5
+    outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
+    assert outcome.printed and not outcome.cancelled and outcome.exit_code == 0
+    assert tickets() == [("A001", "waiting", None)]
+    assert sim.wait_for_jobs(1)[0].printed
+
+
+def test_cancel_policy_keeps_a_delivered_but_unconfirmed_ticket(sqlite_site_db, make_simulator, use_policy, clock):
+    use_policy("cancel")
+    sim = make_simulator(slow_s=2.0)
+    outcome = issue_and_print("TP", f"{sim.url}?confirm_timeout=0.5", now=clock(9, 30))
+    assert not outcome.printed and not outcome.cancelled and outcome.exit_code == 0
+    assert outcome.error.fault == "timeout" and outcome.error.delivered
+    assert tickets() == [("A001", "waiting", None)]      # the citizen holds it: it will be called
+    assert sim.wait_for_jobs(1)[0].printed
+
+
 def test_show_policy_keeps_a_ticket_whose_print_failed_mid_job(sqlite_site_db, make_simulator, clock):
     sim = make_simulator(hangup_after=3000)
     outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
