@@ -48,7 +48,12 @@ def cmd_issue(args) -> int:
         from services.ticket_printing import issue_and_print
 
         outcome = issue_and_print(args.service, args.printer, priority=args.priority, kiosk=args.kiosk)
-        print_json({**outcome.ticket.to_json(), "printed": outcome.printed})
+        document = {**outcome.ticket.to_json(), "printed": outcome.printed}
+        if outcome.cancel_pending:
+            document["cancel_pending"] = True
+        print_json(document)
+        if outcome.cancel_pending:
+            raise outcome.cancel_error  # unprinted and not cancelled: the JSON says which ticket to cancel
         if outcome.error is not None:
             if outcome.cancelled:
                 raise outcome.error   # the ticket was cancelled: a refusal (the JSON above says which one)
