@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Callable
 
 from db.limits import INT_MAX, int_range, max_length
-from db.models import Counter, Event, Officer, Ticket
+from db.models import Counter, Event, Officer, Service, Ticket
 
 
 def integer(low: int, high: int, what: str) -> Callable[[str], int]:
@@ -61,6 +61,8 @@ def ticket_reference(value: str) -> str:
 
 #: ``--counter N`` / ``--to-counter N``: a counter number as the site file accepts it.
 counter_number = integer(1, int_range(Counter.number)[1], "counter number")
+#: ``issue SERVICE``, ``--to-service CODE``: a service code as the site file accepts it.
+service_code = text(max_length(Service.code), "service code")
 #: ``--kiosk ID``: recorded on the ticket.
 kiosk_id = text(max_length(Ticket.kiosk), "kiosk id")
 #: ``cancel --reason WORD``: recorded on the ticket.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cli import arguments
 from cli.output import print_json
 from db import queue
 from db.connection import connect
@@ -48,7 +49,12 @@ def cmd_issue(args) -> int:
         from services.ticket_printing import issue_and_print
 
         outcome = issue_and_print(args.service, args.printer, priority=args.priority, kiosk=args.kiosk)
-        print_json({**outcome.ticket.to_json(), "printed": outcome.printed})
+        document = {**outcome.ticket.to_json(), "printed": outcome.printed}
+        if outcome.cancel_pending:
+            document["cancel_pending"] = True
+        print_json(document)
+        if outcome.cancel_pending:
+            raise outcome.cancel_error  # unprinted and not cancelled: the JSON says which ticket to cancel
         if outcome.error is not None:
             if outcome.cancelled:
                 raise outcome.error   # the ticket was cancelled: a refusal (the JSON above says which one)
@@ -110,7 +116,7 @@ def cmd_status(args) -> int:
 
 def _counter_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text)
-    parser.add_argument("--counter", type=int, required=True, help="counter number")
+    parser.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
     add_db_option(parser)
     return parser
 
@@ -122,16 +128,17 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_init)
 
     p = subparsers.add_parser("issue", help="issue a ticket (json)")
-    p.add_argument("service", help="service code, e.g. TP")
+    p.add_argument("service", type=arguments.service_code, help="service code, e.g. TP")
     p.add_argument("--priority", action="store_true", help="priority ticket (elderly, disabled, pregnant, ...)")
-    p.add_argument("--kiosk", help="kiosk id recorded with the ticket")
+    p.add_argument("--kiosk", type=arguments.kiosk_id, help="kiosk id recorded with the ticket")
     p.add_argument("--printer", help="printer URL (tcp://, usb://, serial://, file://, cups://, preview://, dummy://)")
     add_db_option(p)
     p.set_defaults(func=cmd_issue)
 
     p = _counter_parser(subparsers, "call", "call the next ticket for a counter (json; null if nobody waits)")
-    p.add_argument("--officer", help="officer username")
-    p.add_argument("--ticket", help="call this ticket (code like A012, or id) instead of the next")
+    p.add_argument("--officer", type=arguments.officer_username, help="officer username")
+    p.add_argument("--ticket", type=arguments.ticket_reference,
+                   help="call this ticket (code like A012, or id) instead of the next")
     p.set_defaults(func=cmd_call)
 
     for name, operation, text in (
@@ -144,8 +151,8 @@ def register(subparsers) -> None:
 
     p = _counter_parser(subparsers, "transfer", "hand the current ticket to another service or counter (json)")
     target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--to-service", help="service code")
-    target.add_argument("--to-counter", type=int, help="counter number")
+    target.add_argument("--to-service", type=arguments.service_code, help="service code")
+    target.add_argument("--to-counter", type=arguments.counter_number, help="counter number")
     p.add_argument("--note", help="note for the next officer")
     p.set_defaults(func=cmd_transfer)
 
@@ -153,8 +160,8 @@ def register(subparsers) -> None:
     _counter_parser(subparsers, "resume", "resume a paused counter (json)").set_defaults(func=cmd_pause(False))
 
     p = subparsers.add_parser("cancel", help="cancel a ticket (json)")
-    p.add_argument("ticket", help="ticket code for today, or id")
-    p.add_argument("--reason", default="cancelled")
+    p.add_argument("ticket", type=arguments.ticket_reference, help="ticket code for today, or id")
+    p.add_argument("--reason", type=arguments.cancel_reason, default="cancelled")
     add_db_option(p)
     p.set_defaults(func=cmd_cancel)
 

@@ -15,11 +15,11 @@ from db import bookings, queue
 from db.officers import OfficerInfo, authenticate
 from db.site import list_services, load_site
 from db.status import hall_status
-from db.values import ServiceInfo, SiteInfo
+from db.values import ServiceInfo, SiteInfo, TicketInfo
 from hardware.printing.base import TicketPrinter
 from hardware.printing.printers import open_printer
 from hardware.printing.status import PrinterStatus
-from services.ticket_printing import CheckinOutcome, PrintOutcome, checkin_and_print, issue_and_print
+from services.ticket_printing import CheckinOutcome, PrintOutcome, cancel_unprinted, checkin_and_print, issue_and_print
 
 #: Roles allowed to close the kiosk.
 ADMIN_ROLES = ("supervisor", "admin")
@@ -64,6 +64,10 @@ class KioskBackend:
 
     def issue(self, service_code: str, *, priority: bool, now: float | None = None) -> PrintOutcome:
         return issue_and_print(service_code, self.printer, priority=priority, kiosk=self.kiosk_id, now=now)
+
+    def cancel_unprinted(self, ticket_id: int, *, now: float | None = None) -> TicketInfo:
+        """Retry the "cancel" policy's cancel the database refused (the kiosk calls it until it lands)."""
+        return cancel_unprinted(ticket_id, now=now)
 
     def check_in(self, reference: str, *, now: float | None = None) -> CheckinOutcome:
         """A scanned manage_url or a typed booking code -> its ticket, printed once (a repeat is not)."""

@@ -62,6 +62,7 @@ REFRESH_S = 30.0           # waiting counts and limits, besides the feed
 OFFLINE_PROBE_S = 3.0      # while the database is away
 PRINTER_POLL_S = 10.0      # "is the printer ready?" while it is
 PRINTER_POLL_BAD_S = 2.0   # ... and while it is not, so the banner goes soon after a fix
+CANCEL_RETRY_S = 2.0       # an unprinted ticket the database could not cancel: retried this often
 PRINT_FAILURE_HOLD_S = 20.0  # printers that cannot report status: how long a failed print counts
 SITE_EVENTS = frozenset({"site_imported", "booking_capacity_changed"})   # the site is read again
 
@@ -245,6 +246,10 @@ class KioskController:
         self._code_text = ""
         self._code_error: Bilingual | None = None
         self._dossier: DossierView | None = None
+        #: An unprinted ticket the "cancel" policy still owes the database: no tap is taken until it lands.
+        self._cancel_owed: int | None = None
+        self._cancelling = False
+        self._last_cancel_try = -1e9
 
     # ------------------------------------------------------------ publishing
     def subscribe(self, listener: Callable[[KioskState], None]) -> None:
@@ -290,6 +295,8 @@ class KioskController:
         elif self._overlay is None and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
             if self._base is Screen.SERVICES or self._lang != "vi" or self._priority:
                 self._go_home()
+        if self._cancel_owed is not None and not self._cancelling and m - self._last_cancel_try >= CANCEL_RETRY_S:
+            self._retry_cancel()
         if self._site is None:
             if not self._loading and m - self._last_refresh >= OFFLINE_PROBE_S:
                 self._load_site()
@@ -467,7 +474,7 @@ class KioskController:
     def tap_service(self, code: str) -> None:
         """Issue and print one ticket for ``code``: the one place a ticket is asked for."""
         state = self.state
-        if state.screen not in (Screen.HOME, Screen.SERVICES) or self._in_flight:
+        if state.screen not in (Screen.HOME, Screen.SERVICES) or self._in_flight or self._cancel_owed is not None:
             return
         m = self._mono()
         if m - self._last_issue_tap < TAP_GUARD_S or not self._tap_allowed():
@@ -491,13 +498,37 @@ class KioskController:
             self._set_printer_error(outcome.error, from_print=True)
         elif self._printer_error_from_print:
             self._printer_error = None
-        if outcome.cancelled:
+        if outcome.cancel_pending:
+            self._cancel_owed = outcome.ticket.id       # the citizen holds nothing: it must not be called
+            self._retry_cancel()
+        if outcome.cancelled or outcome.cancel_pending:
             error = outcome.error
             self._show_message(Message(texts.bilingual("print_failed"), texts.bilingual("print_cancelled"),
                                        Bilingual(*error_texts(error))))
         else:
             self._show_ticket(outcome.ticket, printed=outcome.printed)
         self.refresh()
+
+    def _retry_cancel(self) -> None:
+        """Cancel the unprinted ticket the database refused to cancel; again at the next tick until it lands."""
+        ticket_id = self._cancel_owed
+        if ticket_id is None:
+            return
+        self._cancelling = True
+        self._last_cancel_try = self._mono()
+        now = self._now()
+        self._run(lambda: self.backend.cancel_unprinted(ticket_id, now=now), self._cancel_landed,
+                  self._cancel_refused)
+
+    def _cancel_landed(self, _ticket: Any) -> None:
+        self._cancelling = False
+        self._cancel_owed = None
+        self._changed()
+        self.refresh()
+
+    def _cancel_refused(self, exc: Exception) -> None:
+        self._cancelling = False
+        log.warning("unprinted ticket %s still not cancelled: %s", self._cancel_owed, exc)
 
     def _issue_failed(self, exc: Exception) -> None:
         self._in_flight = False
@@ -606,6 +637,8 @@ class KioskController:
     # ------------------------------------------------------------ appointments (booking check-in)
     def _check_in(self, reference: str) -> None:
         """The booking's ticket, printed like a walk-in's; the domain decides early, late, cancelled, repeat."""
+        if self._cancel_owed is not None:
+            return
         self._in_flight = True
         self._code_error = None
         self._last_issue_tap = self._mono()      # the ticket screen then ignores the rest of a double tap
@@ -755,8 +788,8 @@ class KioskController:
 
     @property
     def _issuing_disabled(self) -> bool:
-        return (self._printer_error is not None and self._site is not None
-                and self._site.site.on_print_failure == "cancel")
+        return self._cancel_owed is not None or (self._printer_error is not None and self._site is not None
+                                                 and self._site.site.on_print_failure == "cancel")
 
     def _service_tile(self, service: Any, colour: int) -> Tile:
         waiting = (self._snapshot or Snapshot()).waiting.get(service.code, 0)

@@ -12,9 +12,14 @@ cancels, the printer draws a ``TicketSlip`` filled here.  Shared by
   ``print_failed`` (never called, still counted in reports).  Where the
   printer reports its status, it is asked *before* issuing, so a printer that
   is known to be out of paper creates no ticket at all: ``issue_and_print``
-  then raises the ``PrinterError`` (kind ``DEVICE``, exit code 3).
+  then raises the ``PrinterError`` (kind ``DEVICE``, exit code 3).  One
+  exception: a job the printer received whole but never confirmed in time
+  (``timeout`` with ``delivered``) is *not* cancelled: a slow printer prints
+  it, and a cancelled ticket in a citizen's hand is never called, while a
+  kept one at worst becomes a no-show.
 
-Runs synchronously (a hung printer costs up to ~3 s): GUI callers run it in
+Runs synchronously (a printer that hangs after the ready check costs up to
+``confirm_timeout``, 10 s): GUI callers run it in
 a worker thread.
 """
 
@@ -27,9 +32,11 @@ from dataclasses import dataclass
 from PIL import Image
 
 from db import bookings, queue
+from db.errors import NotAllowed
 from db.site import get_service, load_site
 from db.ticket_qr import build_ticket_reference
 from db.values import SiteInfo, TicketInfo
+from errors import OnestopError
 from hardware.printing import layout
 from hardware.printing.base import TicketPrinter, classify
 from hardware.printing.errors import PrinterError
@@ -37,7 +44,7 @@ from hardware.printing.printers import open_printer
 from hardware.printing.slip import TicketSlip
 
 __all__ = ["PRINT_FAILED", "CheckinOutcome", "PrintOutcome", "checkin_and_print", "issue_and_print",
-           "print_issued_ticket", "render_ticket", "ticket_slip"]
+           "cancel_unprinted", "print_issued_ticket", "render_ticket", "ticket_slip", "unconfirmed"]
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,11 @@ def render_ticket(ticket: TicketInfo, site: SiteInfo, *, counters: Sequence[int]
     return layout.render_ticket(ticket_slip(ticket, site, counters), width_mm=width_mm, lang_en=lang_en)
 
 
+def unconfirmed(error: PrinterError) -> bool:
+    """True for a job the printer received whole and may have printed: it only failed to answer in time."""
+    return error.fault == "timeout" and error.delivered
+
+
 @dataclass(frozen=True)
 class PrintOutcome:
     """What happened to one issue-and-print.
@@ -73,18 +85,41 @@ class PrintOutcome:
     printed: bool
     error: PrinterError | None = None
     cancelled: bool = False
+    #: The database error that kept the "cancel" policy from cancelling the unprinted ticket: it is
+    #: still ``waiting`` and the caller must ``cancel_unprinted`` it until that lands (no ghost).
+    cancel_error: OnestopError | None = None
+
+    @property
+    def cancel_pending(self) -> bool:
+        """True when the unprinted ticket still has to be cancelled (``cancel_unprinted``)."""
+        return self.cancel_error is not None
 
     @property
     def exit_code(self) -> int:
         """0, or the printer fault's exit code when the policy cancelled the ticket (docs/interfaces.md §3)."""
+        if self.cancel_error is not None:
+            return self.cancel_error.exit_code
         return self.error.exit_code if self.cancelled and self.error is not None else 0
 
     def to_json(self) -> dict:
-        """The ticket object plus ``printed`` (and the fault, when there was one)."""
+        """The ticket object plus ``printed`` (and the fault, when there was one; ``cancel_pending``)."""
         document = {**self.ticket.to_json(), "printed": self.printed}
         if self.error is not None:
             document["print_error"] = self.error.to_json()
+        if self.cancel_pending:
+            document["cancel_pending"] = True
         return document
+
+
+def cancel_unprinted(ticket_id: int, *, now: float | None = None) -> TicketInfo:
+    """Cancel a ticket the "cancel" policy could not cancel at once; raises while the database refuses.
+
+    A ticket that meanwhile closed another way (an officer cancelled it) counts as landed.
+    """
+    try:
+        return queue.cancel_ticket(ticket_id, reason=PRINT_FAILED, now=now)
+    except NotAllowed:
+        return queue.find_ticket(ticket_id, now=now)
 
 
 def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteInfo,
@@ -130,8 +165,15 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
         except PrinterError as exc:
             error = exc
     log.info("ticket %s not printed on %s: %s (%s)", ticket.code, printer.url, error.fault, error.detail)
-    if cancel:
-        cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
+    if cancel and unconfirmed(error):
+        log.warning("ticket %s: printer %s got the whole job but did not confirm it; ticket kept", ticket.code,
+                    printer.url)
+    elif cancel:
+        try:
+            cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
+        except OnestopError as exc:     # locked, unavailable, disk full: the caller retries it
+            log.error("ticket %s not printed and not yet cancelled: %s", ticket.code, exc)
+            return PrintOutcome(ticket, printed=False, error=error, cancel_error=exc)
         return PrintOutcome(cancelled, printed=False, error=error, cancelled=True)
     return PrintOutcome(ticket, printed=False, error=error)
 

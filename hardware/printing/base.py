@@ -27,6 +27,10 @@ from hardware.printing.status import UNCHECKED, PrinterStatus, query_status
 JOB_TIMEOUT_S = 3.0
 #: Budget of a whole ready-check; the kiosk may call it before every screen.
 STATUS_TIMEOUT_S = 1.0
+#: Budget of the status answer that confirms a job the printer has received.  A thermal
+#: printer stops reading while it prints, so a slow one (a 5 s ticket) answers late; the
+#: confirmation must wait for it rather than call a printed ticket a failure (docs/printing.md).
+CONFIRM_TIMEOUT_S = 10.0
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -124,6 +128,9 @@ class EscposPrinter(TicketPrinter):
     def status_timeout(self) -> float:
         return float(self.options.get("status_timeout", STATUS_TIMEOUT_S))
 
+    def confirm_timeout(self) -> float:
+        return float(self.options.get("confirm_timeout", CONFIRM_TIMEOUT_S))
+
     def lock_key(self) -> str:
         return self.url.split("?", 1)[0]
 
@@ -146,14 +153,18 @@ class EscposPrinter(TicketPrinter):
         with device_lock(self.lock_key()):
             deadline = Deadline(self.job_timeout())
             device = self.open_connector(self.job_timeout())
+            written = False
             try:
                 self.before_write(device, deadline)
                 device._raw(job)
+                written = True
                 self.after_write(device, deadline)
-            except PrinterError:
-                raise
             except Exception as exc:
-                raise classify(exc, self.url) from exc
+                error = classify(exc, self.url)
+                error.delivered = written
+                if error is exc:
+                    raise
+                raise error from exc
             finally:
                 self.close_quietly(device)
 
@@ -166,9 +177,11 @@ class EscposPrinter(TicketPrinter):
         A printer that hangs up mid-job often lets the write itself succeed
         (the bytes sit in kernel buffers); the status round trip is what
         notices.  It also catches paper running out while the job was queued.
+        The answer may take ``confirm_timeout`` (10 s): a printer answers
+        after it has printed what it read before the question.
         """
         if self.status_enabled:
-            status = query_status(*self.status_io(device, Deadline(self.job_timeout())), url=self.url)
+            status = query_status(*self.status_io(device, Deadline(self.confirm_timeout())), url=self.url)
             status.raise_for_error()
 
     def status_io(self, device: Any, deadline: Deadline) -> tuple[Callable[[bytes], None], Callable[[], int | None]]:

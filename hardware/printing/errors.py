@@ -67,6 +67,9 @@ class PrinterError(OnestopError):
         self.fault = fault
         self.detail = detail
         self.url = url
+        #: True when the whole job had been written to the printer before the fault (only the
+        #: confirmation failed): the slip may well be in the citizen's hand.
+        self.delivered = False
 
     def __repr__(self) -> str:
         return f"PrinterError({self.fault!r}, {self.detail!r})"

@@ -188,3 +188,43 @@ def test_printer_switched_off_is_not_found(kiosk, qtbot, clock, policy):
     assert k.window.banner.text().startswith("Không tìm thấy máy in")
     assert state.issuing_disabled == (policy == "cancel")
     assert k.window.tile_button(BUSINESS).isEnabled() == (policy == "show")
+
+
+def test_cancel_the_database_refuses_blocks_taps_until_it_lands(kiosk, simulator, qtbot, clock, monkeypatch):
+    """Printer drops mid-job and the database cannot record the cancel: no ghost, no next ticket meanwhile."""
+    from db import queue
+    from db.errors import DatabaseUnavailable
+
+    load_site(policy="cancel")
+    k = kiosk(simulator.url, epoch=clock(9, 30))
+    real, refusing, tries = queue.cancel_ticket, [True], []
+
+    def cancel(ticket_id, **kwargs):
+        tries.append(ticket_id)
+        if refusing[0]:
+            raise DatabaseUnavailable("database is locked")
+        return real(ticket_id, **kwargs)
+
+    monkeypatch.setattr(queue, "cancel_ticket", cancel)
+    simulator.state.hangup_after = 300
+    click(qtbot, k.window.tile_button(BUSINESS))
+    k.wait_for(lambda s: s.screen is Screen.MESSAGE, timeout=10)
+    assert k.window.message.body.text().startswith("Số vừa cấp đã được huỷ")
+    qtbot.waitUntil(lambda: len(tries) >= 1, timeout=5000)
+    assert Ticket.get(Ticket.code == "E001").status == "waiting"       # the database refused so far
+    simulator.state.hangup_after = None
+    k.printer_settled()
+    k.clock.advance(10)                                                  # past the message and the tap guard
+    k.wait_for(lambda s: s.screen is Screen.HOME)
+    qtbot.waitUntil(lambda: len(tries) >= 2, timeout=5000)              # retried at the next ticks
+    assert not any(t.enabled for t in k.state.tiles if t.service is not None)
+    k.pass_guards()
+    click(qtbot, k.window.tile_button(BUSINESS))                         # refused: the kiosk owes a cancel
+    k.settle()
+    assert k.state.screen is Screen.HOME
+    assert Ticket.select().count() == 1
+    refusing[0] = False
+    k.clock.advance(3)
+    qtbot.waitUntil(lambda: Ticket.get(Ticket.code == "E001").status == "cancelled", timeout=5000)
+    assert Ticket.get(Ticket.code == "E001").cancel_reason == "print_failed"
+    k.wait_for(lambda s: any(t.enabled for t in s.tiles if t.service is not None), timeout=5)

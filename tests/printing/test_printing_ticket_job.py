@@ -12,6 +12,7 @@ import pytest
 from PIL import ImageChops
 
 from db.models import Ticket
+from errors import OnestopError
 from hardware.printing import PrinterError
 from services.ticket_printing import issue_and_print, render_ticket
 
@@ -91,6 +92,25 @@ def test_cancel_policy_cancels_a_ticket_whose_print_failed_mid_job(sqlite_site_d
     from db import queue
 
     assert queue.call_next(1, now=clock(9, 31)) is None
+
+
+def test_cancel_policy_keeps_the_ticket_a_5s_printer_printed(sqlite_site_db, make_simulator, use_policy, clock):
+    use_policy("cancel")
+    sim = make_simulator(slow_s=5.0)                     # onestop printer-sim --slow 5
+    outcome = issue_and_print("TP", sim.url, now=clock(9, 30))
+    assert outcome.printed and not outcome.cancelled and outcome.exit_code == 0
+    assert tickets() == [("A001", "waiting", None)]
+    assert sim.wait_for_jobs(1)[0].printed
+
+
+def test_cancel_policy_keeps_a_delivered_but_unconfirmed_ticket(sqlite_site_db, make_simulator, use_policy, clock):
+    use_policy("cancel")
+    sim = make_simulator(slow_s=2.0)
+    outcome = issue_and_print("TP", f"{sim.url}?confirm_timeout=0.5", now=clock(9, 30))
+    assert not outcome.printed and not outcome.cancelled and outcome.exit_code == 0
+    assert outcome.error.fault == "timeout" and outcome.error.delivered
+    assert tickets() == [("A001", "waiting", None)]      # the citizen holds it: it will be called
+    assert sim.wait_for_jobs(1)[0].printed
 
 
 def test_show_policy_keeps_a_ticket_whose_print_failed_mid_job(sqlite_site_db, make_simulator, clock):
@@ -197,3 +217,50 @@ def test_cli_issue_to_preview_writes_the_png(sqlite_site_db, tmp_path, capsys):
     code, out, _ = run_cli(capsys, "--db", sqlite_site_db, "issue", "DD", "--printer", f"preview://{tmp_path}/pv")
     assert code == 0 and json.loads(out)["printed"] is True
     assert (tmp_path / "pv" / "latest.png").exists()
+
+
+def refuse_cancels(monkeypatch, times: int) -> list[int]:
+    """``queue.cancel_ticket`` fails ``times`` times as a locked database does, then works again."""
+    from db import queue
+    from db.errors import DatabaseUnavailable
+
+    real, calls = queue.cancel_ticket, []
+
+    def cancel(ticket_id, **kwargs):
+        calls.append(ticket_id)
+        if len(calls) <= times:
+            raise DatabaseUnavailable("database is locked")
+        return real(ticket_id, **kwargs)
+
+    monkeypatch.setattr(queue, "cancel_ticket", cancel)
+    return calls
+
+
+def test_cancel_policy_reports_a_cancel_the_database_refused(sqlite_site_db, make_simulator, use_policy, clock,
+                                                             monkeypatch):
+    from services.ticket_printing import cancel_unprinted
+
+    use_policy("cancel")
+    calls = refuse_cancels(monkeypatch, times=2)
+    outcome = issue_and_print("TP", make_simulator(hangup_after=3000).url, now=clock(9, 30))
+    assert outcome.cancel_pending and not outcome.cancelled and not outcome.printed
+    assert outcome.exit_code == 3 and outcome.to_json()["cancel_pending"] is True
+    assert tickets() == [("A001", "waiting", None)]          # not yet cancelled: the caller must retry
+    with pytest.raises(OnestopError):
+        cancel_unprinted(outcome.ticket.id, now=clock(9, 30))
+    landed = cancel_unprinted(outcome.ticket.id, now=clock(9, 31))
+    assert landed.status == "cancelled" and len(calls) == 3
+    assert tickets() == [("A001", "cancelled", "print_failed")]
+    assert cancel_unprinted(outcome.ticket.id, now=clock(9, 32)).status == "cancelled"   # a repeat is harmless
+
+
+def test_cli_prints_the_json_and_one_line_when_the_cancel_is_refused(sqlite_site_db, make_simulator, use_policy,
+                                                                     capsys, monkeypatch):
+    use_policy("cancel")
+    refuse_cancels(monkeypatch, times=1)
+    code, out, err = run_cli(capsys, "--db", sqlite_site_db, "issue", "TP", "--printer",
+                             make_simulator(hangup_after=2000).url)
+    assert code == 3
+    document = json.loads(out)
+    assert document["code"] == "A001" and document["printed"] is False and document["cancel_pending"] is True
+    assert len(err.strip().splitlines()) == 1 and "locked" in err and "Traceback" not in err
