@@ -18,12 +18,13 @@ def main(args: argparse.Namespace) -> int:
 
     from admin_app.login import LoginDialog
     from admin_app.window import AdminWindow
-    from ui_common import theme
+    from ui_common import theme, watchdog
     from ui_common.app import make_app, quit_on_signals
 
     app = make_app("onestop-admin", sys.argv[:1])
     app.setFont(theme.font(14))
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
+    heartbeat = watchdog.start(app)  # noqa: F841 - beats in the login dialog's loop and the window's
     login = LoginDialog(site.name)
 
     def stop_login(*_: object) -> None:

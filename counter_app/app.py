@@ -87,6 +87,7 @@ def main(args: Any) -> int:
     started = time.perf_counter()
     from db.connection import connect
     from db.errors import DatabaseUnavailable
+    from ui_common import watchdog
     from ui_common.app import make_app, quit_on_signals
     from ui_common.widgets import place_fullscreen
 
@@ -113,6 +114,7 @@ def main(args: Any) -> int:
             app.quit()
 
         QTimer.singleShot(0, ready)
+    heartbeat = watchdog.start(app)  # noqa: F841 - systemd restarts a frozen counter (deploy/systemd)
     code = app.exec()
     del keep
     return int(code)

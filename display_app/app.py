@@ -91,6 +91,7 @@ def main(args: Any) -> int:
     """``onestop display``: open the database, show the board, run until closed."""
     from db.connection import connect
     from db.errors import DatabaseUnavailable
+    from ui_common import watchdog
     from ui_common.app import make_app, quit_on_signals
     from ui_common.widgets import place_fullscreen
 
@@ -113,6 +114,7 @@ def main(args: Any) -> int:
         place_fullscreen(program.window, args.screen)
     keep = quit_on_signals(app)
     app.aboutToQuit.connect(program.stop)
+    heartbeat = watchdog.start(app)  # noqa: F841 - systemd restarts a frozen board (deploy/systemd)
     code = app.exec()
     del keep
     return int(code)

@@ -83,6 +83,7 @@ def main(args) -> int:
     app, window, session = program.app, program.window, program.session
 
     from kiosk_app.controller import Screen
+    from ui_common import watchdog
     from ui_common.app import quit_on_signals
 
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
@@ -108,6 +109,7 @@ def main(args) -> int:
 
     session.start()
     log.info("kiosk started, printer %s", program.backend.printer.url)
+    heartbeat = watchdog.start(app)  # noqa: F841 - systemd restarts a frozen kiosk (deploy/systemd)
     code = app.exec()
     session.stop()
     return code
