@@ -17,7 +17,7 @@ from db.values import SiteInfo
 from ui_common import theme
 from ui_common.feed import FeedWatcher
 from ui_common.tasks import Lane
-from ui_common.widgets import OfflineBanner
+from ui_common.widgets import ClockSkewBanner, OfflineBanner
 
 ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}
 
@@ -46,6 +46,7 @@ class AdminWindow(QMainWindow):
         row.addWidget(self.logout_button)
 
         self.banner = OfflineBanner()
+        self.clock_banner = ClockSkewBanner()
         self.overview = OverviewTab(self.live, timezone=site.timezone, now=now, on_online=self.banner.set_online)
         self.reports = ReportsTab(self.work, timezone=site.timezone, now=now)
         self.management = ManagementTab(self.work, officer)
@@ -63,6 +64,7 @@ class AdminWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.clock_banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
