@@ -1,4 +1,4 @@
-"""The admin program's main window: overview, reports, management and settings tabs."""
+"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from admin_app.audit_view import AuditTab
 from admin_app.bookings_view import BookingsTab
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
@@ -52,12 +53,14 @@ class AdminWindow(QMainWindow):
         self.management = ManagementTab(self.work, officer)
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
+        self.audit = AuditTab(self.work, timezone=site.timezone)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "Tổng quan / Overview")
         self.tabs.addTab(self.reports, "Báo cáo / Reports")
         self.tabs.addTab(self.bookings, "Lịch hẹn / Bookings")
         self.tabs.addTab(self.management, "Quản lý / Management")
         self.tabs.addTab(self.settings, "Cài đặt / Settings")
+        self.tabs.addTab(self.audit, "Nhật ký / Audit")
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -79,6 +82,7 @@ class AdminWindow(QMainWindow):
         self.bookings.start(feed)
         self.management.refresh()
         self.settings.refresh()
+        self.audit.refresh()
 
     def closeEvent(self, event) -> None:
         self.overview.stop()
