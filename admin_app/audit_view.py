@@ -8,7 +8,9 @@ credentials (``onestop verify --db OWNER_URL``), so this tab only shows them.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -44,10 +46,11 @@ def verification_text(result: VerifyResult | None, tz_name: str) -> tuple[str, b
 
 
 class AuditTab(QWidget):
-    def __init__(self, lane: Lane, *, timezone: str) -> None:
+    def __init__(self, lane: Lane, *, timezone: str, now: Callable[[], float] = time.time) -> None:
         super().__init__()
         self._lane = lane
         self._tz = timezone
+        self._now = now
         self.verification = QLabel()
         self.verification.setWordWrap(True)
         self.verification.setFont(theme.font(15, bold=True))
@@ -55,7 +58,8 @@ class AuditTab(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        for column in (4, 5):   # before / after share what is left; the whole JSON is in the tooltip
+            self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.Stretch)
         self.reload_button = QPushButton("Tải lại / Reload")
         self.error = QLabel()
         self.error.setStyleSheet(f"color:{theme.RED};")
@@ -70,7 +74,7 @@ class AuditTab(QWidget):
         self.loaded = False
 
     def refresh(self) -> None:
-        since = date.today() - timedelta(days=DAYS_SHOWN)
+        since = datetime.fromtimestamp(self._now(), tz=ZoneInfo(self._tz)).date() - timedelta(days=DAYS_SHOWN)
         self._lane.run(lambda: (entries(since), last_verification()), self._show,
                        lambda exc: self.error.setText(error_text(exc, None)))
 
@@ -86,6 +90,8 @@ class AuditTab(QWidget):
             cells = (when, entry["actor"], entry["action"], entry.get("target") or "",
                      _compact(entry.get("before")), _compact(entry.get("after")))
             for c, value in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(str(value)))
+                item = QTableWidgetItem(str(value))
+                item.setToolTip(str(value))
+                self.table.setItem(r, c, item)
         self.error.clear()
         self.loaded = True

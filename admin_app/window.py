@@ -53,7 +53,7 @@ class AdminWindow(QMainWindow):
         self.management = ManagementTab(self.work, officer)
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
-        self.audit = AuditTab(self.work, timezone=site.timezone)
+        self.audit = AuditTab(self.work, timezone=site.timezone, now=now)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "Tổng quan / Overview")
         self.tabs.addTab(self.reports, "Báo cáo / Reports")
