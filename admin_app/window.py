@@ -1,4 +1,4 @@
-"""The admin program's main window: overview, reports, management and settings tabs."""
+"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from admin_app.audit_view import AuditTab
 from admin_app.bookings_view import BookingsTab
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
@@ -17,7 +18,7 @@ from db.values import SiteInfo
 from ui_common import theme
 from ui_common.feed import FeedWatcher
 from ui_common.tasks import Lane
-from ui_common.widgets import OfflineBanner
+from ui_common.widgets import ClockSkewBanner, OfflineBanner
 
 ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}
 
@@ -46,23 +47,27 @@ class AdminWindow(QMainWindow):
         row.addWidget(self.logout_button)
 
         self.banner = OfflineBanner()
+        self.clock_banner = ClockSkewBanner()
         self.overview = OverviewTab(self.live, timezone=site.timezone, now=now, on_online=self.banner.set_online)
         self.reports = ReportsTab(self.work, timezone=site.timezone, now=now)
         self.management = ManagementTab(self.work, officer)
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
+        self.audit = AuditTab(self.work, timezone=site.timezone, now=now)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "Tổng quan / Overview")
         self.tabs.addTab(self.reports, "Báo cáo / Reports")
         self.tabs.addTab(self.bookings, "Lịch hẹn / Bookings")
         self.tabs.addTab(self.management, "Quản lý / Management")
         self.tabs.addTab(self.settings, "Cài đặt / Settings")
+        self.tabs.addTab(self.audit, "Nhật ký / Audit")
 
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(header)
         layout.addWidget(self.banner)
+        layout.addWidget(self.clock_banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
@@ -77,6 +82,7 @@ class AdminWindow(QMainWindow):
         self.bookings.start(feed)
         self.management.refresh()
         self.settings.refresh()
+        self.audit.refresh()
 
     def closeEvent(self, event) -> None:
         self.overview.stop()

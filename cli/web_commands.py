@@ -33,7 +33,10 @@ def cmd_key_create(args) -> int:
     from db.api_keys import create_key
 
     connect(getattr(args, "db", None))
-    print_json({"name": args.name, "key": create_key(args.name)})
+    from db.api_keys import SCOPES
+
+    print_json({"name": args.name, "scopes": list(args.scope or SCOPES),
+                "key": create_key(args.name, scopes=args.scope or SCOPES)})
     return 0
 
 
@@ -71,6 +74,9 @@ def register(subparsers) -> None:
     sub = p.add_subparsers(dest="api_key_command", metavar="ACTION", required=True)
     c = sub.add_parser("create", help="make a key (json {name, key}; the key is shown only this once)")
     c.add_argument("name")
+    c.add_argument("--scope", action="append", choices=("tickets", "bookings"),
+                   help="what the key may do (repeat for both; default both): tickets = POST /api/v1/tickets, "
+                        "bookings = POST /api/v1/bookings")
     add_db_option(c)
     c.set_defaults(func=cmd_key_create)
     c = sub.add_parser("list", help="the keys (json, without the keys themselves)")

@@ -16,7 +16,7 @@ from counter_app.main_page import MainPage
 from counter_app.rules import Action
 from counter_app.session import CounterSession, SignIn
 from counter_app.transfer_dialog import TransferDialog
-from ui_common.widgets import OfflineBanner
+from ui_common.widgets import ClockSkewBanner, OfflineBanner
 
 
 class CounterWindow(QMainWindow):
@@ -28,6 +28,7 @@ class CounterWindow(QMainWindow):
         self.setWindowTitle("Quầy giao dịch - onestop-queue")
         self.resize(1366, 800)
         self.banner = OfflineBanner()
+        self.clock_banner = ClockSkewBanner()
         self.login = LoginPage(session.fixed_counter)
         self.main = MainPage()
         self.lock_page = LockPage()
@@ -39,6 +40,7 @@ class CounterWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.clock_banner)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.transfer_dialog: TransferDialog | None = None

@@ -300,6 +300,8 @@ class ApiKey(BaseModel):
     created_at = pw.DoubleField()
     revoked_at = pw.DoubleField(null=True)
     last_used_at = pw.DoubleField(null=True)
+    #: what the key may do, comma-separated (``db.api_keys.SCOPES``); keys made before version 9 got all
+    scopes = pw.CharField(max_length=64, default="tickets,bookings")
 
 
 class AuditEntry(BaseModel):

@@ -18,7 +18,7 @@ from db.connection import database_proxy, write_transaction
 from db.errors import Forbidden
 from db.models import ALL_MODELS, BOOKING_MODELS, ApiKey, SchemaVersion, Service, Setting, Ticket
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -89,10 +89,16 @@ def _v8_bookings(migrator: SchemaMigrator) -> list:
     return operations
 
 
+def _v9_api_key_scopes(migrator: SchemaMigrator) -> list:
+    """Version 9: ``api_key.scopes`` (what a key may do); existing keys keep all they could do."""
+    columns = {c.name for c in database_proxy.obj.get_columns("api_key")}
+    return [] if "scopes" in columns else [migrator.add_column("api_key", "scopes", ApiKey.scopes)]
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
-    6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings,
+    6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings, 9: _v9_api_key_scopes,
 }
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from display_app import painting as P
 from display_app.model import BoardView, CallEntry, CounterCell, ServiceCount
+from ui_common.widgets import ClockSkewBanner
 
 DAY_NAMES_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 
@@ -618,6 +619,7 @@ class BoardWindow(QWidget):
         self.counters = CounterGrid(self)
         self.waiting = WaitingPanel(self)
         self.ticker = NoticeTicker(self)
+        self.clock_banner = ClockSkewBanner(self)  # over the header while this PC's clock is off
         self.view = BoardView()
         self.resize(1280, 720)
 
@@ -659,6 +661,8 @@ class BoardWindow(QWidget):
         header_h = round(HEADER_H * h)
         ticker_h = round(TICKER_H * h)
         body_top = header_h + pad
+        self.clock_banner.setGeometry(0, 0, w, max(1, header_h // 2))
+        self.clock_banner.raise_()
         body_h = h - header_h - ticker_h - 2 * pad
         left_w = LEFT_COLUMN_W * w - 1.5 * pad
         right_x = pad + left_w + pad

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kiosk_app import texts
 from kiosk_app.controller import KioskState, Screen, Tile
 from ui_common import theme
+from ui_common.widgets import ClockSkewBanner
 
 DISABLED_BG = QColor("#cfd8dc")
 DISABLED_FG = QColor("#455a64")
@@ -1148,6 +1149,8 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.banner)
+        self.clock_banner = ClockSkewBanner()
+        layout.addWidget(self.clock_banner)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.footer)
 

@@ -1,11 +1,12 @@
-"""Small widgets every program uses: the offline banner and full-screen placement."""
+"""Small widgets every program uses: the offline and clock banners, full-screen placement."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
+from db import clock
 from ui_common import theme
 
 
@@ -23,6 +24,41 @@ class OfflineBanner(QLabel):
 
     def set_online(self, online: bool) -> None:
         self.setVisible(not online)
+
+
+class ClockSkewBanner(QLabel):
+    """A gold strip while this PC's clock is far from the database server's (PostgreSQL only).
+
+    Stored times come from the server whatever this PC says, but the clock in
+    the corner of the screen, printed slips of other software and the people
+    reading them do not: the strip tells the officer to get the PC's time
+    synchronisation fixed.  It reads the skew ``db.connection`` measured on
+    its last server-time reading (every write transaction, and every minute
+    for programs that only read), so it costs no round trip of its own.
+    """
+
+    POLL_MS = 5000
+
+    def __init__(self, parent: QWidget | None = None, *, poll_ms: int = POLL_MS) -> None:
+        super().__init__(parent)
+        self.setObjectName("clock-skew-banner")
+        self.setAlignment(Qt.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"background:{theme.GOLD}; color:{theme.TEXT}; padding:6px; font-weight:bold;")
+        self.setFont(theme.font(14, bold=True))
+        self.hide()
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    def refresh(self) -> None:
+        warning = clock.skew_warning()
+        if warning is None:
+            self.hide()
+            return
+        self.setText(f"{warning[0]} / {warning[1]}")
+        self.show()
 
 
 def place_fullscreen(window: QWidget, screen_index: int | None = None, *, frameless: bool = True) -> None:

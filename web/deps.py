@@ -15,10 +15,16 @@ from web.live import LiveHub
 _bearer = HTTPBearer(auto_error=False, description="An API key made with `onestop api-key create NAME`")
 
 
-async def api_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-    """The name of the caller's key; a missing, wrong or revoked key answers 401."""
-    key = credentials.credentials if credentials is not None else None
-    return await run_in_threadpool(check_key, key)
+def _key_with(scope: str):
+    """A dependency: the name of the caller's key, which must carry ``scope``.
+
+    A missing, wrong or revoked key answers 401; a key made for other calls 403.
+    """
+    async def api_key(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+        key = credentials.credentials if credentials is not None else None
+        return await run_in_threadpool(check_key, key, scope)
+
+    return api_key
 
 
 def lang(request: Request) -> str:
@@ -30,6 +36,7 @@ def hub(request: Request) -> LiveHub:
 
 
 #: parameter types of the routes
-ApiKeyName = Annotated[str, Depends(api_key)]
+TicketsKey = Annotated[str, Depends(_key_with("tickets"))]
+BookingsKey = Annotated[str, Depends(_key_with("bookings"))]
 Lang = Annotated[str, Depends(lang)]
 Hub = Annotated[LiveHub, Depends(hub)]

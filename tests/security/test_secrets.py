@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET = "TopSecret99"
 
 
-def _status(url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cli.main", "status", "--db", url], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60, check=False)
+def _status(url: str, *, debug: bool = False) -> subprocess.CompletedProcess:
+    """``onestop status``; with ``debug`` the full log and traceback output (``--debug``)."""
+    return subprocess.run([sys.executable, "-m", "cli.main", *(["--debug"] if debug else []), "status", "--db", url],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
 
 
 @pytest.mark.parametrize("url", [
@@ -29,8 +30,9 @@ def _status(url: str) -> subprocess.CompletedProcess:
     f"postgresql://user:{SECRET}@127.0.0.1:1/db?sslmode=bogus",
     f"mysql://user:{SECRET}@h/db",
 ])
-def test_a_bad_url_is_refused_without_echoing_its_password(url):
-    run = _status(url)
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug-log"])
+def test_a_bad_url_is_refused_without_echoing_its_password(url, debug):
+    run = _status(url, debug=debug)
     assert run.returncode != 0
     assert SECRET not in run.stderr and SECRET not in run.stdout
     assert "Traceback" not in run.stderr

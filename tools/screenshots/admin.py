@@ -12,7 +12,8 @@ real admin program and saves:
 * ``admin-reports.png``     the week's report by service, with the three charts;
 * ``admin-management.png``  the officers list;
 * ``admin-settings.png``    notice line, opening hours, site file, backup;
-* ``admin-bookings.png``    appointment slots per service and tomorrow's bookings.
+* ``admin-bookings.png``    appointment slots per service and tomorrow's bookings;
+* ``admin-audit.png``       the audit trail and the last integrity check.
 
 Offscreen Qt is enough (no display needed).
 """
@@ -150,6 +151,10 @@ def build_database(path: Path) -> str:
         play_day(rng, day, stop=_epoch(LAST_DAY, *STOP_AT) if day == LAST_DAY else None)
     _bookings()
     set_notice("Chiều thứ Sáu 27/11 Bộ phận Một cửa làm việc đến 16:00 – Friday 27/11 the office closes at 16:00")
+    from db.integrity import verify
+
+    admin_ops.reset_pin("tuan", "7391", actor=LOCAL_ADMIN, now=_epoch(LAST_DAY, 7, 5))
+    verify(now=_epoch(LAST_DAY, 7, 0))
     return url
 
 
@@ -233,6 +238,11 @@ def render(out_dir: Path) -> list[Path]:
     window.bookings.services.selectRow(0)
     _settle(app, window)
     saved.append(out_dir / "admin-bookings.png")
+    window.grab().save(str(saved[-1]))
+
+    window.tabs.setCurrentWidget(window.audit)
+    _settle(app, window)
+    saved.append(out_dir / "admin-audit.png")
     window.grab().save(str(saved[-1]))
     window.close()
     del officer

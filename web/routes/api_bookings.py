@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from db import bookings
-from web.deps import ApiKeyName
+from web.deps import BookingsKey
 from web.schemas import Booking, BookingRequest, Error, Slot
 
 router = APIRouter(prefix="/api/v1", tags=["bookings"])
@@ -27,9 +27,9 @@ def list_slots(service: str = Query(min_length=1, max_length=16, description="se
 
 
 @router.post("/bookings", status_code=201, response_model=Booking,
-             responses={401: {"model": Error}, 404: {"model": Error}, 409: {"model": Error},
+             responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 409: {"model": Error},
                         422: {"model": Error}})
-def create_booking(body: BookingRequest, key_name: ApiKeyName) -> JSONResponse:
+def create_booking(body: BookingRequest, key_name: BookingsKey) -> JSONResponse:
     """Book one place, as the citizen's /book page does (recorded with source ``api:KEYNAME``)."""
     info = bookings.book(body.service, body.slot_start, body.name, body.phone, client=body.client,
                          source=f"api:{key_name}"[:16])
