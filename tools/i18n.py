@@ -1,0 +1,45 @@
+"""Developer command for the gettext catalogs: ``python -m tools.i18n compile|check``.
+
+``compile`` turns every ``assets/locale/<lang>/LC_MESSAGES/onestop.po`` into its ``.mo`` with
+GNU ``msgfmt`` (``pybabel compile -d assets/locale -D onestop`` does the same); the ``.mo``
+files are committed and shipped as package data, so an installed kiosk needs no tool at all.
+``check`` fails when a ``.mo`` is older than its ``.po`` or a web text has no English entry.
+Extraction of new msgids: ``pybabel extract`` (docs/translations.md).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from services.translations import DOMAIN, SHIPPED_DIR
+
+
+def compile_all() -> int:
+    for po in sorted(SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        subprocess.run(["msgfmt", "-c", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+        print(f"compiled {po.with_suffix('.mo')}")
+    return 0
+
+
+def check() -> int:
+    from services.translations import reload, translations
+    from web.i18n import SOURCE
+
+    problems = [f"{po}: .mo older than .po" for po in SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+                if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    reload()
+    english = translations("en")
+    problems += [f"no English for {text!r}" for text in SOURCE.values()
+                 if text != "—" and english.gettext(text) == text]
+    print("\n".join(problems) or "catalogs ok")
+    return 1 if problems else 0
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "compile"
+    return {"compile": compile_all, "check": check}[command]()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
