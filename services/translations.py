@@ -70,10 +70,25 @@ def reload() -> None:
     _load.cache_clear()
 
 
-def tr(lang: str, message: str, **values: object) -> str:
-    """``message`` (Vietnamese) in ``lang``, with ``{name}`` placeholders filled."""
-    text = translations(lang).gettext(message)
+def tr(lang: str, message: str, *, context: str | None = None, **values: object) -> str:
+    """``message`` (Vietnamese) in ``lang``, with ``{name}`` placeholders filled.
+
+    ``context`` tells apart one Vietnamese text that needs two translations (gettext's msgctxt).
+    """
+    catalog = translations(lang)
+    text = catalog.pgettext(context, message) if context else catalog.gettext(message)
     return text.format(**values) if values else text
+
+
+def trn(lang: str, message: str, n: int, **values: object) -> str:
+    """A text that counts: Vietnamese has one form, English two, other languages what their catalog says."""
+    return translations(lang).ngettext(message, message, n).format(n=n, **values)
+
+
+def next_language(lang: str) -> str:
+    """The language a switch button goes to: through every available language, then back to Vietnamese."""
+    langs = available_languages()
+    return langs[(langs.index(lang) + 1) % len(langs)] if lang in langs else SOURCE_LANG
 
 
 def language_name(lang: str) -> str:

@@ -15,3 +15,13 @@ def drop_sample_language(site_locale_dir: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     subprocess.run(["msgfmt", "-c", "-o", str(target / "onestop.mo"), str(SAMPLE_PO)], check=True)
     return site_locale_dir
+
+
+def use_sample_language(tmp_path: Path, monkeypatch) -> Path:
+    """A site folder holding the sample language, named by ``ONESTOP_LOCALE_DIR`` for this test."""
+    from services import translations
+
+    folder = drop_sample_language(tmp_path / "locale")
+    monkeypatch.setenv(translations.ENV_DIR, str(folder))
+    translations.reload()
+    return folder

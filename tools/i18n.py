@@ -22,16 +22,25 @@ def compile_all() -> int:
     return 0
 
 
+def _sources() -> list[tuple[str | None, str]]:
+    """(context, msgid) of every keyed text of the programs."""
+    from kiosk_app.texts import TEXTS as KIOSK
+    from web.i18n import SOURCE as WEB
+
+    entries: list[tuple[str | None, str]] = [(None, text) for text in WEB.values()]
+    entries += [(None, v) if isinstance(v, str) else v for v in KIOSK.values()]
+    return entries
+
+
 def check() -> int:
     from services.translations import reload, translations
-    from web.i18n import SOURCE
 
     problems = [f"{po}: .mo older than .po" for po in SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
                 if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
     reload()
     english = translations("en")
-    problems += [f"no English for {text!r}" for text in SOURCE.values()
-                 if text != "—" and english.gettext(text) == text]
+    problems += [f"no English for {text!r}" for context, text in _sources()
+                 if text != "—" and (english.pgettext(context, text) if context else english.gettext(text)) == text]
     print("\n".join(problems) or "catalogs ok")
     return 1 if problems else 0
 
