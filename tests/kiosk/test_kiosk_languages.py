@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk_helpers import click
 from locale_sample import SAMPLE_LANG, use_sample_language
 
+from kiosk_app import texts
 from services import translations
 
 JUSTICE = "field:Tư pháp - Hộ tịch"
@@ -24,6 +25,7 @@ def test_a_dropped_language_is_offered_after_english_and_shows_its_texts(kiosk, 
     assert window.home.title.text() == "[hmn] Please choose a service"
     assert window.tile_button(JUSTICE).text() == "[hmn] Justice - Civil status"     # site data, from the same file
     assert window.tile_button("field:Kinh doanh").text() == "Kinh doanh"     # not in the sample: Vietnamese
+    assert k.state.lang == SAMPLE_LANG and "[hmn]" in texts.waiting(3).get(SAMPLE_LANG)     # plural form of the file
     assert window.language.text() == "Tiếng Việt"
     click(qtbot, window.language)
     k.wait_for(lambda s: s.lang == "vi")
