@@ -3,7 +3,7 @@
 ``compile`` turns every ``assets/locale/<lang>/LC_MESSAGES/onestop.po`` into its ``.mo`` with
 GNU ``msgfmt`` (``pybabel compile -d assets/locale -D onestop`` does the same); the ``.mo``
 files are committed and shipped as package data, so an installed kiosk needs no tool at all.
-``check`` fails when a ``.mo`` is older than its ``.po`` or a web text has no English entry.
+``check`` fails when a committed ``.mo`` is not its ``.po`` compiled or a web text has no English entry.
 Extraction of new msgids: ``pybabel extract`` (docs/translations.md).
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from services.translations import DOMAIN, SHIPPED_DIR
 
@@ -20,6 +22,17 @@ def compile_all() -> int:
         subprocess.run(["msgfmt", "-c", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
         print(f"compiled {po.with_suffix('.mo')}")
     return 0
+
+
+def _compiled_matches(po: Path) -> bool:
+    """Compare bytes, not times: a fresh checkout gives both files the same age in any order."""
+    mo = po.with_suffix(".mo")
+    if not mo.exists():
+        return False
+    with tempfile.TemporaryDirectory() as work:
+        fresh = Path(work) / "fresh.mo"
+        subprocess.run(["msgfmt", "-c", "-o", str(fresh), str(po)], check=True)
+        return fresh.read_bytes() == mo.read_bytes()
 
 
 def _sources() -> list[tuple[str | None, str]]:
@@ -35,8 +48,8 @@ def _sources() -> list[tuple[str | None, str]]:
 def check() -> int:
     from services.translations import reload, translations
 
-    problems = [f"{po}: .mo older than .po" for po in SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
-                if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    problems = [f"{po}: the committed .mo is not this .po compiled (run: python -m tools.i18n compile)"
+                for po in SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po") if not _compiled_matches(po)]
     reload()
     english = translations("en")
     problems += [f"no English for {text!r}" for context, text in _sources()
