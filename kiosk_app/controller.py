@@ -715,7 +715,7 @@ class KioskController:
 
     def toggle_language(self) -> None:
         if self.state.screen in (Screen.HOME, Screen.SERVICES) and not self._in_flight:
-            self._lang = "en" if self._lang == "vi" else "vi"
+            self._lang = texts.next_language(self._lang)
             self._last_activity = self._mono()
             self._changed()
 

@@ -1,0 +1,28 @@
+"""The shipped catalogs are compiled and complete, and the search order lets a site override a text."""
+
+from __future__ import annotations
+
+from locale_sample import SAMPLE_LANG, use_sample_language
+
+from services import translations
+from tools import i18n
+
+
+def test_shipped_mo_files_are_current_and_every_keyed_text_has_english(capsys):
+    assert i18n.check() == 0, capsys.readouterr().out
+
+
+def test_english_counts_with_two_forms_and_vietnamese_is_the_source():
+    assert translations.trn("en", "{n} người đang chờ", 1) == "1 person waiting"
+    assert translations.trn("en", "{n} người đang chờ", 4) == "4 people waiting"
+    assert translations.trn("vi", "{n} người đang chờ", 4) == "4 người đang chờ"
+    assert translations.tr("en", "Ngoài giờ làm việc", context="reason") == "Closed now"
+
+
+def test_a_site_file_adds_a_language_and_untranslated_texts_stay_vietnamese(tmp_path, monkeypatch):
+    use_sample_language(tmp_path, monkeypatch)
+    assert translations.available_languages() == ("vi", "en", SAMPLE_LANG)
+    assert translations.language_name(SAMPLE_LANG) == "Hmoob"
+    assert translations.next_language("en") == SAMPLE_LANG and translations.next_language(SAMPLE_LANG) == "vi"
+    assert translations.tr(SAMPLE_LANG, "Đang mời") == "[hmn] Now calling"
+    assert translations.tr(SAMPLE_LANG, "Tạm dừng") == "Tạm dừng"
