@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libglib2.0-0 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-shm0
   libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxcb-util1 xvfb
-  postgresql socat python3-venv faketime
+  postgresql socat python3-venv faketime gettext
   chromium
 )
 
