@@ -122,3 +122,32 @@ def _choices() -> str:
 
     codes = [code for (code,) in Site.select(Site.code).order_by(Site.code).tuples()]
     return ", ".join(codes) if codes else "-"
+
+
+def row_or_none():
+    """The ``Site`` row this process acts for, or None before ``onestop init`` (several unnamed: refused)."""
+    from db.models import Site
+
+    try:
+        return Site.get_by_id(site_id())
+    except NotFound:
+        if Site.select().exists():
+            raise   # a named site the database does not hold
+        return None
+
+
+def row():
+    """The ``Site`` row this process acts for; ``NotFound`` before ``onestop init``."""
+    from db.models import Site
+
+    return Site.get_by_id(site_id())
+
+
+def here(model):
+    """``model.site == <this site>``: the condition every query of site-owned configuration carries."""
+    return model.site == site_id()
+
+
+def rows(model, *fields):
+    """``model.select(*fields)`` of this site's rows only (service, counter, officer)."""
+    return model.select(*fields).where(here(model))

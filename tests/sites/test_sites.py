@@ -124,3 +124,35 @@ def test_site_codes_are_checked():
     assert current_site.check_code(" qk-1 ") == "QK-1"
     with pytest.raises(InvalidInput):
         current_site.check_code("Quang Kim")
+
+
+def test_two_sites_report_and_hall_status_apart(db_url, clock):
+    from db.connection import close, connect
+    from db.queue import call_next, finish_service, issue_ticket, start_service
+    from db.reports import build_report
+    from db.status import hall_status
+
+    close()
+    connect(db_url)
+    try:
+        _import("QK", "Xã Quang Kim")
+        _import("BX", "Xã Bản Xèo")
+        current_site.choose("QK")
+        for i in range(3):
+            issue_ticket("TP", now=clock(9, 0) + i)
+        call_next(1, now=clock(9, 5))
+        start_service(1, now=clock(9, 6))
+        finish_service(1, now=clock(9, 10))
+        current_site.choose("BX")
+        issue_ticket("TP", now=clock(9, 1))
+        day = "2026-11-25"
+        assert build_report(day, day, now=clock(12, 0))["totals"]["issued"] == 1
+        waiting = {s.code: s.waiting for s in hall_status(now=clock(9, 20)).services}
+        assert waiting["TP"] == 1
+        current_site.choose("QK")
+        totals = build_report(day, day, now=clock(12, 0))["totals"]
+        assert (totals["issued"], totals["served"]) == (3, 1)
+        assert {s.code: s.waiting for s in hall_status(now=clock(9, 20)).services}["TP"] == 2
+    finally:
+        current_site.choose(None)
+        close()
