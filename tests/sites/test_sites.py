@@ -156,3 +156,35 @@ def test_two_sites_report_and_hall_status_apart(db_url, clock):
     finally:
         current_site.choose(None)
         close()
+
+
+def test_cli_site_rules(tmp_path, sqlite_url, capsys, monkeypatch):
+    import json
+
+    from cli.main import main
+    from db.connection import close
+
+    for code, name in (("QK", "Xã Quang Kim"), ("BX", "Xã Bản Xèo")):
+        (tmp_path / f"{code}.toml").write_text(_site_text(code, name), encoding="utf-8")
+    try:
+        assert main(["--db", sqlite_url, "init", "--site", str(tmp_path / "QK.toml")]) == 0
+        assert main(["--db", sqlite_url, "issue", "TP"]) == 0          # one site: no need to name it
+        assert main(["--db", sqlite_url, "init", "--site", str(tmp_path / "BX.toml")]) == 0
+        capsys.readouterr()
+        assert main(["--db", sqlite_url, "sites"]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert [(s["code"], s["services"], s["counters"]) for s in listed] == [("BX", 7, 4), ("QK", 7, 4)]
+
+        assert main(["--db", sqlite_url, "issue", "TP"]) == 2
+        assert "BX, QK" in capsys.readouterr().err
+        assert main(["--db", sqlite_url, "--site", "QK", "issue", "TP"]) == 0
+        assert json.loads(capsys.readouterr().out)["number"] == 2
+        assert main(["--db", sqlite_url, "issue", "TP", "--site", "BX"]) == 0
+        assert json.loads(capsys.readouterr().out)["number"] == 1
+        monkeypatch.setenv(current_site.ENV, "BX")
+        assert main(["--db", sqlite_url, "issue", "TP"]) == 0
+        assert json.loads(capsys.readouterr().out)["number"] == 2
+        assert main(["--db", sqlite_url, "--site", "XX", "issue", "TP"]) == 2
+        assert "BX, QK" in capsys.readouterr().err
+    finally:
+        close()
