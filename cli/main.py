@@ -79,6 +79,8 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="onestop", description="onestop-queue: hệ thống xếp hàng một cửa")
     parser.add_argument("--db", help="database URL (sqlite:///PATH or postgresql://...); default $ONESTOP_DB")
+    parser.add_argument("--site", dest="site_code", metavar="CODE",
+                        help="the site to act for (default $ONESTOP_SITE, else the database's only site)")
     parser.add_argument("--debug", action="store_true",
                         help="on an unexpected failure, print the traceback (also ONESTOP_DEBUG=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -122,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return KINDS[Kind.INVALID_INPUT].exit_code   # like any other malformed command line
+        from db import current_site
+
+        current_site.choose(getattr(args, "site_code", None))
         return int(args.func(args) or 0)
     except OnestopError as exc:
         return _refused(exc, debug)

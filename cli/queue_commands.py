@@ -43,6 +43,15 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_sites(args) -> int:
+    """The sites of the database (json list), for choosing ``--site``."""
+    from db.site import list_sites
+
+    _open(args)
+    print_json([site for site in list_sites()])
+    return 0
+
+
 def cmd_issue(args) -> int:
     _open(args)
     if args.printer:
@@ -126,6 +135,10 @@ def register(subparsers) -> None:
     p.add_argument("--site", help="site TOML file (default: the built-in commune example on first run)")
     add_db_option(p)
     p.set_defaults(func=cmd_init)
+
+    p = subparsers.add_parser("sites", help="the sites of this database (json)")
+    add_db_option(p)
+    p.set_defaults(func=cmd_sites)
 
     p = subparsers.add_parser("issue", help="issue a ticket (json)")
     p.add_argument("service", type=arguments.service_code, help="service code, e.g. TP")

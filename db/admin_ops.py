@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from db import audit, clock, statuses
+from db import audit, clock, current_site, statuses
 from db import site as site_store
 from db.backup import BackupResult, backup_database
 from db.connection import with_retry, write_transaction
@@ -102,21 +102,21 @@ def _who(actor: ActingOfficer) -> str | None:
 
 
 def _service(code: str) -> Service:
-    row = Service.get_or_none(Service.code == str(code).strip().upper())
+    row = Service.get_or_none(current_site.here(Service), Service.code == str(code).strip().upper())
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
     return row
 
 
 def _counter(number: int) -> Counter:
-    row = Counter.get_or_none(Counter.number == int(number))
+    row = Counter.get_or_none(current_site.here(Counter), Counter.number == int(number))
     if row is None:
         raise NotFound(f"Không có quầy {number}", f"No counter {number}")
     return row
 
 
 def _officer(username: str) -> Officer:
-    row = Officer.get_or_none(Officer.username == str(username).strip())
+    row = Officer.get_or_none(current_site.here(Officer), Officer.username == str(username).strip())
     if row is None:
         raise NotFound(f"Không có cán bộ {username}", f"No officer {username}")
     return row
@@ -150,13 +150,14 @@ def create_service(code: str, name: str, prefix: str, *, name_en: str = "", star
             raise InvalidInput(f"{label} phải là số dương", f"{label} must be a positive integer")
 
     def operation() -> ServiceInfo:
-        if Service.select().where(Service.code == code).exists():
+        if current_site.rows(Service).where(Service.code == code).exists():
             raise InvalidInput(f"Mã dịch vụ {code} đã có", f"Service code {code} already exists")
-        clash = Service.get_or_none(Service.prefix == prefix)
+        clash = Service.get_or_none(current_site.here(Service), Service.prefix == prefix)
         if clash is not None:
             raise InvalidInput(f"Tiền tố {prefix} đã dùng cho {clash.code}",
                                f"Prefix {prefix!r} is already used by {clash.code}: ticket codes must be unique")
-        last = Service.select(Service.sort_order).order_by(Service.sort_order.desc()).limit(1).scalar() or 0
+        last = (current_site.rows(Service, Service.sort_order).order_by(Service.sort_order.desc())
+                .limit(1).scalar() or 0)
         row = Service.create(code=code, name=name, name_en=(name_en or "").strip(), prefix=prefix, start=int(start),
                              end=int(end), daily_limit=daily_limit, target_wait_min=target_wait_min,
                              group=(group or None), group_en=(group_en or None), sort_order=last + 1, active=True)
@@ -221,7 +222,7 @@ def _capacity(row: Service, moment: float) -> BookingCapacity:
 def booking_capacities(*, now: float | None = None) -> list[BookingCapacity]:
     """Every service with its slot settings, in the kiosk's order (inactive ones too)."""
     moment = clock.now_epoch(now)
-    rows = lambda: Service.select().order_by(Service.sort_order, Service.code)  # noqa: E731
+    rows = lambda: current_site.rows(Service).order_by(Service.sort_order, Service.code)  # noqa: E731
     return with_retry(lambda: [_capacity(r, moment) for r in rows()])
 
 
@@ -258,7 +259,7 @@ def set_booking_capacity(code: str, slot_min: int | None, per_slot: int | None, 
         if before == after:
             return _capacity(row, moment)
         if not off:
-            site = Site.get()
+            site = current_site.row()
             spans = [clock.parse_span(h) for h in json.loads(site.opening_hours)]
             if not any(end - start >= slot_min for start, end in spans):
                 raise InvalidInput(f"Không khoảng giờ làm việc nào đủ dài cho một khung {slot_min} phút",
@@ -300,7 +301,7 @@ def create_counter(number: int, name: str, services: list[str], *, keypad_addres
     name = (name or "").strip() or f"Quầy {number}"
 
     def operation() -> CounterInfo:
-        if Counter.select().where(Counter.number == number).exists():
+        if current_site.rows(Counter).where(Counter.number == number).exists():
             raise InvalidInput(f"Quầy số {number} đã có", f"Counter {number} already exists")
         row = Counter.create(number=number, name=name, keypad_address=keypad_address, active=True)
         _link_services(row, services)
@@ -367,8 +368,8 @@ def list_officers(*, include_inactive: bool = True, now: float | None = None) ->
     moment = clock.now_epoch(now)
 
     def read() -> list[OfficerRow]:
-        seats = {c.officer_id: c.number for c in Counter.select().where(Counter.officer.is_null(False))}
-        query = Officer.select().order_by(Officer.role.desc(), Officer.username)
+        seats = {c.officer_id: c.number for c in current_site.rows(Counter).where(Counter.officer.is_null(False))}
+        query = current_site.rows(Officer).order_by(Officer.role.desc(), Officer.username)
         if not include_inactive:
             query = query.where(Officer.active == True)  # noqa: E712
         return [_officer_row(o, seats, moment) for o in query]
@@ -399,7 +400,7 @@ def create_officer(username: str, full_name: str, role: str, pin: str, *, actor:
     digest = hash_pin(_check_pin(pin, role))  # hashed before the transaction: scrypt takes a while
 
     def operation() -> OfficerRow:
-        if Officer.select().where(Officer.username == username).exists():
+        if current_site.rows(Officer).where(Officer.username == username).exists():
             raise InvalidInput(f"Tên đăng nhập {username} đã có", f"Username {username} already exists")
         row = Officer.create(username=username, full_name=full_name, role=role, pin_hash=digest, active=True)
         audit.record("officer_created", actor=_who(actor), target=username, after={**_fields(row, _OFFICER_FIELDS),
@@ -411,7 +412,7 @@ def create_officer(username: str, full_name: str, role: str, pin: str, *, actor:
 
 
 def _active_admins_except(officer_id: int) -> int:
-    return (Officer.select().where((Officer.role == "admin") & (Officer.active == True)  # noqa: E712
+    return (current_site.rows(Officer).where((Officer.role == "admin") & (Officer.active == True)  # noqa: E712
                                    & (Officer.id != officer_id)).count())
 
 
@@ -439,7 +440,7 @@ def set_officer_active(username: str, active: bool, *, actor: ActingOfficer,
                 Counter.update(officer=None).where(Counter.officer == row.id).execute()
             record_event("officer_activated" if active else "officer_deactivated", at=moment, officer=_who(actor),
                          data={"username": row.username})
-        seats = {c.officer_id: c.number for c in Counter.select().where(Counter.officer == row.id)}
+        seats = {c.officer_id: c.number for c in current_site.rows(Counter).where(Counter.officer == row.id)}
         return _officer_row(Officer.get_by_id(row.id), seats, moment)
 
     return _run(actor, Action.MANAGE_OFFICERS, operation)
@@ -481,7 +482,7 @@ def set_opening_hours(hours: list[str], days: list[str], *, actor: ActingOfficer
         raise InvalidInput("Ngày không hợp lệ", f"Days must be among {', '.join(clock.DAY_NAMES)}")
 
     def operation() -> None:
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         if site is None:
             raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
         Site.update(opening_hours=json.dumps(spans), days=json.dumps(wanted)).where(Site.id == site.id).execute()

@@ -16,9 +16,9 @@ import json
 import socket
 from datetime import date
 
-from db import clock
+from db import clock, current_site
 from db.connection import with_retry
-from db.models import AuditEntry, Site
+from db.models import AuditEntry
 
 
 def default_actor() -> str:
@@ -43,7 +43,7 @@ def record(action: str, *, actor: str | None, target: str | None = None, before=
 
 
 def _timezone() -> str:
-    site = Site.get_or_none()
+    site = current_site.row_or_none()
     return site.timezone if site is not None else "UTC"
 
 

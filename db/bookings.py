@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import BookingRefused, InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -99,7 +99,7 @@ def _hhmm_day(moment: datetime) -> tuple[str, str]:
 # ---------------------------------------------------------------- site settings
 
 def _site_row() -> Site:
-    row = Site.get_or_none()
+    row = current_site.row_or_none()
     if row is None:
         raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
     return row
@@ -156,7 +156,7 @@ def _today(site: SiteInfo, moment: float) -> date:
 
 
 def _bookable_service(code: str) -> Service:
-    row = Service.get_or_none(Service.code == str(code).strip().upper())
+    row = Service.get_or_none(current_site.here(Service), Service.code == str(code).strip().upper())
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
     if not row.booking_slot_min or not row.booking_per_slot:
@@ -172,8 +172,9 @@ def bookable_services() -> list[BookableService]:
     """The active services that take bookings, in the kiosk's order."""
 
     def read() -> list[BookableService]:
-        rows = (Service.select().where((Service.active == True) & Service.booking_slot_min.is_null(False)  # noqa: E712
-                                       & Service.booking_per_slot.is_null(False))
+        rows = (current_site.rows(Service)
+                .where((Service.active == True) & Service.booking_slot_min.is_null(False)  # noqa: E712
+                       & Service.booking_per_slot.is_null(False))
                 .order_by(Service.sort_order, Service.code))
         return [BookableService(r.code, r.name, r.name_en or r.name, r.booking_slot_min, r.booking_per_slot)
                 for r in rows]
@@ -391,7 +392,7 @@ def list_bookings(day: date | str | None = None, *, service: str | None = None,
         if service:
             query = query.where(Booking.service == _bookable_service_any(service).id)
         rows = list(query.order_by(Booking.slot_start, Booking.created_at, Booking.id))
-        services = {s.id: s for s in Service.select()}
+        services = {s.id: s for s in current_site.rows(Service)}
         ticket_ids = [r.ticket_id for r in rows if r.ticket_id]
         tickets = (dict(Ticket.select(Ticket.id, Ticket.code).where(Ticket.id.in_(ticket_ids)).tuples())
                    if ticket_ids else {})
@@ -401,7 +402,7 @@ def list_bookings(day: date | str | None = None, *, service: str | None = None,
 
 
 def _bookable_service_any(code: str) -> Service:
-    row = Service.get_or_none(Service.code == str(code).strip().upper())
+    row = Service.get_or_none(current_site.here(Service), Service.code == str(code).strip().upper())
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
     return row

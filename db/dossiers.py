@@ -28,11 +28,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import database_proxy, is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
-from db.models import Counter, Officer, Service, Site, Ticket, TicketDossier
+from db.models import Counter, Officer, Service, Ticket, TicketDossier
 from db.queue import to_info
 from db.site import site_info
 from db.ticket_qr import PREFIX as TICKET_QR_PREFIX
@@ -177,7 +177,7 @@ def with_codes(ticket: TicketInfo) -> TicketInfo:
 
 
 def _counter(number: int) -> Counter:
-    query = Counter.select().where(Counter.number == number)
+    query = current_site.rows(Counter).where(Counter.number == number)
     row = (query.for_update() if is_postgres() else query).first()
     if row is None or not row.active:
         raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
@@ -208,13 +208,14 @@ def attach(counter_number: int, text: str, *, officer: str | None = None, scanne
     moment = clock.now_epoch(now)
 
     def operation() -> Attachment:
-        site_row = Site.get_or_none()
+        site_row = current_site.row_or_none()
         if site_row is None:
             raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
         site = site_info(site_row)
         counter = _counter(counter_number)
         ticket = _target_ticket(counter, moment, float(site.rating_window_s), site.timezone)
-        officer_row = Officer.get_or_none(Officer.username == officer) if officer else None
+        officer_row = (Officer.get_or_none(current_site.here(Officer), Officer.username == officer)
+                       if officer else None)
         officer_id = officer_row.id if officer_row else (ticket.officer_id or counter.officer_id)
         exists = TicketDossier.get_or_none((TicketDossier.ticket == ticket.id) & (TicketDossier.code == code))
         if exists is None:
@@ -240,7 +241,7 @@ def detach(counter_number: int, text: str, *, now: float | None = None) -> Ticke
     moment = clock.now_epoch(now)
 
     def operation() -> TicketInfo:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         counter = _counter(counter_number)
         ticket = _target_ticket(counter, moment, float(site.rating_window_s), site.timezone)
         removed = (TicketDossier.delete()
@@ -273,7 +274,7 @@ def ratings_export(date_from: str, date_to: str) -> list[dict[str, Any]]:
     start, end = _parse_day(date_from, "from"), _parse_day(date_to, "to")
 
     def read() -> list[dict[str, Any]]:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         sql = """
             SELECT d.code, t.code, t.service_day, s.code, c.number, o.username, l.value, l.pressed_at
             FROM (SELECT r.ticket_id, r.value, r.pressed_at,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import peewee as pw
 
-from db import statuses
+from db import current_site, statuses
 from db.connection import database_proxy
 
 
@@ -26,8 +26,12 @@ class SchemaVersion(BaseModel):
 
 
 class Site(BaseModel):
-    """A single row holding the site settings imported from the TOML file."""
+    """One office (provincial centre, branch, commune) and its settings imported from its TOML file.
 
+    A database holds one or several; ``db.current_site`` says which one this process acts for.
+    """
+
+    code = pw.CharField(max_length=16, unique=True, default=current_site.DEFAULT_CODE)  # A-Z 0-9 -
     name = pw.TextField()
     name_en = pw.TextField(default="")
     timezone = pw.CharField(max_length=64, default="Asia/Ho_Chi_Minh")
@@ -37,7 +41,9 @@ class Site(BaseModel):
 
 
 class Service(BaseModel):
-    code = pw.CharField(max_length=16, unique=True)
+    # The owning site (docs/schema.md "Sites"); filled from db.current_site when not given.
+    site = pw.ForeignKeyField(Site, null=True, backref="services", default=current_site.site_id_or_none)
+    code = pw.CharField(max_length=16)
     name = pw.TextField()
     name_en = pw.TextField(default="")
     prefix = pw.CharField(max_length=4)
@@ -53,9 +59,14 @@ class Service(BaseModel):
     booking_slot_min = pw.IntegerField(null=True)
     booking_per_slot = pw.IntegerField(null=True)
 
+    class Meta:
+        indexes = ((("site", "code"), True),)
+
 
 class Officer(BaseModel):
-    username = pw.CharField(max_length=64, unique=True)
+    # The owning site (docs/schema.md "Sites"); filled from db.current_site when not given.
+    site = pw.ForeignKeyField(Site, null=True, backref="officers", default=current_site.site_id_or_none)
+    username = pw.CharField(max_length=64)
     full_name = pw.TextField()
     role = pw.CharField(max_length=16, default="officer")  # officer | supervisor | admin
     pin_hash = pw.TextField()
@@ -63,9 +74,14 @@ class Officer(BaseModel):
     failed_logins = pw.IntegerField(default=0)
     locked_until = pw.DoubleField(null=True)
 
+    class Meta:
+        indexes = ((("site", "username"), True),)
+
 
 class Counter(BaseModel):
-    number = pw.IntegerField(unique=True)
+    # The owning site (docs/schema.md "Sites"); filled from db.current_site when not given.
+    site = pw.ForeignKeyField(Site, null=True, backref="counters", default=current_site.site_id_or_none)
+    number = pw.IntegerField()
     name = pw.TextField()
     keypad_address = pw.IntegerField(null=True)
     active = pw.BooleanField(default=True)
@@ -73,6 +89,9 @@ class Counter(BaseModel):
     officer = pw.ForeignKeyField(Officer, null=True, backref="counters", on_delete="SET NULL")
     # The ticket this counter is handling (called or serving); NULL when free.
     current_ticket_id = pw.IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("site", "number"), True),)
 
 
 class CounterService(BaseModel):
@@ -260,6 +279,8 @@ class Event(BaseModel):
     """Append-only log that screens follow: "everything after event N"."""
 
     id = pw.BigAutoField()
+    # The site it happened at (a display follows ``site_id = S AND id > N``); from db.current_site.
+    site_id = pw.IntegerField(null=True, default=current_site.site_id_or_none)
     at = pw.DoubleField()
     kind = pw.CharField(max_length=24)
     ticket_id = pw.IntegerField(null=True)
@@ -268,6 +289,9 @@ class Event(BaseModel):
     counter_number = pw.IntegerField(null=True)
     officer_username = pw.CharField(max_length=64, null=True)
     data = pw.TextField(default="{}")  # JSON
+
+    class Meta:
+        indexes = ((("site_id", "id"), False),)
 
 
 class Request(BaseModel):

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import with_retry, write_transaction
 from db.events import events_after, last_event_id
-from db.models import Booking, Notification, NotifyCursor, Service, Site, Ticket
+from db.models import Booking, Notification, NotifyCursor, Service, Ticket
 from db.site import site_info
 from db.values import EventInfo
 
@@ -60,7 +60,7 @@ class Outgoing:
 
 def notify_settings() -> NotifySettings:
     def read() -> NotifySettings:
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         values = (json.loads(site.settings or "{}").get("notify") or {}) if site else {}
         known = NotifySettings.__dataclass_fields__
         return NotifySettings(**{k: v for k, v in values.items() if k in known})
@@ -111,7 +111,7 @@ def queue_reminders(settings: NotifySettings, *, now: float | None = None) -> in
     moment = clock.now_epoch(now)
 
     def read() -> list[dict]:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         local = clock.local_datetime(moment, site.timezone)
         hour, minute = (int(x) for x in settings.reminder_at.split(":"))
         if (local.hour, local.minute) < (hour, minute):
@@ -128,7 +128,7 @@ def queue_reminders(settings: NotifySettings, *, now: float | None = None) -> in
 
 
 def _messages_for(events: list[EventInfo], settings: NotifySettings, moment: float) -> list[dict]:
-    site = site_info(Site.get())
+    site = site_info(current_site.row())
     tz = site.timezone
     messages: list[dict] = []
     moved: set[str] = set()
@@ -158,7 +158,7 @@ def _ahead_messages(service_code: str, alert: int, tz: str, moment: float) -> li
     """Appointment tickets of the service with ``alert`` or fewer people ahead (each told once)."""
     from db.queue import find_ticket  # people ahead come from the queue's one call order
 
-    service = Service.get_or_none(Service.code == service_code)
+    service = Service.get_or_none(current_site.here(Service), Service.code == service_code)
     if service is None:
         return []
     today = clock.service_day(moment, tz)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import with_retry
-from db.models import Officer, Rating, Site, Ticket
+from db.models import Officer, Rating, Ticket
 from db.site import site_info
 
 
@@ -47,9 +47,9 @@ def officer_day(username: str, *, now: float | None = None) -> OfficerDay:
     moment = clock.now_epoch(now)
 
     def read() -> OfficerDay:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         today = clock.service_day(moment, site.timezone)
-        officer = Officer.get_or_none(Officer.username == username)
+        officer = Officer.get_or_none(current_site.here(Officer), Officer.username == username)
         if officer is None:
             return OfficerDay(username, today)
         mine = (Ticket.officer == officer.id) & (Ticket.service_day == today)

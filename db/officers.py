@@ -14,6 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from db import current_site
 from db.clock import now_epoch
 from db.connection import with_retry, write_transaction
 from db.errors import AuthError, NotAllowed, NotFound
@@ -77,9 +78,8 @@ def pin_problem(pin: str, role: str, staff_min: int | None = None) -> str | None
 
 def site_staff_pin_min() -> int | None:
     """The site's ``[security] staff_pin_min_digits``, if it set one."""
-    from db.models import Site  # local: keeps this module light for the login path
 
-    row = Site.get_or_none()
+    row = current_site.row_or_none()
     if row is None:
         return None
     value = json.loads(row.settings or "{}").get("security", {}).get("staff_pin_min_digits")
@@ -130,7 +130,7 @@ def authenticate(username: str, pin: str, *, roles: tuple[str, ...] | None = Non
     """
     moment = now_epoch(now)
     name = username.strip()
-    officer = with_retry(lambda: Officer.get_or_none(Officer.username == name))
+    officer = with_retry(lambda: Officer.get_or_none(current_site.here(Officer), Officer.username == name))
     known = officer is not None and bool(officer.active)
     if known and officer.locked_until and officer.locked_until > moment:
         raise _locked_refusal(officer.locked_until, moment)
@@ -181,8 +181,8 @@ def sign_in_at_counter(username: str, counter_number: int, *, now: float | None 
 
     def attempt() -> None:
         with write_transaction():
-            officer = Officer.get_or_none(Officer.username == username)
-            counter = Counter.get_or_none(Counter.number == counter_number)
+            officer = Officer.get_or_none(current_site.here(Officer), Officer.username == username)
+            counter = Counter.get_or_none(current_site.here(Counter), Counter.number == counter_number)
             if officer is None:
                 raise NotFound(f"Không có cán bộ {username}", f"No officer {username}")
             if counter is None or not counter.active:
@@ -207,7 +207,7 @@ def sign_out(counter_number: int, *, now: float | None = None) -> None:
 
     def attempt() -> None:
         with write_transaction():
-            counter = Counter.get_or_none(Counter.number == counter_number)
+            counter = Counter.get_or_none(current_site.here(Counter), Counter.number == counter_number)
             if counter is None or counter.officer_id is None:
                 return
             username = Officer.get_by_id(counter.officer_id).username

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
+from db import current_site
 from db.errors import Forbidden
 from db.models import Officer
 
@@ -105,7 +106,7 @@ def current_role(actor: ActingOfficer) -> str | None:
     """The actor's role as the database has it now (``None``: no such active account)."""
     if actor.username is None:
         return actor.role
-    row = Officer.get_or_none(Officer.username == actor.username)
+    row = Officer.get_or_none(current_site.here(Officer), Officer.username == actor.username)
     if row is None or not row.active:
         return None
     return row.role

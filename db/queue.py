@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import peewee as pw
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -93,10 +93,7 @@ def _replay(earlier: Earlier) -> TicketInfo | None:
 
 
 def _site() -> SiteInfo:
-    row = Site.get_or_none()
-    if row is None:
-        raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
-    return site_info(row)
+    return site_info(Site.get_by_id(current_site.site_id()))
 
 
 def _locked(query: pw.Select, *, skip_locked: bool = False) -> pw.Select:
@@ -107,7 +104,7 @@ def _locked(query: pw.Select, *, skip_locked: bool = False) -> pw.Select:
 
 
 def _counter(number: int, *, lock: bool = True) -> Counter:
-    query = Counter.select().where(Counter.number == number)
+    query = Counter.select().where((Counter.site == current_site.site_id()) & (Counter.number == number))
     row = (_locked(query) if lock else query).first()
     if row is None or not row.active:
         raise NotFound(f"Không có quầy số {number}", f"No counter number {number}")
@@ -115,7 +112,7 @@ def _counter(number: int, *, lock: bool = True) -> Counter:
 
 
 def _service(code: str) -> Service:
-    row = Service.get_or_none(Service.code == str(code).upper())
+    row = Service.get_or_none((Service.site == current_site.site_id()) & (Service.code == str(code).upper()))
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
     return row
@@ -208,7 +205,7 @@ class _NameCache:
         self.services = {r.id: (r.code, r.name, r.name_en or r.name) for r in Service.select()}
         self.counters = dict(Counter.select(Counter.id, Counter.number).tuples())
         self.officers = dict(Officer.select(Officer.id, Officer.username).tuples())
-        site = Site.get_or_none()
+        site = Site.get_or_none(Site.id == current_site.site_id_or_none())
         self.tz = site_info(site).timezone if site is not None else None
         self._key, self._loaded_at = key, time.monotonic()
 
@@ -514,7 +511,7 @@ def _appointment_data(row: Ticket, site: SiteInfo) -> dict:
 def _resolve_officer(counter: Counter, officer: str | None) -> int | None:
     if officer is None:
         return counter.officer_id
-    row = Officer.get_or_none(Officer.username == officer)
+    row = Officer.get_or_none((Officer.site == current_site.site_id()) & (Officer.username == officer))
     if row is None:
         raise NotFound(f"Không có cán bộ {officer}", f"No officer {officer}")
     return row.id
@@ -571,8 +568,12 @@ def _lookup(reference: str | int, today: str) -> Ticket:
     elif isinstance(reference, int) or str(reference).isdigit():
         row = Ticket.get_or_none(Ticket.id == int(reference))
     else:
-        row = (Ticket.select().where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today))
+        row = (Ticket.select().join(Service, on=(Ticket.service == Service.id))
+               .where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today)
+                      & (Service.site == current_site.site_id()))
                .order_by(Ticket.id.desc()).first())
+    if row is not None and Service.get_by_id(row.service_id).site_id != current_site.site_id():
+        row = None   # another site's ticket: not found here
     if row is None:
         raise NotFound(f"Không tìm thấy số {reference}", f"No ticket {reference}")
     return row

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from db import clock, integrity, statuses
+from db import clock, current_site, integrity, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotFound
 from db.events import record_event
@@ -126,14 +126,14 @@ def _policy_of(row: Site) -> RatingPolicy:
 
 
 def _policy() -> RatingPolicy:
-    row = Site.get_or_none()
+    row = current_site.row_or_none()
     if row is None:
         raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
     return _policy_of(row)
 
 
 def _counter(number: int) -> Counter:
-    query = Counter.select().where(Counter.number == number)
+    query = current_site.rows(Counter).where(Counter.number == number)
     if is_postgres():
         query = query.for_update()
     row = query.first()
@@ -205,7 +205,7 @@ def _is_repeat(counter: Counter, value: int, moment: float, day: str, policy: Ra
 def _username(officer_id: int | None) -> str | None:
     if officer_id is None:
         return None
-    row = Officer.get_or_none(Officer.id == officer_id)
+    row = Officer.get_or_none(current_site.here(Officer), Officer.id == officer_id)
     return row.username if row else None
 
 
@@ -282,7 +282,7 @@ def latest_rating(counter_number: int, *, now: float | None = None) -> PressInfo
 
     def read() -> PressInfo | None:
         policy = _policy()
-        counter = Counter.get_or_none(Counter.number == counter_number)
+        counter = Counter.get_or_none(current_site.here(Counter), Counter.number == counter_number)
         if counter is None:
             raise NotFound(f"Không có quầy số {counter_number}", f"No counter number {counter_number}")
         row = (Rating.select()
@@ -306,7 +306,7 @@ def rating_levels() -> tuple[RatingLevel, ...]:
 def _address_claims() -> dict[int, list[int]]:
     """Bus address -> numbers of the active counters answering to it."""
     claims: dict[int, list[int]] = {}
-    for number, address in (Counter.select(Counter.number, Counter.keypad_address)
+    for number, address in (current_site.rows(Counter, Counter.number, Counter.keypad_address)
                             .where(Counter.active == True).order_by(Counter.number).tuples()):  # noqa: E712
         claims.setdefault(number if address is None else address, []).append(number)
     return claims

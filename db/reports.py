@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from db import statuses
+from db import current_site, statuses
 from db.connection import database_proxy, is_postgres, read_transaction, with_retry
 from db.errors import InvalidInput
 from db.models import Counter, Officer, Service, Site
@@ -95,7 +95,13 @@ _DIMENSIONS = (
 )
 _ALL = (_TOTALS, *_DIMENSIONS)
 
-_IN_RANGE = "t.service_day BETWEEN ? AND ?"
+def _in_range() -> str:
+    """The range's tickets of this process's site (``db.current_site``; the id is an integer from the database)."""
+    return f"t.service_day BETWEEN ? AND ? AND t.service_id IN ({_SITE_SERVICES.format(site=current_site.site_id())})"
+
+
+_SITE_SERVICES = "SELECT id FROM service WHERE site_id = {site}"
+_SITE_COUNTERS = "SELECT id FROM counter WHERE site_id = {site}"
 _DONE = f"t.status = '{statuses.DONE}'"
 _WAIT = "(t.called_at - t.issued_at)"
 _SERVICE = "(t.finished_at - t.started_at)"
@@ -173,7 +179,7 @@ def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple]
                SUM(CASE WHEN {_DONE} AND s.target_wait_min IS NOT NULL
                          AND {_WAIT} <= s.target_wait_min * 60 THEN 1 ELSE 0 END) AS within
         FROM ticket t JOIN service s ON s.id = t.service_id
-        WHERE {_IN_RANGE}
+        WHERE {_in_range()}
         GROUP BY {_GRAIN_COLUMNS}"""
     measures = ("SUM(g.issued), SUM(g.no_show), SUM(g.cancelled), SUM(g.transferred), SUM(g.served), "
                 "SUM(g.wait_sum), MAX(g.wait_max), SUM(g.service_sum), MAX(g.service_max), "
@@ -213,7 +219,7 @@ def _percentiles(dim: _Dimension, span: tuple[str, str], value: str) -> dict[Any
         WITH d AS (
             SELECT {dim.key} AS k, {value} AS v
             FROM ticket t
-            WHERE {_IN_RANGE} AND {_DONE} AND {value} IS NOT NULL
+            WHERE {_in_range()} AND {_DONE} AND {value} IS NOT NULL
         ), r AS (
             SELECT k, v, ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
             FROM d
@@ -241,7 +247,7 @@ def _rating_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[int, tu
         FROM (SELECT r.ticket_id, r.value,
                      ROW_NUMBER() OVER (PARTITION BY r.ticket_id ORDER BY r.pressed_at DESC, r.id DESC) AS rn
               FROM rating r JOIN ticket t ON t.id = r.ticket_id
-              WHERE {_IN_RANGE} AND r.counted = ?) l
+              WHERE {_in_range()} AND r.counted = ?) l
         JOIN ticket t ON t.id = l.ticket_id
         WHERE l.rn = 1
         GROUP BY {_GRAIN_COLUMNS}, l.value"""
@@ -272,7 +278,8 @@ def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
             parts.append("SELECT '', CAST('*' AS TEXT), COUNT(*) FROM r")
     rows = _rows("""
         WITH r AS (SELECT * FROM rating r
-                   WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?)
+                   WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?
+                     AND r.counter_id IN (""" + _SITE_COUNTERS.format(site=current_site.site_id()) + """))
         """ + "\nUNION ALL\n".join(parts), (True, *span))
     return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
 
@@ -286,7 +293,8 @@ def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[
                SUM(CASE WHEN b.status = 'booked' AND b.slot_start + ? < ? THEN 1 ELSE 0 END) AS no_show,
                SUM(CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
         FROM booking b
-        WHERE b.service_day BETWEEN ? AND ?
+        WHERE b.service_day BETWEEN ? AND ? AND b.service_id IN (""" + _SITE_SERVICES.format(
+        site=current_site.site_id()) + """)
         GROUP BY b.service_day, b.service_id"""
     branches = [("", ""), ("day", "service_day"), ("service", "service_id")]
     rows = _rollup(grain, branches, "SUM(g.made), SUM(g.checked_in), SUM(g.no_show), SUM(g.cancelled)",
@@ -300,7 +308,7 @@ def _appointment_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[st
     grain = f"""
         SELECT {_GRAIN_COLUMNS}, COUNT(*) AS n, SUM({_APPT_WAIT}) AS total, MAX({_APPT_WAIT}) AS longest
         FROM ticket t
-        WHERE {_IN_RANGE} AND {_DONE} AND t.slot_at IS NOT NULL
+        WHERE {_in_range()} AND {_DONE} AND t.slot_at IS NOT NULL
         GROUP BY {_GRAIN_COLUMNS}"""
     branches = [(d.name, d.served_col) for d in _ALL]
     result: dict[tuple[str, Any], dict[str, Any]] = {}
@@ -313,7 +321,7 @@ def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
     grain = f"""
         SELECT {_GRAIN_COLUMNS}, COUNT(*) AS dossiers
         FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id
-        WHERE {_IN_RANGE}
+        WHERE {_in_range()}
         GROUP BY {_GRAIN_COLUMNS}"""
     branches = [(d.name, d.served_col) for d in _ALL]
     return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.dossiers)", span)
@@ -321,7 +329,7 @@ def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
 
 
 def _arrivals(span: tuple[str, str]) -> list[dict[str, int]]:
-    rows = dict(_rows(f"SELECT t.issued_hour, COUNT(*) FROM ticket t WHERE {_IN_RANGE} GROUP BY t.issued_hour", span))
+    rows = dict(_rows(f"SELECT t.issued_hour, COUNT(*) FROM ticket t WHERE {_in_range()} GROUP BY t.issued_hour", span))
     return [{"hour": hour, "issued": int(rows.get(hour, 0))} for hour in range(24)]
 
 
@@ -426,14 +434,14 @@ def build_report(date_from: str | date, date_to: str | date, *, now: float | Non
 
     def read() -> dict[str, Any]:
         with read_transaction():
-            site = Site.get_or_none()
+            site = current_site.row_or_none()
             levels = sorted((lv.value for lv in site_info(site).rating_levels), reverse=True) if site else [3, 2, 1]
             parts = _all_breakdowns(span, levels, now, _grace_s(site))
             totals = parts[""].get(0) or _figures(None, None, None, 0, levels)
             arrivals = _arrivals(span)
-            services = list(Service.select().order_by(Service.sort_order, Service.code))
-            counters = list(Counter.select().order_by(Counter.number))
-            officers = {o.id: o.username for o in Officer.select(Officer.id, Officer.username)}
+            services = list(current_site.rows(Service).order_by(Service.sort_order, Service.code))
+            counters = list(current_site.rows(Counter).order_by(Counter.number))
+            officers = {o.id: o.username for o in current_site.rows(Officer, Officer.id, Officer.username)}
 
         empty = _figures(None, None, None, 0, levels)
         by_service = [
@@ -475,14 +483,14 @@ def report_labels() -> dict[str, Any]:
     """Names to show next to the report's keys (the JSON itself carries only codes)."""
 
     def read() -> dict[str, Any]:
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         info = site_info(site) if site else None
         return {
             "site": info.name if info else "",
             "site_en": info.name_en if info else "",
-            "services": {s.code: (s.name, s.name_en or s.name) for s in Service.select()},
-            "counters": {c.number: c.name for c in Counter.select()},
-            "officers": {o.username: o.full_name for o in Officer.select()},
+            "services": {s.code: (s.name, s.name_en or s.name) for s in current_site.rows(Service)},
+            "counters": {c.number: c.name for c in current_site.rows(Counter)},
+            "officers": {o.username: o.full_name for o in current_site.rows(Officer)},
             "levels": [(lv.value, lv.label, lv.label_en) for lv in info.rating_levels] if info else [],
         }
 
@@ -504,7 +512,7 @@ def wait_histogram(date_from: str | date, date_to: str | date, *, bucket_s: int 
             SELECT CASE WHEN b > {last} THEN {last} ELSE b END AS bucket, COUNT(*)
             FROM (SELECT {_floor_int(f"(t.called_at - t.issued_at) / {int(bucket_s)}")} AS b
                   FROM ticket t
-                  WHERE {_IN_RANGE} AND {_DONE} AND t.called_at IS NOT NULL) d
+                  WHERE {_in_range()} AND {_DONE} AND t.called_at IS NOT NULL) d
             GROUP BY bucket""", (day_from, day_to))
         counts = {int(b): int(n) for b, n in rows}
         return [{"from_s": i * bucket_s, "to_s": (i + 1) * bucket_s if i < last else None,

@@ -16,9 +16,21 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.connection import database_proxy, write_transaction
 from db.errors import Forbidden
-from db.models import ALL_MODELS, BOOKING_MODELS, ApiKey, SchemaVersion, Service, Setting, Ticket
+from db.models import (
+    ALL_MODELS,
+    BOOKING_MODELS,
+    ApiKey,
+    Counter,
+    Event,
+    Officer,
+    SchemaVersion,
+    Service,
+    Setting,
+    Site,
+    Ticket,
+)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -95,10 +107,55 @@ def _v9_api_key_scopes(migrator: SchemaMigrator) -> list:
     return [] if "scopes" in columns else [migrator.add_column("api_key", "scopes", ApiKey.scopes)]
 
 
+def _v10_sites(migrator: SchemaMigrator) -> list:
+    """Version 10: one database, several sites (docs/schema.md "Sites").
+
+    * ``site.code`` (the one existing site becomes ``MAIN``; ``onestop init --site`` with a
+      ``[site] code`` renames it);
+    * ``site_id`` on ``service``, ``counter``, ``officer`` (the configuration) and ``event``
+      (the feed a display follows), filled with the existing site's id;
+    * uniqueness per site: the single-column unique indexes on service code, counter number
+      and officer username are replaced by ``(site_id, ...)`` ones (created by the
+      ``create_tables`` pass that follows).
+
+    Tickets, numbering, ratings, bookings and dossiers reach their site through their service
+    or counter, so their rows are untouched.  Runs its own operations (the columns must exist
+    before they are filled) and returns none.
+    """
+    from playhouse.migrate import migrate
+
+    db = database_proxy.obj
+
+    def columns(table: str) -> set[str]:
+        return {c.name for c in db.get_columns(table)}
+
+    def indexes(table: str) -> set[str]:
+        return {i.name for i in db.get_indexes(table)}
+
+    if "code" not in columns("site"):
+        migrate(migrator.add_column("site", "code", Site.code))
+    for model in (Service, Counter, Officer):
+        table = model._meta.table_name
+        if "site_id" not in columns(table):
+            migrate(migrator.add_column(table, "site_id", model.site))
+    if "site_id" not in columns("event"):
+        migrate(migrator.add_column("event", "site_id", Event.site_id))
+    only = Site.select(Site.id).order_by(Site.id).first()
+    if only is not None:
+        for model in (Service, Counter, Officer):
+            model.update(site=only.id).where(model.site.is_null()).execute()
+        Event.update(site_id=only.id).where(Event.site_id.is_null()).execute()
+    for table, old in (("service", "service_code"), ("counter", "counter_number"), ("officer", "officer_username")):
+        if old in indexes(table):
+            migrate(migrator.drop_index(table, old))
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
     6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings, 9: _v9_api_key_scopes,
+    10: _v10_sites,
 }
 
 

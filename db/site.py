@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import time
 
-from db import audit, statuses
+import peewee as pw
+
+from db import audit, current_site, statuses
 from db.connection import with_retry, write_transaction
 from db.errors import NotFound
 from db.events import record_event
@@ -34,90 +36,125 @@ def import_site(config: SiteConfig, *, actor: str | None = None, now: float | No
     (default: the operating-system account and PC that ran it).
     """
     moment = time.time() if now is None else now
+    known = with_retry(lambda: _target_site(config))
     new_pins = {off["username"]: hash_pin(off["pin"]) for off in config.officers
-                if not with_retry(lambda u=off["username"]: Officer.select().where(Officer.username == u).exists())}
+                if known is None or not with_retry(lambda u=off["username"]: Officer.select().where(
+                    (Officer.site == known.id) & (Officer.username == u)).exists())}
 
     def write() -> dict:
-        summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0, "officers_kept": [],
-                   "released": []}
         with write_transaction():
-            site = Site.get_or_none() or Site(name="")
-            before = _snapshot(site) if site.id else None
-            settings = json.loads(site.settings or "{}") if site.id else {}
-            settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
-                             "security": config.security, "booking": config.booking,
-                             "notify": config.notify, "display": config.display})
-            settings["web"] = config.web
-            if "notice" in config.site:
-                settings["notice"] = config.site["notice"]
-            site.name = config.site["name"]
-            site.name_en = config.site.get("name_en", "")
-            site.timezone = config.site["timezone"]
-            site.opening_hours = json.dumps(config.site["opening_hours"])
-            site.days = json.dumps(config.site["days"])
-            site.settings = json.dumps(settings, ensure_ascii=False)
-            site.save()
-
-            by_code = {}
-            for order, svc in enumerate(config.services):
-                row = Service.get_or_none(Service.code == svc["code"]) or Service(code=svc["code"])
-                for key in ("name", "name_en", "prefix", "start", "end"):
-                    setattr(row, key, svc[key])
-                row.daily_limit = svc.get("daily_limit")
-                row.target_wait_min = svc.get("target_wait_min")
-                row.group = svc.get("group")
-                row.group_en = svc.get("group_en")
-                row.sort_order = order
-                row.active = svc.get("active", True)
-                slots = svc.get("booking") or {}
-                row.booking_slot_min, row.booking_per_slot = slots.get("slot_min"), slots.get("per_slot")
-                row.save()
-                by_code[row.code] = row
-                summary["services"] += 1
-            for row in Service.select().where(Service.code.not_in(list(by_code) or [""])):
-                row.active = False
-                row.save()
-                summary["deactivated"] += 1
-
-            numbers = set()
-            for ctr in config.counters:
-                row = Counter.get_or_none(Counter.number == ctr["number"]) or Counter(number=ctr["number"])
-                row.name = ctr["name"]
-                row.keypad_address = ctr.get("keypad_address")
-                row.active = ctr.get("active", True)
-                if not row.active and row.id is not None:
-                    summary["released"].extend(_release_counter(row, moment))
-                row.save()
-                numbers.add(row.number)
-                CounterService.delete().where(CounterService.counter == row).execute()
-                for position, code in enumerate(ctr["services"]):
-                    CounterService.create(counter=row, service=by_code[code], position=position)
-                summary["counters"] += 1
-            for row in Counter.select().where(Counter.number.not_in(list(numbers) or [0])):
-                summary["released"].extend(_release_counter(row, moment))
-                has_tickets = Ticket.select().where(Ticket.counter == row).exists()
-                if has_tickets:
-                    row.active = False
-                    row.save()
-                else:
-                    CounterService.delete().where(CounterService.counter == row).execute()
-                    row.delete_instance()
-                summary["deactivated"] += 1
-
-            for off in config.officers:
-                if Officer.select().where(Officer.username == off["username"]).exists():
-                    summary["officers_kept"].append(off["username"])
-                    continue
-                digest = new_pins.get(off["username"]) or hash_pin(off["pin"])  # created meanwhile elsewhere: rare
-                Officer.create(username=off["username"], full_name=off["full_name"], role=off["role"],
-                               active=off.get("active", True), pin_hash=digest)
-                summary["officers"] += 1
-            record_event("site_imported", at=moment, data={"source": config.source, **summary})
-            audit.record("site_imported", actor=actor, target=config.source, before=before,
-                         after={**_snapshot(Site.get_by_id(site.id)), "summary": summary}, now=moment)
+            site = _target_site(config) or Site(name="", code=config.site.get("code", current_site.DEFAULT_CODE))
+            if site.id is None:
+                site.save()   # an id for the rows below; filled in by _write_site
+            with current_site.acting_for(site.id):
+                summary = _write_site(config, site, moment, actor, new_pins)
+        current_site.forget()
         return summary
 
     return with_retry(write)
+
+
+def _target_site(config: SiteConfig) -> Site | None:
+    """The site a file imports into: the one its ``[site] code`` names, else the one this process acts for.
+
+    A file naming a code the database does not hold adds a site, except that the one site
+    of a database made before sites had codes (``MAIN``) takes the file's code.
+    """
+    code = config.site.get("code")
+    if code is None:
+        chosen = current_site.site_id_or_none()
+        if chosen is None and Site.select().exists():
+            current_site.site_id()   # several sites, none named: the refusal naming them
+        return Site.get_by_id(chosen) if chosen is not None else None
+    row = Site.get_or_none(Site.code == code)
+    if row is None:
+        rows = list(Site.select().limit(2))
+        if len(rows) == 1 and rows[0].code == current_site.DEFAULT_CODE:
+            row = rows[0]
+            row.code = code
+    return row
+
+
+def _write_site(config: SiteConfig, site: Site, moment: float, actor: str | None, new_pins: dict) -> dict:
+    """The body of ``import_site``: inside its transaction, acting for ``site``."""
+    summary = {"services": 0, "counters": 0, "officers": 0, "deactivated": 0, "officers_kept": [],
+               "released": []}
+    before = _snapshot(site) if site.name else None
+    settings = json.loads(site.settings or "{}") if site.id else {}
+    settings.update({"ratings": config.ratings, "kiosk": config.kiosk, "announcements": config.announcements,
+                     "security": config.security, "booking": config.booking,
+                     "notify": config.notify, "display": config.display})
+    settings["web"] = config.web
+    if "notice" in config.site:
+        settings["notice"] = config.site["notice"]
+    site.name = config.site["name"]
+    site.name_en = config.site.get("name_en", "")
+    site.timezone = config.site["timezone"]
+    site.opening_hours = json.dumps(config.site["opening_hours"])
+    site.days = json.dumps(config.site["days"])
+    site.settings = json.dumps(settings, ensure_ascii=False)
+    site.save()
+
+    by_code = {}
+    for order, svc in enumerate(config.services):
+        row = (Service.get_or_none((Service.site == site.id) & (Service.code == svc["code"]))
+               or Service(site=site.id, code=svc["code"]))
+        for key in ("name", "name_en", "prefix", "start", "end"):
+            setattr(row, key, svc[key])
+        row.daily_limit = svc.get("daily_limit")
+        row.target_wait_min = svc.get("target_wait_min")
+        row.group = svc.get("group")
+        row.group_en = svc.get("group_en")
+        row.sort_order = order
+        row.active = svc.get("active", True)
+        slots = svc.get("booking") or {}
+        row.booking_slot_min, row.booking_per_slot = slots.get("slot_min"), slots.get("per_slot")
+        row.save()
+        by_code[row.code] = row
+        summary["services"] += 1
+    for row in Service.select().where((Service.site == site.id) & Service.code.not_in(list(by_code) or [""])):
+        row.active = False
+        row.save()
+        summary["deactivated"] += 1
+
+    numbers = set()
+    for ctr in config.counters:
+        row = (Counter.get_or_none((Counter.site == site.id) & (Counter.number == ctr["number"]))
+               or Counter(site=site.id, number=ctr["number"]))
+        row.name = ctr["name"]
+        row.keypad_address = ctr.get("keypad_address")
+        row.active = ctr.get("active", True)
+        if not row.active and row.id is not None:
+            summary["released"].extend(_release_counter(row, moment))
+        row.save()
+        numbers.add(row.number)
+        CounterService.delete().where(CounterService.counter == row).execute()
+        for position, code in enumerate(ctr["services"]):
+            CounterService.create(counter=row, service=by_code[code], position=position)
+        summary["counters"] += 1
+    for row in Counter.select().where((Counter.site == site.id) & Counter.number.not_in(list(numbers) or [0])):
+        summary["released"].extend(_release_counter(row, moment))
+        has_tickets = Ticket.select().where(Ticket.counter == row).exists()
+        if has_tickets:
+            row.active = False
+            row.save()
+        else:
+            CounterService.delete().where(CounterService.counter == row).execute()
+            row.delete_instance()
+        summary["deactivated"] += 1
+
+    for off in config.officers:
+        if Officer.select().where((Officer.site == site.id) & (Officer.username == off["username"])).exists():
+            summary["officers_kept"].append(off["username"])
+            continue
+        digest = new_pins.get(off["username"]) or hash_pin(off["pin"])  # created meanwhile elsewhere: rare
+        Officer.create(site=site.id, username=off["username"], full_name=off["full_name"], role=off["role"],
+                       active=off.get("active", True), pin_hash=digest)
+        summary["officers"] += 1
+    record_event("site_imported", at=moment, data={"source": config.source, **summary})
+    audit.record("site_imported", actor=actor, target=config.source, before=before,
+                 after={**_snapshot(Site.get_by_id(site.id)), "summary": summary}, now=moment)
+    return summary
 
 
 def _release_counter(row: Counter, moment: float) -> list[str]:
@@ -151,11 +188,12 @@ def _snapshot(site: Site) -> dict:
     return {
         "name": site.name, "timezone": site.timezone, "opening_hours": json.loads(site.opening_hours),
         "days": json.loads(site.days), "settings": json.loads(site.settings or "{}"),
-        "services": [s.code for s in Service.select(Service.code).where(Service.active == True)  # noqa: E712
-                     .order_by(Service.code)],
-        "counters": [c.number for c in Counter.select(Counter.number).where(Counter.active == True)  # noqa: E712
-                     .order_by(Counter.number)],
-        "officers": [o.username for o in Officer.select(Officer.username).order_by(Officer.username)],
+        "services": [s.code for s in Service.select(Service.code).where(
+            (Service.site == site.id) & (Service.active == True)).order_by(Service.code)],  # noqa: E712
+        "counters": [c.number for c in Counter.select(Counter.number).where(
+            (Counter.site == site.id) & (Counter.active == True)).order_by(Counter.number)],  # noqa: E712
+        "officers": [o.username for o in Officer.select(Officer.username).where(Officer.site == site.id)
+                     .order_by(Officer.username)],
     }
 
 
@@ -163,14 +201,29 @@ def has_site() -> bool:
     return with_retry(lambda: Site.select().exists(), attempts=1)
 
 
+def list_sites() -> list[dict]:
+    """Every site of the database: code, names, time zone and how much configuration it has."""
+
+    def read() -> list[dict]:
+        counts = {name: dict(model.select(model.site, pw.fn.COUNT(model.id)).group_by(model.site).tuples())
+                  for name, model in (("services", Service), ("counters", Counter), ("officers", Officer))}
+        return [{"code": row.code, "name": row.name, "name_en": row.name_en or "", "timezone": row.timezone,
+                 **{name: counts[name].get(row.id, 0) for name in counts}}
+                for row in Site.select().order_by(Site.code)]
+
+    return with_retry(read)
+
+
+def this_site() -> Site:
+    """The row of the site this process acts for (``db.current_site``); ``NotFound`` before ``onestop init``."""
+    return Site.get_by_id(current_site.site_id())
+
+
 def load_site() -> SiteInfo:
     """The site settings; raises ``NotFound`` before ``onestop init``."""
 
     def read() -> SiteInfo:
-        site = Site.get_or_none()
-        if site is None:
-            raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
-        return site_info(site)
+        return site_info(this_site())
 
     return with_retry(read)
 
@@ -211,7 +264,7 @@ def set_notice(text: str, *, actor: str | None = None, now: float | None = None)
 
     def write() -> None:
         with write_transaction():
-            site = Site.get()
+            site = this_site()
             settings = json.loads(site.settings or "{}")
             audit.record("notice", actor=actor, target="site", before={"notice": settings.get("notice", "")},
                          after={"notice": text}, now=moment)
@@ -225,7 +278,7 @@ def set_notice(text: str, *, actor: str | None = None, now: float | None = None)
 
 def _service_counters() -> dict[int, list[int]]:
     rows = (CounterService.select(CounterService.service, Counter.number)
-            .join(Counter).where(Counter.active == True)  # noqa: E712
+            .join(Counter).where((Counter.site == current_site.site_id()) & (Counter.active == True))  # noqa: E712
             .order_by(Counter.number).tuples())
     result: dict[int, list[int]] = {}
     for service_id, number in rows:
@@ -243,7 +296,8 @@ def service_info(row: Service, counters: tuple[int, ...] = ()) -> ServiceInfo:
 
 def list_services(*, include_inactive: bool = False) -> list[ServiceInfo]:
     def read() -> list[ServiceInfo]:
-        query = Service.select().order_by(Service.sort_order, Service.code)
+        query = Service.select().where(Service.site == current_site.site_id()).order_by(Service.sort_order,
+                                                                                        Service.code)
         if not include_inactive:
             query = query.where(Service.active == True)  # noqa: E712
         counters = _service_counters()
@@ -254,7 +308,7 @@ def list_services(*, include_inactive: bool = False) -> list[ServiceInfo]:
 
 def get_service(code: str) -> ServiceInfo:
     def read() -> ServiceInfo:
-        row = Service.get_or_none(Service.code == code.upper())
+        row = Service.get_or_none((Service.site == current_site.site_id()) & (Service.code == code.upper()))
         if row is None:
             raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
         return service_info(row, tuple(_service_counters().get(row.id, ())))
@@ -279,7 +333,7 @@ def counter_info(row: Counter) -> CounterInfo:
 
 def list_counters(*, include_inactive: bool = False) -> list[CounterInfo]:
     def read() -> list[CounterInfo]:
-        query = Counter.select().order_by(Counter.number)
+        query = Counter.select().where(Counter.site == current_site.site_id()).order_by(Counter.number)
         if not include_inactive:
             query = query.where(Counter.active == True)  # noqa: E712
         return [counter_info(row) for row in query]
@@ -289,7 +343,7 @@ def list_counters(*, include_inactive: bool = False) -> list[CounterInfo]:
 
 def get_counter(number: int) -> CounterInfo:
     def read() -> CounterInfo:
-        row = Counter.get_or_none(Counter.number == number)
+        row = Counter.get_or_none((Counter.site == current_site.site_id()) & (Counter.number == number))
         if row is None:
             raise NotFound(f"Không có quầy {number}", f"No counter {number}")
         return counter_info(row)

@@ -45,7 +45,7 @@ DEFAULT_LEVELS = (
 )
 
 # key -> (type(s), required)
-_SITE_KEYS = {"name": (str, True), "name_en": (str, False), "timezone": (str, False),
+_SITE_KEYS = {"code": (str, False), "name": (str, True), "name_en": (str, False), "timezone": (str, False),
               "opening_hours": (list, False), "days": (list, False), "notice": (str, False)}
 _SERVICE_KEYS = {"code": (str, True), "name": (str, True), "name_en": (str, False), "prefix": (str, True),
                  "start": (int, False), "end": (int, False), "daily_limit": (int, False),
@@ -311,6 +311,9 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
             raise ConfigError(name, loc.line_of("site", None, "days"), "site.days",
                               f"{day!r} is not one of {', '.join(DAY_NAMES)}")
     site.setdefault("name_en", "")
+    if "code" in site and not re.fullmatch(r"[A-Z0-9-]{1,16}", site["code"]):
+        raise ConfigError(name, loc.line_of("site", None, "code"), "site.code",
+                          f"{site['code']!r} must be 1-16 characters A-Z, 0-9 or -")
 
     services = _array(data, "services", name, loc)
     codes: set[str] = set()

@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from db import current_site
 from db.connection import with_retry
 from db.errors import NotFound
-from db.models import Counter, CounterService, Officer, Service, Site
+from db.models import Counter, CounterService, Officer, Service
 
 
 def _value(value: Any) -> str:
@@ -51,7 +52,7 @@ def export_site_toml() -> str:
     """The site, services, counters, ratings, kiosk and announcement settings as TOML text."""
 
     def read() -> str:
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         if site is None:
             raise NotFound("Chưa khởi tạo: hãy chạy `onestop init`", "Not initialised: run `onestop init` first")
         settings = json.loads(site.settings or "{}")
@@ -67,7 +68,7 @@ def export_site_toml() -> str:
             ("opening_hours", json.loads(site.opening_hours)), ("days", json.loads(site.days)),
             ("notice", settings.get("notice") or None),
         ])
-        services = list(Service.select().order_by(Service.sort_order, Service.code))
+        services = list(current_site.rows(Service).order_by(Service.sort_order, Service.code))
         codes = {s.id: s.code for s in services}
         for s in services:
             _table(lines, "[[services]]", [
@@ -78,14 +79,14 @@ def export_site_toml() -> str:
                 ("booking", {"slot_min": s.booking_slot_min, "per_slot": s.booking_per_slot}
                  if s.booking_slot_min and s.booking_per_slot else None),
             ])
-        for c in Counter.select().order_by(Counter.number):
+        for c in current_site.rows(Counter).order_by(Counter.number):
             linked = [codes[sid] for (sid,) in CounterService.select(CounterService.service)
                       .where(CounterService.counter == c.id).order_by(CounterService.position).tuples()]
             _table(lines, "[[counters]]", [
                 ("number", c.number), ("name", c.name), ("services", linked),
                 ("keypad_address", c.keypad_address), ("active", None if c.active else False),
             ])
-        for o in Officer.select().order_by(Officer.id):
+        for o in current_site.rows(Officer).order_by(Officer.id):
             lines.append("# [[officers]]")
             lines.append(f"# username = {_value(o.username)}")
             lines.append(f"# full_name = {_value(o.full_name)}")

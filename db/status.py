@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import with_retry
-from db.models import Counter, CounterService, Officer, Service, Site, Ticket
+from db.models import Counter, CounterService, Officer, Service, Ticket
 from db.queue import call_order, to_info
 from db.site import site_info
 from db.values import TicketInfo
@@ -73,7 +73,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
     moment = clock.now_epoch(now)
 
     def read() -> HallStatus:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         today = clock.service_day(moment, site.timezone)
         rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at, Ticket.slot_at)
                 .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today))
@@ -85,7 +85,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
             if slot_at is not None:
                 appointments.add(code)
         services = []
-        for svc in Service.select().order_by(Service.sort_order, Service.code):
+        for svc in current_site.rows(Service).order_by(Service.sort_order, Service.code):
             waiting = per_service.get(svc.id, [])
             oldest = min((q for _, _, q in waiting), default=None)
             services.append(ServiceQueue(
@@ -99,8 +99,9 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
         for counter_id, code in (CounterService.select(CounterService.counter, Service.code).join(Service)
                                  .order_by(CounterService.position).tuples()):
             links.setdefault(counter_id, []).append(code)
-        officers = {o.id: o for o in Officer.select()}
-        active = list(Counter.select().where(Counter.active == True).order_by(Counter.number))  # noqa: E712
+        officers = {o.id: o for o in current_site.rows(Officer)}
+        active = list(current_site.rows(Counter).where(Counter.active == True)  # noqa: E712
+                      .order_by(Counter.number))
         held_ids = [c.current_ticket_id for c in active if c.current_ticket_id]
         held = {t.id: t for t in Ticket.select().where(Ticket.id.in_(held_ids)
                                                        & Ticket.status.in_(statuses.AT_COUNTER))} if held_ids else {}
@@ -124,9 +125,9 @@ def waiting_tickets(counter_number: int, *, now: float | None = None, limit: int
     moment = clock.now_epoch(now)
 
     def read() -> list[TicketInfo]:
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         today = clock.service_day(moment, site.timezone)
-        counter = Counter.get(Counter.number == counter_number)
+        counter = Counter.get(current_site.here(Counter), Counter.number == counter_number)
         service_ids = [link.service_id for link in CounterService.select().where(CounterService.counter == counter.id)]
         eligible = ((Ticket.service.in_(service_ids or [0])) & Ticket.target_counter.is_null()) | (Ticket.target_counter == counter.id)
         rows = (Ticket.select().where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today) & eligible)

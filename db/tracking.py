@@ -24,8 +24,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+from db import current_site
 from db.connection import generation, with_retry, write_transaction
-from db.models import Setting, Site, Ticket
+from db.models import Setting, Ticket
 
 SECRET_KEY = "tracking_secret"
 TOKEN_BYTES = 10            # 80 bits
@@ -74,7 +75,7 @@ def _settings() -> _Cached:
     with _lock:
         from db.site import site_info
 
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         public_url = site_info(site).public_url if site is not None else None
         row = Setting.get_or_none(Setting.key == SECRET_KEY)
         _cache = _Cached(generation(), now, public_url, bytes.fromhex(row.value) if row else None)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from db import clock, statuses
+from db import clock, current_site, statuses
 from db.connection import with_retry
 from db.errors import NotFound
-from db.models import Counter, Service, Site, Ticket
+from db.models import Counter, Service, Ticket
 from db.queue import wait_estimator
 from db.site import site_info
 from db.status import waiting_order
@@ -52,8 +52,8 @@ class TrackView:
 
 
 def _views(rows: list[Ticket], today: str) -> dict[int, TrackView]:
-    services = {s.id: s for s in Service.select()}
-    counters = dict(Counter.select(Counter.id, Counter.number).tuples())
+    services = {s.id: s for s in current_site.rows(Service)}
+    counters = dict(current_site.rows(Counter, Counter.id, Counter.number).tuples())
     waiting_services = {r.service_id for r in rows if r.status == statuses.WAITING}
     rank: dict[int, int] = {}
     if waiting_services:
@@ -88,7 +88,7 @@ def track_views(ticket_ids: Iterable[int], *, now: float | None = None) -> dict[
     def read() -> dict[int, TrackView]:
         if not ids:
             return {}
-        site = site_info(Site.get())
+        site = site_info(current_site.row())
         today = clock.service_day(moment, site.timezone)
         return _views(list(Ticket.select().where(Ticket.id.in_(ids))), today)
 
@@ -104,7 +104,7 @@ def track_view(ticket_id: int, token: str, *, now: float | None = None) -> Track
     moment = clock.now_epoch(now)
 
     def read() -> TrackView:
-        site = Site.get_or_none()
+        site = current_site.row_or_none()
         row = Ticket.get_or_none(Ticket.id == int(ticket_id)) if site is not None else None
         today = clock.service_day(moment, site_info(site).timezone) if site is not None else None
         if row is None or row.service_day != today or not verify(row.id, token, service_day=row.service_day):

@@ -17,3 +17,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     ``SUPPRESS`` keeps a ``--db`` given before the subcommand when this one is absent.
     """
     parser.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+    add_site_option(parser)
+
+
+def add_site_option(parser: argparse.ArgumentParser) -> None:
+    """``--site CODE``: the site of the database this command acts for (``db.current_site``).
+
+    ``onestop init`` keeps its own ``--site FILE``; there the file's ``[site] code`` names the site.
+    """
+    if "--site" in parser._option_string_actions:
+        return
+    parser.add_argument("--site", dest="site_code", metavar="CODE", default=argparse.SUPPRESS,
+                        help="site code (default $ONESTOP_SITE, else the database's only site)")
