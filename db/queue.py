@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import peewee as pw
 
-from db import clock, current_site, statuses
+from db import clock, current_site, replica, statuses
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -352,6 +352,7 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
         if earlier is not None:
             return Ticket.get_by_id(earlier.ref_id), _site().timezone, moment
         site = _site()
+        replica.refuse_if_replica(current_site.site_id())
         service = _service(service_code)
         if not service.active:
             raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
@@ -528,6 +529,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
 
     def operation(moment: float) -> TicketInfo | None:
         site = _site()
+        replica.refuse_if_replica(current_site.site_id())
         counter = _counter(counter_number)
         _require_free(counter)
         officer_id = _resolve_officer(counter, officer)
@@ -585,6 +587,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
 
     def operation(moment: float) -> TicketInfo:
         site = _site()
+        replica.refuse_if_replica(current_site.site_id())
         counter = _counter(counter_number)
         _require_free(counter)
         row = _lookup(reference, clock.service_day(moment, site.timezone))

@@ -1,0 +1,111 @@
+"""``onestop sync --to URL [--once] [--status]``: copy this database's sites into another (docs/sync.md).
+
+Without ``--once`` it runs as a service: a pass over every site, then a
+short pause, forever; a target or network outage is waited out with growing
+pauses (1 s doubling to 60 s) and the copy resumes from the position the
+target acknowledged.  Each committed batch prints one JSON line: site,
+position, rows copied, lag in events and seconds.  Under systemd it sends
+READY=1 after the first pass and WATCHDOG=1 after each pass or wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+import peewee as pw
+
+from cli.output import print_json
+from db import sync
+from db.connection import connect, make_database, mask_url
+from db.errors import DatabaseUnavailable
+from services.options import add_db_option
+
+MAX_BACKOFF_S = 60.0
+
+
+def _line(document: dict) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _notify(message: str) -> None:
+    try:
+        from ui_common.watchdog import notify
+    except ImportError:  # no Qt on a headless sync box: systemd then just sees no READY
+        return
+    notify(message)
+
+
+def _one_pass(target: sync.Target, batch: int, source_name: str) -> int:
+    copied = 0
+    for site_id, code in sync.source_sites():
+        for result in sync.sync_site(target, site_id, code, batch=batch, source_name=source_name):
+            copied += sum(result.rows.values())
+            _line({"event": "batch", "at": time.time(), **result.to_json()})
+    return copied
+
+
+def cmd_sync(args) -> int:
+    connect(getattr(args, "db", None))
+    target = sync.Target(make_database(args.to))
+    shown = mask_url(args.to)
+    if args.status:
+        target.ensure_schema()
+        print_json(sync.status(target))
+        return 0
+    stop = {"now": False}
+
+    def _stop(_signum, _frame) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    backoff = 1.0
+    ready = False
+    while not stop["now"]:
+        try:
+            target.ensure_schema()
+            _one_pass(target, args.batch, shown)
+            backoff = 1.0
+        except (pw.OperationalError, pw.InterfaceError, DatabaseUnavailable) as exc:
+            if args.once:
+                raise
+            _line({"event": "waiting", "at": time.time(), "target": shown, "error": str(exc).splitlines()[0][:200],
+                   "retry_in_s": backoff})
+            target.db.close()
+            _sleep(backoff, stop)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+            _notify("WATCHDOG=1")
+            continue
+        finally:
+            if not target.db.is_closed() and args.once:
+                target.db.close()
+        if args.once:
+            break
+        if not ready:
+            _notify("READY=1")
+            ready = True
+        _notify("WATCHDOG=1")
+        _sleep(args.interval, stop)
+    return 0
+
+
+def _sleep(seconds: float, stop: dict) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop["now"] and time.monotonic() < deadline:
+        time.sleep(min(0.2, deadline - time.monotonic()))
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("sync", help="copy this database's sites into another database (json lines)")
+    p.add_argument("--to", required=True, help="target database URL (the province's PostgreSQL)")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--status", action="store_true", help="print the target's position and the lag per site (json)")
+    p.add_argument("--batch", type=int, default=sync.DEFAULT_BATCH, help="events per target transaction")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between passes")
+    add_db_option(p)
+    p.set_defaults(func=cmd_sync)

@@ -1,0 +1,332 @@
+"""Local-first replication of this database's sites into another one (docs/sync.md).
+
+The source is the database this process is connected to (``database_proxy``);
+the target (normally the province's PostgreSQL) is a second peewee database
+written through ``bind_ctx``.  The source is only read.
+
+One batch = the next ``batch`` events of one site after the position the
+target acknowledged, plus every rating and dossier row added since the last
+batch, plus every ticket those rows name.  The whole batch (configuration,
+tickets, ratings, dossiers, bookings, events and the new position) is one
+target transaction: a sync killed anywhere either committed the batch with
+its position or nothing, so a rerun neither loses nor repeats a row.
+
+Ids: the target has its own sequences (every commune has a ticket 1), so rows
+are matched by natural keys that are unique per site: site by code, service
+by (site, code), counter by (site, number), officer by (site, username),
+ticket by (service_day, issued service, number), booking by token, dossier by
+(ticket, code).  Events and ratings are append-only: copied exactly once by
+the source-id watermark that advances in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import peewee as pw
+
+from db import replica
+from db.models import (ALL_MODELS, BOOKING_MODELS, Booking, Counter, CounterService, Event, Officer, Rating,
+                       SchemaVersion, Service, Setting, Site, Ticket, TicketDossier)
+from db.schema import SCHEMA_VERSION
+
+#: ``setting.key`` prefix, in the TARGET, of each source site's acknowledged position (JSON).
+POSITION_PREFIX = "sync.position."
+DEFAULT_BATCH = 5000
+
+_TICKET_FIELDS = [f.name for f in Ticket._meta.sorted_fields if f.name != "id"]
+_BOOKING_FIELDS = [f.name for f in Booking._meta.sorted_fields if f.name != "id"]
+
+
+@dataclass
+class Position:
+    """How far the target holds a site: the last copied event, rating and dossier ids of the source."""
+
+    event: int = 0
+    rating: int = 0
+    dossier: int = 0
+    at: float = 0.0   # the source time of the last copied event
+
+    def to_json(self) -> dict:
+        return {"event": self.event, "rating": self.rating, "dossier": self.dossier, "at": self.at}
+
+
+@dataclass
+class BatchResult:
+    site: str
+    position: Position
+    rows: dict = field(default_factory=dict)
+    lag_events: int = 0
+    lag_s: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"site": self.site, "position": self.position.to_json(), "rows": self.rows,
+                "lag_events": self.lag_events, "lag_s": round(self.lag_s, 3)}
+
+
+def _rows(query) -> list[dict]:
+    return list(query.dicts())
+
+
+# ---------------------------------------------------------------- source side (read only)
+
+@dataclass
+class SourceBatch:
+    site: dict
+    services: list[dict]
+    officers: list[dict]
+    counters: list[dict]
+    links: list[dict]
+    events: list[dict]
+    ratings: list[dict]
+    dossiers: list[dict]
+    tickets: list[dict]
+    bookings: list[dict]
+
+
+def read_batch(site_id: int, position: Position, batch: int) -> SourceBatch:
+    """Everything of one site the target lacks after ``position`` (one read transaction of the source)."""
+    db = Site._meta.database
+    with db.atomic():
+        site = Site.select().where(Site.id == site_id).dicts().get()
+        services = _rows(Service.select().where(Service.site == site_id))
+        service_ids = [row["id"] for row in services]
+        officers = _rows(Officer.select().where(Officer.site == site_id))
+        counters = _rows(Counter.select().where(Counter.site == site_id))
+        counter_ids = [row["id"] for row in counters]
+        links = _rows(CounterService.select().where(CounterService.counter.in_(counter_ids))) if counter_ids else []
+        events = _rows(Event.select().where((Event.site_id == site_id) & (Event.id > position.event))
+                       .order_by(Event.id).limit(batch))
+        ratings = _rows(Rating.select().where(Rating.counter.in_(counter_ids) & (Rating.id > position.rating))
+                        .order_by(Rating.id).limit(batch)) if counter_ids else []
+        dossiers = _rows(TicketDossier.select().join(Ticket)
+                         .where(Ticket.service.in_(service_ids) & (TicketDossier.id > position.dossier))
+                         .order_by(TicketDossier.id).limit(batch)) if service_ids else []
+        wanted = {row["ticket_id"] for row in events} | {row["ticket"] for row in ratings}
+        wanted |= {row["ticket"] for row in dossiers} | {row["current_ticket_id"] for row in counters}
+        wanted.discard(None)
+        tickets: list[dict] = []
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 500):
+            tickets += _rows(Ticket.select().where(Ticket.id.in_(ids[start:start + 500])
+                                                   & Ticket.issued_service.in_(service_ids)))
+        bookings = _rows(Booking.select().where(Booking.service.in_(service_ids))) if (
+            service_ids and (events or ratings)) else []
+    return SourceBatch(site, services, officers, counters, links, events, ratings, dossiers, tickets, bookings)
+
+
+def source_head(site_id: int) -> tuple[int, float]:
+    """The last event id and time of a site in the source (what lag is measured against)."""
+    row = (Event.select(Event.id, Event.at).where(Event.site_id == site_id).order_by(Event.id.desc())
+           .tuples().first())
+    return (int(row[0]), float(row[1])) if row else (0, 0.0)
+
+
+# ---------------------------------------------------------------- target side
+
+class Target:
+    """The database written into; every method runs with the models bound to it."""
+
+    def __init__(self, db: pw.Database) -> None:
+        self.db = db
+        self.models = ALL_MODELS + BOOKING_MODELS
+
+    def bound(self):
+        return self.db.bind_ctx(self.models)
+
+    def ensure_schema(self) -> None:
+        """Create the tables on an empty target (a target made by ``onestop init`` is used as it is)."""
+        with self.bound(), self.db.atomic():
+            if not self.db.table_exists("schema_version"):
+                self.db.create_tables(self.models, safe=True)
+                SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
+
+    def position(self, code: str) -> Position:
+        with self.bound():
+            value = Setting.select(Setting.value).where(Setting.key == POSITION_PREFIX + code).scalar()
+        return Position(**json.loads(value)) if value else Position()
+
+    def write(self, batch: SourceBatch, position: Position, source_name: str) -> tuple[Position, dict]:
+        """Apply one batch and the new position in one target transaction."""
+        with self.bound(), self.db.atomic():
+            return self._write(batch, position, source_name)
+
+    def _write(self, b: SourceBatch, old: Position, source_name: str) -> tuple[Position, dict]:
+        code = b.site["code"]
+        site_fields = {k: v for k, v in b.site.items() if k != "id"}
+        site_id = Site.select(Site.id).where(Site.code == code).scalar()
+        if site_id is None:
+            site_id = Site.insert(**site_fields).execute()
+        else:
+            Site.update(**site_fields).where(Site.id == site_id).execute()
+        _put_setting(replica.replica_key(code), json.dumps({"source": source_name}))
+
+        services = _upsert_config(Service, b.services, site_id, "code")
+        officers = _upsert_config(Officer, b.officers, site_id, "username")
+        for row in b.counters:
+            row["officer"] = officers.get(row["officer"])
+        saved_current = {row["id"]: row.pop("current_ticket_id") for row in b.counters}
+        counters = _upsert_config(Counter, b.counters, site_id, "number")
+        if counters:
+            CounterService.delete().where(CounterService.counter.in_(list(counters.values()))).execute()
+        if b.links:
+            CounterService.insert_many([{"counter": counters[r["counter"]], "service": services[r["service"]],
+                                         "position": r["position"]} for r in b.links]).execute()
+
+        tickets = self._upsert_tickets(b.tickets, services, counters, officers)
+        for source_id, target_id in counters.items():
+            Counter.update(current_ticket_id=tickets.get(saved_current[source_id])).where(
+                Counter.id == target_id).execute()
+
+        ratings = [{**{k: v for k, v in r.items() if k != "id"}, "counter": counters[r["counter"]],
+                    "officer": officers.get(r["officer"]), "ticket": tickets.get(r["ticket"])} for r in b.ratings]
+        _insert_many(Rating, ratings)
+        dossiers = [{**{k: v for k, v in r.items() if k != "id"}, "ticket": tickets[r["ticket"]],
+                     "counter": counters.get(r["counter"]), "officer": officers.get(r["officer"])}
+                    for r in b.dossiers]
+        for chunk in _chunks(dossiers, 500):
+            TicketDossier.insert_many(chunk).on_conflict_ignore().execute()
+        events = [{**{k: v for k, v in e.items() if k != "id"}, "site_id": site_id,
+                   "ticket_id": tickets.get(e["ticket_id"])} for e in b.events]
+        _insert_many(Event, events)
+        copied_bookings = self._upsert_bookings(b.bookings, services, tickets)
+
+        new = Position(event=b.events[-1]["id"] if b.events else old.event,
+                       rating=b.ratings[-1]["id"] if b.ratings else old.rating,
+                       dossier=b.dossiers[-1]["id"] if b.dossiers else old.dossier,
+                       at=b.events[-1]["at"] if b.events else old.at)
+        _put_setting(POSITION_PREFIX + code, json.dumps(new.to_json()))
+        return new, {"events": len(events), "tickets": len(tickets), "ratings": len(ratings),
+                     "dossiers": len(dossiers), "bookings": copied_bookings}
+
+    def _upsert_tickets(self, rows: list[dict], services: dict, counters: dict, officers: dict) -> dict[int, int]:
+        """Source ticket id -> target id, inserting new tickets and updating known ones."""
+        mapped: dict[int, dict] = {}
+        for row in rows:
+            values = {name: row[name] for name in _TICKET_FIELDS}
+            values["issued_service"] = services[row["issued_service"]]
+            values["service"] = services[row["service"]]
+            values["counter"] = counters.get(row["counter"])
+            values["target_counter"] = counters.get(row["target_counter"])
+            values["officer"] = officers.get(row["officer"])
+            mapped[row["id"]] = values
+        existing = self._ticket_ids(mapped.values())
+        fresh = [v for v in mapped.values() if _ticket_key(v) not in existing]
+        _insert_many(Ticket, fresh)
+        for values in mapped.values():
+            target_id = existing.get(_ticket_key(values))
+            if target_id is not None:
+                Ticket.update(**values).where(Ticket.id == target_id).execute()
+        if fresh:
+            existing = self._ticket_ids(mapped.values())
+        return {source_id: existing[_ticket_key(values)] for source_id, values in mapped.items()}
+
+    @staticmethod
+    def _ticket_ids(values: Iterable[dict]) -> dict[tuple, int]:
+        keys = {_ticket_key(v) for v in values}
+        days = sorted({k[0] for k in keys})
+        service_ids = sorted({k[1] for k in keys})
+        if not keys:
+            return {}
+        query = (Ticket.select(Ticket.id, Ticket.service_day, Ticket.issued_service, Ticket.number)
+                 .where(Ticket.service_day.in_(days) & Ticket.issued_service.in_(service_ids)).tuples())
+        return {(day, service, number): tid for tid, day, service, number in query
+                if (day, service, number) in keys}
+
+    @staticmethod
+    def _upsert_bookings(rows: list[dict], services: dict, tickets: dict) -> int:
+        if not rows:
+            return 0
+        known = dict(Booking.select(Booking.token, Booking.id)
+                     .where(Booking.service.in_(list(services.values()))).tuples())
+        for row in rows:
+            values = {name: row[name] for name in _BOOKING_FIELDS}
+            values["service"] = services[row["service"]]
+            values["ticket"] = tickets.get(row["ticket"]) if row["ticket"] else None
+            if values["ticket"] is None and row["ticket"]:
+                values.pop("ticket")   # its ticket arrives with a later batch; keep what the target has
+            if row["token"] in known:
+                Booking.update(**values).where(Booking.id == known[row["token"]]).execute()
+            else:
+                Booking.insert(**values).execute()
+        return len(rows)
+
+
+def _ticket_key(values: dict) -> tuple:
+    return values["service_day"], values["issued_service"], values["number"]
+
+
+def _chunks(rows: list, size: int):
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def _insert_many(model, rows: list[dict]) -> None:
+    for chunk in _chunks(rows, 500):
+        model.insert_many(chunk).execute()
+
+
+def _put_setting(key: str, value: str) -> None:
+    if Setting.update(value=value).where(Setting.key == key).execute() == 0:
+        Setting.insert(key=key, value=value).execute()
+
+
+def _upsert_config(model, rows: list[dict], site_id: int, key: str) -> dict[int, int]:
+    """Source id -> target id for one configuration table, matched by (site, ``key``)."""
+    known = dict(model.select(getattr(model, key), model.id).where(model.site == site_id).tuples())
+    mapping: dict[int, int] = {}
+    for row in rows:
+        values = {k: v for k, v in row.items() if k != "id"}
+        values["site"] = site_id
+        target_id = known.get(row[key])
+        if target_id is None:
+            target_id = model.insert(**values).execute()
+        else:
+            model.update(**values).where(model.id == target_id).execute()
+        mapping[row["id"]] = target_id
+    return mapping
+
+
+# ---------------------------------------------------------------- one pass
+
+def sync_site(target: Target, site_id: int, code: str, *, batch: int = DEFAULT_BATCH,
+              source_name: str = "") -> list[BatchResult]:
+    """Copy one site until the target has caught up with the source's log as read now."""
+    results: list[BatchResult] = []
+    position = target.position(code)
+    while True:
+        data = read_batch(site_id, position, batch)
+        if not data.events and not data.ratings and not data.dossiers and results:
+            break
+        position, rows = target.write(data, position, source_name)
+        head_id, head_at = source_head(site_id)
+        lag_events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
+        results.append(BatchResult(code, position, rows, lag_events, max(0.0, head_at - position.at)
+                                   if head_id > position.event else 0.0))
+        if len(data.events) < batch and len(data.ratings) < batch and len(data.dossiers) < batch:
+            break
+    return results
+
+
+def source_sites() -> list[tuple[int, str]]:
+    """The sites this database holds as its own (copies it received from elsewhere are not sent on)."""
+    own = []
+    for site_id, code in Site.select(Site.id, Site.code).order_by(Site.code).tuples():
+        if not replica.is_replica(site_id):
+            own.append((site_id, code))
+    return own
+
+
+def status(target: Target) -> list[dict]:
+    """Per site: the acknowledged position and the lag behind the source, in events and seconds."""
+    out = []
+    for site_id, code in source_sites():
+        position = target.position(code)
+        head_id, head_at = source_head(site_id)
+        lag = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
+        out.append({"site": code, "position": position.to_json(), "source_event": head_id, "lag_events": lag,
+                    "lag_s": round(max(0.0, head_at - position.at), 3) if lag else 0.0})
+    return out
