@@ -1,0 +1,201 @@
+"""``onestop sync``: two commune SQLite files into one PostgreSQL, killed mid-way and the target restarted.
+
+The sync runs as a real process (``python -m cli.main sync``) so that kill -9
+hits it wherever it is; the proof is the target's per-site report equal to
+each commune's own report, and its row counts equal to the sources'.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from db import current_site
+from tests.site_clock import at
+
+ROOT = Path(__file__).parents[2]
+DAY = "2026-11-25"
+SITES = {"XA-A": "UBND xã An Phú", "XA-B": "UBND xã Bình Minh"}
+
+
+def _site_text(code: str, name: str) -> str:
+    text = (ROOT / "db" / "example_site.toml").read_text(encoding="utf-8")
+    head, rest = text.split("[site]", 1)
+    name_line = next(line for line in rest.splitlines() if line.startswith("name ="))
+    return head + "[site]" + rest.replace(name_line, f'code = "{code}"\nname = "{name}"', 1)
+
+
+@pytest.fixture(autouse=True)
+def _no_site_chosen(monkeypatch):
+    monkeypatch.delenv(current_site.ENV, raising=False)
+    current_site.choose(None)
+    yield
+    current_site.choose(None)
+
+
+def _make_commune(path: Path, code: str, tickets: int, seed: int) -> None:
+    """One commune's morning: ``tickets`` issued, most called, served and rated, some no-shows."""
+    from db.connection import close, connect
+    from db.queue import call_next, finish_service, issue_ticket, mark_no_show, start_service
+    from db.ratings import record_press
+    from db.site import import_site
+    from db.site_config import parse_site_text
+
+    close()
+    connect(f"sqlite:///{path.as_posix()}")
+    import_site(parse_site_text(_site_text(code, SITES[code]), f"{code}.toml"))
+    services = ["TP", "KS", "DD"]
+    moment = at(7, 40)
+    for i in range(tickets):
+        issue_ticket(services[(i + seed) % 3], now=moment + i * 5)
+    moment += tickets * 5 + 60
+    for i in range(tickets - 3):
+        counter = 1 + i % 2
+        if call_next(counter, now=moment) is None:
+            break
+        if (i + seed) % 7 == 0:
+            mark_no_show(counter, now=moment + 30)
+        else:
+            start_service(counter, now=moment + 20)
+            finish_service(counter, now=moment + 200 + (i % 5) * 30)
+            record_press(counter, 1 + (i + seed) % 3, now=moment + 210 + (i % 5) * 30)
+        moment += 240
+    close()
+
+
+def _cli(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    run = subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, **(env or {})}, timeout=300)
+    if check:
+        assert run.returncode == 0, run.stderr
+    return run
+
+
+def _report(url: str, code: str) -> dict:
+    return json.loads(_cli("--db", url, "--site", code, "report", "--from", DAY, "--to", DAY, "--format", "json").stdout)
+
+
+def _source_counts(path: Path) -> dict[str, int]:
+    with sqlite3.connect(path) as conn:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("ticket", "rating", "event", "service", "counter", "officer")}
+
+
+def _target_counts(url: str, code: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        site = conn.execute("SELECT id FROM site WHERE code = %s", (code,)).fetchone()[0]
+        one = lambda sql: conn.execute(sql, (site,)).fetchone()[0]  # noqa: E731
+        return {
+            "ticket": one("SELECT COUNT(*) FROM ticket t JOIN service s ON s.id = t.issued_service_id "
+                          "WHERE s.site_id = %s"),
+            "rating": one("SELECT COUNT(*) FROM rating r JOIN counter c ON c.id = r.counter_id WHERE c.site_id = %s"),
+            "event": one("SELECT COUNT(*) FROM event WHERE site_id = %s"),
+            "service": one("SELECT COUNT(*) FROM service WHERE site_id = %s"),
+            "counter": one("SELECT COUNT(*) FROM counter WHERE site_id = %s"),
+            "officer": one("SELECT COUNT(*) FROM officer WHERE site_id = %s"),
+        }
+
+
+def _events_copied(url: str) -> int:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            return conn.execute("SELECT COUNT(*) FROM event").fetchone()[0]
+    except psycopg.Error:
+        return 0
+
+
+def test_two_communes_into_postgres_killed_and_target_restarted_then_exact(tmp_path, own_pg_server):
+    paths = {code: tmp_path / f"{code}.db" for code in SITES}
+    for seed, (code, path) in enumerate(paths.items()):
+        _make_commune(path, code, 60 + 20 * seed, seed)
+    target = own_pg_server.create_database()
+    a_url = f"sqlite:///{paths['XA-A'].as_posix()}"
+    b_url = f"sqlite:///{paths['XA-B'].as_posix()}"
+    mtimes = {code: path.stat().st_mtime_ns for code, path in paths.items()}
+    source_bytes = {code: path.read_bytes() for code, path in paths.items()}
+
+    # Site A as a service with tiny batches, killed -9 once some batches are in.
+    service = subprocess.Popen([sys.executable, "-m", "cli.main", "--db", a_url, "sync", "--to", target,
+                                "--batch", "7", "--interval", "0.2"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _events_copied(target) < 40:
+        assert service.poll() is None, service.stderr.read()
+        assert time.monotonic() < deadline, "the sync copied nothing"
+        time.sleep(0.05)
+    service.send_signal(signal.SIGKILL)
+    service.wait(timeout=30)
+
+    # Site B starts as a service too; the target goes away under it and comes back.
+    service = subprocess.Popen([sys.executable, "-m", "cli.main", "--db", b_url, "sync", "--to", target,
+                                "--batch", "9", "--interval", "0.2"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    own_pg_server.stop()
+    line = ""
+    deadline = time.monotonic() + 60
+    while '"waiting"' not in line:      # the service noticed the outage and is waiting, not dead
+        assert service.poll() is None, service.stderr.read()
+        assert time.monotonic() < deadline
+        line = service.stdout.readline()
+    own_pg_server.start()
+    deadline = time.monotonic() + 120
+    while True:
+        status = json.loads(_cli("--db", b_url, "sync", "--to", target, "--status").stdout)
+        if status[0]["lag_events"] == 0:
+            break
+        assert time.monotonic() < deadline, status
+        time.sleep(0.3)
+    service.send_signal(signal.SIGTERM)
+    assert service.wait(timeout=30) == 0
+
+    for _ in range(2):   # rerun twice: nothing doubles
+        for url in (a_url, b_url):
+            _cli("--db", url, "sync", "--to", target, "--once")
+
+    for code, path in paths.items():
+        assert path.read_bytes() == source_bytes[code] and path.stat().st_mtime_ns == mtimes[code], \
+            "the sync wrote to the source"
+        assert _target_counts(target, code) == _source_counts(path), code
+        local = _report(f"sqlite:///{path.as_posix()}", code)
+        province = _report(target, code)
+        local.pop("site", None), province.pop("site", None)
+        assert province == local, code
+        assert local["totals"]["issued"] >= 60
+
+    status = json.loads(_cli("--db", a_url, "sync", "--to", target, "--status").stdout)
+    assert status[0]["site"] == "XA-A" and status[0]["lag_events"] == 0
+
+
+def test_a_synced_site_is_read_only_in_the_target(tmp_path, pg_server):
+    path = tmp_path / "XA-A.db"
+    _make_commune(path, "XA-A", 5, 0)
+    target = pg_server.create_database()
+    _cli("--db", f"sqlite:///{path.as_posix()}", "sync", "--to", target, "--once")
+    env = {"ONESTOP_SITE": "XA-A"}
+    issued = _cli("--db", target, "issue", "TP", env=env, check=False)
+    assert issued.returncode == 3, issued.stderr
+    assert "bản sao" in issued.stderr and "read-only" in issued.stderr
+    called = _cli("--db", target, "call", "--counter", "1", env=env, check=False)
+    assert called.returncode == 3, called.stderr
+    # the commune itself still works: its own database is not marked
+    from db.connection import close, connect
+    from db.replica import is_replica
+
+    close()
+    connect(f"sqlite:///{path.as_posix()}")
+    try:
+        assert not is_replica(current_site.site_id())
+    finally:
+        close()
