@@ -10,7 +10,6 @@ READY=1 after the first pass and WATCHDOG=1 after each pass or wait.
 
 from __future__ import annotations
 
-import argparse
 import json
 import signal
 import sys

@@ -22,16 +22,28 @@ the source-id watermark that advances in the same transaction.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import peewee as pw
 
-from db import replica
-from db.models import (ALL_MODELS, BOOKING_MODELS, Booking, Counter, CounterService, Event, Officer, Rating,
-                       SchemaVersion, Service, Setting, Site, Ticket, TicketDossier)
-from db.schema import SCHEMA_VERSION
+from db import replica, schema
+from db.connection import database_proxy
+from db.models import (
+    ALL_MODELS,
+    BOOKING_MODELS,
+    Booking,
+    Counter,
+    CounterService,
+    Event,
+    Officer,
+    Rating,
+    Service,
+    Setting,
+    Site,
+    Ticket,
+    TicketDossier,
+)
 
 #: ``setting.key`` prefix, in the TARGET, of each source site's acknowledged position (JSON).
 POSITION_PREFIX = "sync.position."
@@ -133,16 +145,26 @@ class Target:
     def __init__(self, db: pw.Database) -> None:
         self.db = db
         self.models = ALL_MODELS + BOOKING_MODELS
+        self._schema_checked = False
 
     def bound(self):
         return self.db.bind_ctx(self.models)
 
     def ensure_schema(self) -> None:
-        """Create the tables on an empty target (a target made by ``onestop init`` is used as it is)."""
-        with self.bound(), self.db.atomic():
-            if not self.db.table_exists("schema_version"):
-                self.db.create_tables(self.models, safe=True)
-                SchemaVersion.create(version=SCHEMA_VERSION, applied_at=time.time())
+        """Create or upgrade the target's schema exactly as ``onestop init`` would (tables, seal function).
+
+        ``db.schema`` works on ``database_proxy``: it is pointed at the target
+        for the call and back at the source after, with nothing else running.
+        """
+        if self._schema_checked:
+            return
+        source = database_proxy.obj
+        database_proxy.initialize(self.db)
+        try:
+            schema.ensure_schema()
+        finally:
+            database_proxy.initialize(source)
+        self._schema_checked = True
 
     def position(self, code: str) -> Position:
         with self.bound():

@@ -80,7 +80,8 @@ def _cli(*args: str, env: dict | None = None, check: bool = True) -> subprocess.
 
 
 def _report(url: str, code: str) -> dict:
-    return json.loads(_cli("--db", url, "--site", code, "report", "--from", DAY, "--to", DAY, "--format", "json").stdout)
+    run = _cli("--db", url, "--site", code, "report", "--from", DAY, "--to", DAY, "--format", "json")
+    return json.loads(run.stdout)
 
 
 def _source_counts(path: Path) -> dict[str, int]:
