@@ -5,7 +5,7 @@ short pause, forever; a target or network outage is waited out with growing
 pauses (1 s doubling to 60 s) and the copy resumes from the position the
 target acknowledged.  Each committed batch prints one JSON line: site,
 position, rows copied, lag in events and seconds.  Under systemd it sends
-READY=1 after the first pass and WATCHDOG=1 after each pass or wait.
+READY=1 after the first pass and WATCHDOG=1 after each batch, pass or wait.
 """
 
 from __future__ import annotations
@@ -39,13 +39,14 @@ def _notify(message: str) -> None:
     notify(message)
 
 
-def _one_pass(target: sync.Target, batch: int, source_name: str) -> int:
-    copied = 0
+def _report_batch(result: sync.BatchResult) -> None:
+    _line({"event": "batch", "at": time.time(), **result.to_json()})
+    _notify("WATCHDOG=1")   # a long first catch-up is progress, not a hang
+
+
+def _one_pass(target: sync.Target, batch: int, source_name: str) -> None:
     for site_id, code in sync.source_sites():
-        for result in sync.sync_site(target, site_id, code, batch=batch, source_name=source_name):
-            copied += sum(result.rows.values())
-            _line({"event": "batch", "at": time.time(), **result.to_json()})
-    return copied
+        sync.sync_site(target, site_id, code, batch=batch, source_name=source_name, on_batch=_report_batch)
 
 
 def cmd_sync(args) -> int:

@@ -22,7 +22,7 @@ the source-id watermark that advances in the same transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import peewee as pw
@@ -315,8 +315,11 @@ def _upsert_config(model, rows: list[dict], site_id: int, key: str) -> dict[int,
 # ---------------------------------------------------------------- one pass
 
 def sync_site(target: Target, site_id: int, code: str, *, batch: int = DEFAULT_BATCH,
-              source_name: str = "") -> list[BatchResult]:
-    """Copy one site until the target has caught up with the source's log as read now."""
+              source_name: str = "", on_batch: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+    """Copy one site until the target has caught up with the source's log as read now.
+
+    ``on_batch`` is told of each committed batch (the service prints it and pets the watchdog).
+    """
     results: list[BatchResult] = []
     position = target.position(code)
     while True:
@@ -328,6 +331,8 @@ def sync_site(target: Target, site_id: int, code: str, *, batch: int = DEFAULT_B
         lag_events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
         results.append(BatchResult(code, position, rows, lag_events, max(0.0, head_at - position.at)
                                    if head_id > position.event else 0.0))
+        if on_batch is not None:
+            on_batch(results[-1])
         if len(data.events) < batch and len(data.ratings) < batch and len(data.dossiers) < batch:
             break
     return results
