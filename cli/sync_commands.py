@@ -73,7 +73,7 @@ def cmd_sync(args) -> int:
             backoff = 1.0
         except (pw.OperationalError, pw.InterfaceError, DatabaseUnavailable) as exc:
             if args.once:
-                raise
+                raise DatabaseUnavailable(f"sync target {shown}: {str(exc).splitlines()[0][:200]}") from None
             _line({"event": "waiting", "at": time.time(), "target": shown, "error": str(exc).splitlines()[0][:200],
                    "retry_in_s": backoff})
             target.db.close()
