@@ -200,3 +200,47 @@ def test_a_synced_site_is_read_only_in_the_target(tmp_path, pg_server):
         assert not is_replica(current_site.site_id())
     finally:
         close()
+
+
+def test_changes_after_a_sync_reach_the_target_and_the_commune_keeps_working_offline(tmp_path):
+    """Tickets copied while waiting are later called, served and rated at the commune; the next sync updates them.
+
+    The target here is SQLite (the sync works into any engine); the target is
+    "unplugged" (a path that cannot be opened) while the commune keeps working.
+    """
+    from db.connection import close, connect
+    from db.queue import call_next, finish_service, issue_ticket, start_service
+    from db.ratings import record_press
+
+    path = tmp_path / "XA-A.db"
+    _make_commune(path, "XA-A", 8, 0)
+    source = f"sqlite:///{path.as_posix()}"
+    target = f"sqlite:///{(tmp_path / 'province.db').as_posix()}"
+    _cli("--db", source, "sync", "--to", target, "--once")
+    before = _report(target, "XA-A")
+
+    close()
+    connect(source)
+    try:
+        moment = at(9, 30)
+        for i in range(4):
+            issue_ticket("TP", now=moment + i)
+        for i in range(3):
+            assert call_next(1, now=moment + 60 + i * 300) is not None
+            start_service(1, now=moment + 70 + i * 300)
+            finish_service(1, now=moment + 200 + i * 300)
+            record_press(1, 3, now=moment + 210 + i * 300)
+    finally:
+        close()
+    offline = _cli("--db", source, "sync", "--to", "postgresql://postgres@127.0.0.1:1/gone", "--once", check=False)
+    assert offline.returncode == 3 and "Database unavailable" in offline.stderr
+
+    _cli("--db", source, "sync", "--to", target, "--once")
+    after, local = _report(target, "XA-A"), _report(source, "XA-A")
+    after.pop("site", None), local.pop("site", None)
+    assert after == local and after != before
+    with sqlite3.connect(tmp_path / "province.db") as conn:
+        waiting = conn.execute("SELECT COUNT(*) FROM ticket WHERE status = 'waiting'").fetchone()[0]
+    with sqlite3.connect(path) as conn:
+        assert waiting == conn.execute("SELECT COUNT(*) FROM ticket WHERE status = 'waiting'").fetchone()[0]
+    assert _source_counts(tmp_path / "province.db") == _source_counts(path)
