@@ -96,6 +96,13 @@ def _site() -> SiteInfo:
     return site_info(Site.get_by_id(current_site.site_id()))
 
 
+def _site_for_change() -> SiteInfo:
+    """``_site()`` for issuing and calling: a synced copy of a site refuses them (db/replica.py)."""
+    row = Site.get_by_id(current_site.site_id())
+    replica.refuse_if_replica(row.code)
+    return site_info(row)
+
+
 def _locked(query: pw.Select, *, skip_locked: bool = False) -> pw.Select:
     """Row locks where the engine has them (SQLite already holds the write lock)."""
     if is_postgres():
@@ -351,8 +358,7 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
         earlier = claim(rid, "issue", now=moment)
         if earlier is not None:
             return Ticket.get_by_id(earlier.ref_id), _site().timezone, moment
-        site = _site()
-        replica.refuse_if_replica(current_site.site_id())
+        site = _site_for_change()
         service = _service(service_code)
         if not service.active:
             raise ServiceClosed(f"Dịch vụ {service.name} tạm ngừng", f"Service {service.name_en or service.name} is not available")
@@ -528,8 +534,7 @@ def call_next(counter_number: int, *, officer: str | None = None, now: float | N
     """
 
     def operation(moment: float) -> TicketInfo | None:
-        site = _site()
-        replica.refuse_if_replica(current_site.site_id())
+        site = _site_for_change()
         counter = _counter(counter_number)
         _require_free(counter)
         officer_id = _resolve_officer(counter, officer)
@@ -586,8 +591,7 @@ def call_ticket(counter_number: int, reference: str | int, *, officer: str | Non
     """Call one particular waiting ticket (typed code or scanned QR)."""
 
     def operation(moment: float) -> TicketInfo:
-        site = _site()
-        replica.refuse_if_replica(current_site.site_id())
+        site = _site_for_change()
         counter = _counter(counter_number)
         _require_free(counter)
         row = _lookup(reference, clock.service_day(moment, site.timezone))

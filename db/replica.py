@@ -27,8 +27,10 @@ def is_replica(site_id: int) -> bool:
     return code is not None and Setting.select(Setting.id).where(Setting.key == replica_key(code)).exists()
 
 
-def refuse_if_replica(site_id: int) -> None:
-    """``NotAllowed`` (exit 3) for a queue change on a synced site's copy."""
-    if is_replica(site_id):
+def refuse_if_replica(code: str) -> None:
+    """``NotAllowed`` (exit 3) for a queue change on a synced site's copy (one indexed read)."""
+    from db.models import Setting
+
+    if Setting.select(Setting.id).where(Setting.key == replica_key(code)).exists():
         raise NotAllowed("Điểm này là bản sao đồng bộ (chỉ đọc): hãy thao tác tại máy của điểm",
                          "This site is a synced copy (read-only): issue and call at the site's own database")
