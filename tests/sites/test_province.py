@@ -52,3 +52,57 @@ def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_ta
         assert qk["name"] == "Xã Quang Kim"
     finally:
         close()
+
+
+def test_all_sites_report_has_by_site_totals_over_all_and_exports_by_site(db_url, clock, tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from db import report_export
+    from db.connection import close, connect
+    from db.queue import call_next, finish_service, issue_ticket, start_service
+    from db.reports import all_sites_labels, build_all_sites_report, build_report
+
+    close()
+    connect(db_url)
+    try:
+        _import("QK", "Xã Quang Kim")
+        _import("BX", "Xã Bản Xèo")
+        day = "2026-11-25"
+        for code, n in (("QK", 3), ("BX", 2)):
+            current_site.choose(code)
+            for i in range(n):
+                issue_ticket("TP", now=clock(8, i))
+                call_next(1, now=clock(8, 30 + i))
+                start_service(1, now=clock(8, 30 + i))
+                finish_service(1, now=clock(8, 40 + i))
+        current_site.choose("QK")
+        qk_alone = build_report(day, day)
+        current_site.choose(None)
+        with pytest.raises(Exception, match="BX, QK"):
+            build_report(day, day)   # several sites and none named: still refused
+
+        report = build_all_sites_report(day, day)
+        by_site = {row["site"]: row for row in report["by_site"]}
+        assert (by_site["QK"]["issued"], by_site["BX"]["issued"]) == (3, 2)
+        assert by_site["QK"]["served"] == qk_alone["totals"]["served"] == 3
+        assert by_site["QK"]["wait_s"] == qk_alone["totals"]["wait_s"]
+        assert report["totals"]["issued"] == 5 and report["totals"]["served"] == 5
+        assert {(r["site"], r["service"]) for r in report["by_service"] if r["issued"]} == {("QK", "TP"), ("BX", "TP")}
+
+        labels = all_sites_labels()
+        header, rows = report_export.csv_rows(report, labels)
+        site_rows = [r for r in rows if r[0].startswith("Theo điểm")]
+        assert [(r[1], r[2]) for r in site_rows] == [("BX", "Xã Bản Xèo"), ("QK", "Xã Quang Kim")]
+        assert any(r[1] == "QK/TP" for r in rows)
+        path = tmp_path / "all.csv"
+        report_export.write_csv(report, path, labels)
+        assert "Xã Bản Xèo" in path.read_text(encoding="utf-8-sig")
+        assert len(list(csv.reader(path.open(encoding="utf-8-sig")))) == len(rows) + 1
+        xlsx = tmp_path / "all.xlsx"
+        report_export.write_xlsx(report, xlsx, labels)
+        sheet = load_workbook(xlsx)["Theo điểm - By site"]
+        assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["BX", "QK"]
+    finally:
+        close()
