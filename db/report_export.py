@@ -293,13 +293,15 @@ def _write_rows(target: str | Path | io.TextIOBase, header: list[str], rows: lis
 
 SHEET_TITLES = {
     "summary": "Tổng hợp - Summary",
-    "by_site": "Theo điểm - By site",
     "by_day": "Theo ngày - By day",
     "by_service": "Theo dịch vụ - By service",
     "by_counter": "Theo quầy - By counter",
     "by_officer": "Theo cán bộ - By officer",
     "arrivals": "Theo giờ - By hour",
 }
+
+#: the extra sheet of an all-sites report (``--all-sites``), after the summary
+SITE_SHEET_TITLE = "Theo điểm - By site"
 
 _FORMATS = {"int": "#,##0", "seconds": "[h]:mm:ss", "pct": "0.00%", "date": "dd/mm/yyyy", "text": "@"}
 
@@ -381,7 +383,8 @@ def build_workbook(report: dict[str, Any], labels: dict[str, Any] | None = None)
     for section, *_titles in SECTIONS[1:]:
         if section == "by_site" and "by_site" not in report:
             continue
-        _table_sheet(wb, SHEET_TITLES[section], key_columns(section, labels) + figures, section_rows(report, section))
+        _table_sheet(wb, SHEET_TITLES.get(section, SITE_SHEET_TITLE), key_columns(section, labels) + figures,
+                     section_rows(report, section))
     hour_cols = [Column("hour", "Giờ", "Hour", "text", lambda r: f"{r['hour']:02d}:00"),
                  Column("issued", "Số phát", "Issued", "int", _path("issued"))]
     _table_sheet(wb, SHEET_TITLES["arrivals"], hour_cols, report["arrivals_by_hour"])
