@@ -106,3 +106,37 @@ def test_all_sites_report_has_by_site_totals_over_all_and_exports_by_site(db_url
         assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["BX", "QK"]
     finally:
         close()
+
+
+def test_cli_report_all_sites_and_the_several_sites_rule(tmp_path, sqlite_url, capsys):
+    import json
+    from datetime import date, timedelta
+
+    from cli.main import main
+    from db.connection import close
+    from tests.sites.test_sites import _site_text
+
+    for code, name in (("QK", "Xã Quang Kim"), ("BX", "Xã Bản Xèo")):
+        (tmp_path / f"{code}.toml").write_text(_site_text(code, name), encoding="utf-8")
+    today = (date.today() + timedelta(days=1)).isoformat()   # the site's day may be ahead of UTC
+    span = ["--from", "2020-01-01", "--to", today]
+    try:
+        assert main(["--db", sqlite_url, "init", "--site", str(tmp_path / "QK.toml")]) == 0
+        assert main(["--db", sqlite_url, "init", "--site", str(tmp_path / "BX.toml")]) == 0
+        assert main(["--db", sqlite_url, "--site", "QK", "issue", "TP"]) == 0
+        capsys.readouterr()
+        assert main(["--db", sqlite_url, "report", *span, "--format", "json"]) == 2
+        assert "BX, QK" in capsys.readouterr().err
+        assert main(["--db", sqlite_url, "report", *span, "--format", "json", "--site", "BX"]) == 0
+        assert "by_site" not in json.loads(capsys.readouterr().out)
+        assert main(["--db", sqlite_url, "report", *span, "--format", "json", "--all-sites"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert [(s["site"], s["issued"]) for s in doc["by_site"]] == [("BX", 0), ("QK", 1)]
+        assert doc["totals"]["issued"] == 1
+        out = tmp_path / "tinh.xlsx"
+        assert main(["--db", sqlite_url, "report", *span, "--all-sites", "--out", str(out)]) == 0
+        assert out.stat().st_size > 0
+        assert main(["--db", sqlite_url, "report", *span, "--all-sites", "--format", "table"]) == 0
+        assert "Theo điểm / By site" in capsys.readouterr().out
+    finally:
+        close()
