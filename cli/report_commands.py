@@ -26,13 +26,14 @@ def _format(args) -> str:
 
 def cmd_report(args) -> int:
     from db import report_export
-    from db.reports import build_report, report_labels
+    from db.reports import all_sites_labels, build_all_sites_report, build_report, report_labels
 
     fmt = _format(args)
     if fmt == "xlsx" and not args.out and sys.stdout.isatty():
         raise InvalidInput("XLSX cần --out FILE", "XLSX is binary: give --out FILE.xlsx (or redirect stdout)")
     connect(getattr(args, "db", None))
-    report = build_report(args.date_from, args.date_to)
+    all_sites = getattr(args, "all_sites", False)
+    report = (build_all_sites_report if all_sites else build_report)(args.date_from, args.date_to)
     if fmt == "json":
         if args.out:
             import json
@@ -41,7 +42,7 @@ def cmd_report(args) -> int:
         else:
             print_json(report)
         return 0
-    labels = report_labels()
+    labels = all_sites_labels() if all_sites else report_labels()
     if fmt == "table":
         text = report_export.render_table(report, labels)
         if args.out:
@@ -86,6 +87,8 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=FORMATS,
                    help="table (terminal, default), csv (UTF-8 with BOM), xlsx, json; default from --out's extension")
     p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--all-sites", action="store_true",
+                   help="every site of the database: totals over all, by_site, per-site rows carry their site")
     add_db_option(p)
     p.set_defaults(func=cmd_report)
 

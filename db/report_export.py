@@ -59,6 +59,7 @@ def _path(*keys: str) -> Callable[[Row], Any]:
 SECTIONS = (
     # (report key, key column in rows, Vietnamese title, English title)
     ("totals", None, "Tổng cộng", "Totals"),
+    ("by_site", "site", "Theo điểm", "By site"),      # only in an all-sites report (``--all-sites``)
     ("by_day", "day", "Theo ngày", "By day"),
     ("by_service", "service", "Theo dịch vụ", "By service"),
     ("by_counter", "counter", "Theo quầy", "By counter"),
@@ -120,17 +121,27 @@ def key_columns(section: str, labels: dict[str, Any]) -> list[Column]:
     services = labels.get("services", {})
     counters = labels.get("counters", {})
     officers = labels.get("officers", {})
+
+    def keyed(name: str) -> Callable[[Row], Any]:
+        """The row's key; ``SITE/key`` in an all-sites report, where codes repeat between sites."""
+        return lambda r: f"{r['site']}/{r[name]}" if "site" in r else r[name]
+
+    if section == "by_site":
+        return [Column("site", "Mã điểm", "Site code", "text", _path("site")),
+                Column("site_name", "Điểm", "Site", "text", _path("name"))]
     if section == "by_day":
         return [Column("day", "Ngày", "Day", "date", _path("day"))]
     if section == "by_service":
-        return [Column("service", "Mã", "Code", "text", _path("service")),
-                Column("service_name", "Dịch vụ", "Service", "text", lambda r: services.get(r["service"], ("", ""))[0])]
+        return [Column("service", "Mã", "Code", "text", keyed("service")),
+                Column("service_name", "Dịch vụ", "Service", "text",
+                       lambda r: services.get(keyed("service")(r), ("", ""))[0])]
     if section == "by_counter":
-        return [Column("counter", "Quầy", "Counter", "int", _path("counter")),
-                Column("counter_name", "Tên quầy", "Counter name", "text", lambda r: counters.get(r["counter"], ""))]
+        return [Column("counter", "Quầy", "Counter", "int" if not labels.get("sites") else "text", keyed("counter")),
+                Column("counter_name", "Tên quầy", "Counter name", "text",
+                       lambda r: counters.get(keyed("counter")(r), ""))]
     if section == "by_officer":
-        return [Column("officer", "Tài khoản", "Username", "text", _path("officer")),
-                Column("officer_name", "Họ tên", "Full name", "text", lambda r: officers.get(r["officer"], ""))]
+        return [Column("officer", "Tài khoản", "Username", "text", keyed("officer")),
+                Column("officer_name", "Họ tên", "Full name", "text", lambda r: officers.get(keyed("officer")(r), ""))]
     return [Column("scope", "Phạm vi", "Scope", "text", lambda r: "Tổng cộng / Totals")]
 
 
@@ -143,7 +154,7 @@ def rating_levels(report: dict[str, Any], labels: dict[str, Any]) -> list[tuple[
 
 
 def section_rows(report: dict[str, Any], section: str) -> list[Row]:
-    return [report["totals"]] if section == "totals" else list(report[section])
+    return [report["totals"]] if section == "totals" else list(report.get(section, []))
 
 
 # ----------------------------------------------------------------- terminal table
@@ -289,6 +300,9 @@ SHEET_TITLES = {
     "arrivals": "Theo giờ - By hour",
 }
 
+#: the extra sheet of an all-sites report (``--all-sites``), after the summary
+SITE_SHEET_TITLE = "Theo điểm - By site"
+
 _FORMATS = {"int": "#,##0", "seconds": "[h]:mm:ss", "pct": "0.00%", "date": "dd/mm/yyyy", "text": "@"}
 
 
@@ -367,7 +381,10 @@ def build_workbook(report: dict[str, Any], labels: dict[str, Any] | None = None)
     ws.cell(row=2, column=2).font = Font(bold=True)
 
     for section, *_titles in SECTIONS[1:]:
-        _table_sheet(wb, SHEET_TITLES[section], key_columns(section, labels) + figures, section_rows(report, section))
+        if section == "by_site" and "by_site" not in report:
+            continue
+        _table_sheet(wb, SHEET_TITLES.get(section, SITE_SHEET_TITLE), key_columns(section, labels) + figures,
+                     section_rows(report, section))
     hour_cols = [Column("hour", "Giờ", "Hour", "text", lambda r: f"{r['hour']:02d}:00"),
                  Column("issued", "Số phát", "Issued", "int", _path("issued"))]
     _table_sheet(wb, SHEET_TITLES["arrivals"], hour_cols, report["arrivals_by_hour"])

@@ -54,6 +54,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -95,13 +96,23 @@ _DIMENSIONS = (
 )
 _ALL = (_TOTALS, *_DIMENSIONS)
 
+#: Site ids the queries cover; None = this process's site (``db.current_site``).  Set by ``build_all_sites_report``.
+_SCOPE: ContextVar[tuple[int, ...] | None] = ContextVar("report_scope", default=None)
+
+
+def _sites_sql() -> str:
+    """The covered site ids as an SQL list (integers from the database, never user text)."""
+    scope = _SCOPE.get()
+    return ", ".join(str(int(i)) for i in scope) if scope else str(current_site.site_id())
+
+
 def _in_range() -> str:
-    """The range's tickets of this process's site (``db.current_site``; the id is an integer from the database)."""
-    return f"t.service_day BETWEEN ? AND ? AND t.service_id IN ({_SITE_SERVICES.format(site=current_site.site_id())})"
+    """The range's tickets of the covered sites (``_SCOPE``, else this process's site)."""
+    return f"t.service_day BETWEEN ? AND ? AND t.service_id IN ({_SITE_SERVICES.format(site=_sites_sql())})"
 
 
-_SITE_SERVICES = "SELECT id FROM service WHERE site_id = {site}"
-_SITE_COUNTERS = "SELECT id FROM counter WHERE site_id = {site}"
+_SITE_SERVICES = "SELECT id FROM service WHERE site_id IN ({site})"
+_SITE_COUNTERS = "SELECT id FROM counter WHERE site_id IN ({site})"
 _DONE = f"t.status = '{statuses.DONE}'"
 _WAIT = "(t.called_at - t.issued_at)"
 _SERVICE = "(t.finished_at - t.started_at)"
@@ -279,7 +290,7 @@ def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
     rows = _rows("""
         WITH r AS (SELECT * FROM rating r
                    WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?
-                     AND r.counter_id IN (""" + _SITE_COUNTERS.format(site=current_site.site_id()) + """))
+                     AND r.counter_id IN (""" + _SITE_COUNTERS.format(site=_sites_sql()) + """))
         """ + "\nUNION ALL\n".join(parts), (True, *span))
     return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
 
@@ -294,7 +305,7 @@ def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[
                SUM(CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
         FROM booking b
         WHERE b.service_day BETWEEN ? AND ? AND b.service_id IN (""" + _SITE_SERVICES.format(
-        site=current_site.site_id()) + """)
+        site=_sites_sql()) + """)
         GROUP BY b.service_day, b.service_id"""
     branches = [("", ""), ("day", "service_day"), ("service", "service_id")]
     rows = _rollup(grain, branches, "SUM(g.made), SUM(g.checked_in), SUM(g.no_show), SUM(g.cancelled)",
@@ -469,6 +480,71 @@ def build_report(date_from: str | date, date_to: str | date, *, now: float | Non
         }
 
     return with_retry(read)
+
+
+def build_all_sites_report(date_from: str | date, date_to: str | date, *,
+                           now: float | None = None) -> dict[str, Any]:
+    """``onestop report --all-sites``: the section-6 document over every site of the database.
+
+    ``totals``, ``by_day`` and ``arrivals_by_hour`` are computed over all sites
+    at once (medians are not sums, so they are not added up from the sites);
+    ``by_site`` holds each site's own totals plus ``"site"`` and ``"name"``;
+    ``by_service``, ``by_counter`` and ``by_officer`` are each site's rows with
+    ``"site"`` added (codes and numbers are only unique within a site).  Each
+    site is read by its own ``build_report`` (a month of 120 sites is 120 small
+    reads; the daily rollup is what makes that fast).  Booking no-shows in the
+    totals use the default grace of 15 minutes; per site, the site's own.
+    """
+    day_from, day_to = _parse_day(str(date_from), "from"), _parse_day(str(date_to), "to")
+    if day_from > day_to:
+        raise InvalidInput(f"Khoảng ngày sai: {day_from} sau {day_to}", f"--from {day_from} is after --to {day_to}")
+    sites = with_retry(lambda: list(Site.select().order_by(Site.code)))
+    per_site = []
+    for site in sites:
+        with current_site.acting_for(site.id):
+            per_site.append((site, build_report(day_from, day_to, now=now)))
+    levels = sorted({lv.value for site in sites for lv in site_info(site).rating_levels} or {3, 2, 1}, reverse=True)
+
+    def read() -> dict[str, Any]:
+        token = _SCOPE.set(tuple(site.id for site in sites) or (-1,))
+        try:
+            with read_transaction():
+                parts = _all_breakdowns((day_from, day_to), levels, now)
+                arrivals = _arrivals((day_from, day_to))
+        finally:
+            _SCOPE.reset(token)
+        return {
+            "from": day_from,
+            "to": day_to,
+            "totals": parts[""].get(0) or _figures(None, None, None, 0, levels),
+            "by_site": [{"site": site.code, "name": site.name, **report["totals"]} for site, report in per_site],
+            "by_day": [{"day": str(day), **parts["day"][day]} for day in sorted(parts["day"])],
+            **{section: [{"site": site.code, **row} for site, report in per_site for row in report[section]]
+               for section in ("by_service", "by_counter", "by_officer")},
+            "arrivals_by_hour": arrivals,
+        }
+
+    return with_retry(read)
+
+
+def all_sites_labels() -> dict[str, Any]:
+    """``report_labels`` for an all-sites document: names keyed by ``"SITE/code"`` (see ``report_export``)."""
+    from db.models import Site as SiteRow
+
+    labels: dict[str, Any] = {"site": "Tất cả các điểm", "site_en": "All sites", "services": {}, "counters": {},
+                              "officers": {}, "sites": {}, "levels": []}
+    seen: set[int] = set()
+    for site in with_retry(lambda: list(SiteRow.select().order_by(SiteRow.code))):
+        with current_site.acting_for(site.id):
+            one = report_labels()
+        labels["sites"][site.code] = one["site"]
+        for kind in ("services", "counters", "officers"):
+            labels[kind].update({f"{site.code}/{key}": name for key, name in one[kind].items()})
+        for level in one["levels"]:
+            if level[0] not in seen:
+                seen.add(level[0])
+                labels["levels"].append(level)
+    return labels
 
 
 def _grace_s(site: Site | None) -> float:

@@ -11,7 +11,7 @@ from web import errors
 from web.board_data import BoardFeed
 from web.live import LiveHub
 from web.ratelimit import DEFAULT_LIMIT, RateLimitMiddleware
-from web.routes import api_bookings, api_status, api_tickets, board, book, home, track
+from web.routes import api_bookings, api_status, api_tickets, board, book, home, province, track
 from web.status_cache import StatusCache
 from web.templating import static_files
 
@@ -43,6 +43,6 @@ def create_app(*, rate_limit: str = DEFAULT_LIMIT) -> FastAPI:
     errors.install(app)
     app.mount("/static", static_files(), name="static")
     for router in (home.router, track.router, board.router, book.router, api_status.router, api_tickets.router,
-                   api_bookings.router):
+                   api_bookings.router, province.router):
         app.include_router(router)
     return app

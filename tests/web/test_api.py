@@ -122,3 +122,16 @@ def test_every_public_route_is_rate_limited_per_client_address(web_db):
         assert page.status_code == 429 and "Quá nhiều yêu cầu" in page.text
     finally:
         assert server.stop() == 0
+
+
+def test_province_json_lists_every_site_with_its_figures_and_needs_no_key(web_server, onestop):
+    onestop("issue", "TP")
+    onestop("issue", "TP")
+    answer = httpx.get(web_server.url + "/api/v1/province")
+    assert answer.status_code == 200
+    sites = answer.json()["sites"]
+    assert len(sites) == 1
+    row = sites[0]
+    assert row["waiting"] == 2 and row["served_today"] == 0
+    assert row["longest_wait_s"] is not None and row["data_up_to"] is not None
+    assert "/api/v1/province" in httpx.get(web_server.url + "/api/v1/openapi.json").json()["paths"]
