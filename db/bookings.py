@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from db import clock, current_site, statuses
+from db import clock, current_site, statuses, wait_estimate
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import BookingRefused, InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -543,8 +543,7 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
     def describe() -> TicketInfo:
         info = queue.find_ticket(ticket_id, now=moment)
         if info.status == statuses.WAITING:
-            service_id = Ticket.get_by_id(ticket_id).service_id
-            info = replace(info, estimated_wait_s=queue.estimate_wait_s(service_id, info.ahead))
+            info = queue.estimated(info, wait_estimate.estimate(ticket_id, moment))
         return replace(info, extra={**info.extra, "booking": code})
 
     return with_retry(describe)

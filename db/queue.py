@@ -17,14 +17,14 @@ Why it cannot hand out a number twice or call a ticket twice:
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import peewee as pw
 
-from db import clock, current_site, replica, statuses
+from db import clock, current_site, replica, statuses, wait_estimate
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -33,12 +33,11 @@ from db.requests import Earlier, claim, new_request_id, settle
 from db.site import site_info
 from db.tracking import split_reference, track_url, verify
 from db.values import SiteInfo, TicketInfo
+from db.wait_estimate import WaitEstimate
 
 T = TypeVar("T")
 
 OPEN_STATUSES = statuses.OPEN
-#: how many recent finished tickets make the service-time median for estimates
-ESTIMATE_SAMPLE = 20
 
 _rolled_over: set[tuple[int, str]] = set()
 
@@ -306,41 +305,11 @@ def _people_ahead(row: Ticket, now: float | None = None) -> int:
     return Ticket.select().where(same & before).count()
 
 
-def recent_service_time_s(service_id: int) -> float | None:
-    """Median start-to-done time of the service's last few finished tickets."""
-    # No status filter in SQL: it would tempt SQLite into the (status, service_day)
-    # index and a scan of every finished ticket in history; walking
-    # (service, finished_at) backwards and keeping the served ones stays flat.
-    rows = (Ticket.select(Ticket.status, Ticket.started_at, Ticket.finished_at)
-            .where((Ticket.service == service_id) & (Ticket.finished_at.is_null(False)))
-            .order_by(Ticket.finished_at.desc()).limit(ESTIMATE_SAMPLE * 2).tuples())
-    durations = [f - s for status, s, f in rows if status == statuses.DONE and s is not None and f >= s][:ESTIMATE_SAMPLE]
-    return statistics.median(durations) if durations else None
-
-
-def _serving_counters(service_id: int) -> int:
-    base = (Counter.select().join(CounterService)
-            .where((CounterService.service == service_id) & (Counter.active == True)))  # noqa: E712
-    working = base.where(Counter.paused == False).count()  # noqa: E712
-    return working or base.count()
-
-
-def estimate_wait_s(service_id: int, ahead: int) -> int | None:
-    """People ahead x recent median service time / counters serving the service."""
-    return wait_estimator(service_id)(ahead)
-
-
-def wait_estimator(service_id: int) -> Callable[[int], int | None]:
-    """``estimate_wait_s`` for many tickets of one service: the two reads are made once."""
-    median = recent_service_time_s(service_id)
-    counters = _serving_counters(service_id)
-
-    def estimate(ahead: int) -> int | None:
-        if median is None or counters == 0:
-            return None
-        return int(round(ahead * median / counters))
-
-    return estimate
+def estimated(info: TicketInfo, estimate: WaitEstimate | None) -> TicketInfo:
+    """``info`` with the wait estimate (``db.wait_estimate``, the one estimator) filled in."""
+    if estimate is None:
+        return replace(info, estimated_wait_s=None, estimated_wait_range_s=None)
+    return replace(info, estimated_wait_s=estimate.point_s, estimated_wait_range_s=estimate.range_s)
 
 
 # ---------------------------------------------------------------- issuing
@@ -380,7 +349,7 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
         # Outside the write transaction: the number_sequence row lock is
         # released sooner, and "ahead" is informative, not a queue rule.
         ahead = _people_ahead(row, moment)
-        return to_info(row, tz, ahead=ahead, estimated_wait_s=estimate_wait_s(row.service_id, ahead))
+        return estimated(to_info(row, tz, ahead=ahead), wait_estimate.estimate(row.id, moment))
 
     return with_retry(describe)
 

@@ -95,6 +95,8 @@ class TicketInfo:
     officer: str | None = None
     ahead: int = 0
     estimated_wait_s: int | None = None
+    #: (low, high) seconds when the estimate is uncertain enough to show as "10-15 min"; None: one figure
+    estimated_wait_range_s: tuple[int, int] | None = None
     cancel_reason: str | None = None
     kiosk: str | None = None
     slot_start: datetime | None = None       # appointment tickets: the booked slot's start
@@ -120,6 +122,7 @@ class TicketInfo:
             "counter": self.counter,
             "ahead": self.ahead,
             "estimated_wait_s": self.estimated_wait_s,
+            "estimated_wait_range_s": list(self.estimated_wait_range_s) if self.estimated_wait_range_s else None,
             "service_name": self.service_name,
             "issued_service": self.issued_service,
             "service_day": self.service_day.isoformat(),

@@ -549,7 +549,7 @@ class KioskController:
         assert self._site is not None
         wait = None
         if ticket.estimated_wait_s is not None:
-            wait = texts.wait_estimate(ticket.estimated_wait_s)
+            wait = texts.wait_estimate(ticket.estimated_wait_s, getattr(ticket, "estimated_wait_range_s", None))
         elif ticket.ahead == 0:
             wait = texts.wait_estimate(0)
         self._ticket = TicketView(

@@ -91,6 +91,7 @@ TEXTS: dict[str, str | tuple[str, str]] = {
     "minutes_none": "Chưa ước tính được",
     "minutes_lt1": "Dưới 1 phút",
     "minutes": "Khoảng {n} phút",
+    "minutes_range": "{low}-{high} phút",
     "hours_minutes": "Khoảng {h} giờ {m} phút",
 }
 
@@ -157,8 +158,10 @@ def waiting(n: int) -> Bilingual:
     return Bilingual(trn(SOURCE_LANG, WAITING, n), trn("en", WAITING, n), source=WAITING, count=n)
 
 
-def wait_estimate(seconds: int | None) -> Bilingual:
-    """Rounded and never falsely precise: the estimate is a median, not a promise."""
+def wait_estimate(seconds: int | None, range_s: tuple[int, int] | None = None) -> Bilingual:
+    """Rounded and never falsely precise: "10-15 phút" when the estimate is uncertain (``range_s``)."""
+    if range_s is not None and range_s[1] < 90 * 60:
+        return bilingual("minutes_range", low=round(range_s[0] / 60), high=round(range_s[1] / 60))
     if seconds is None:
         return bilingual("minutes_none")
     if seconds < 60:
