@@ -236,10 +236,13 @@ class GuiProc(Proc):
                 *self.args]
 
 
-def start_x_server(work: Path) -> tuple[dict[str, str], subprocess.Popen | None, str]:
+def start_x_server(offscreen: bool) -> tuple[dict[str, str], subprocess.Popen | None, str]:
     """An Xvfb screen for the GUI programs, or the offscreen Qt platform when Xvfb is missing."""
     env = dict(os.environ)
-    xvfb = shutil.which("Xvfb")
+    xvfb = shutil.which("Xvfb") if not offscreen else None
+    if offscreen:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        return env, None, "GUI programs on QT_QPA_PLATFORM=offscreen (--offscreen)"
     if xvfb is None:
         env["QT_QPA_PLATFORM"] = "offscreen"
         return env, None, "Xvfb not installed: GUI programs on QT_QPA_PLATFORM=offscreen"
@@ -330,7 +333,7 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
     if args.gui:
         from db.connection import connect
 
-        env, x_server, gui_note = start_x_server(work)
+        env, x_server, gui_note = start_x_server(args.offscreen)
         print(f"soak: {gui_note}", flush=True)
         env["ONESTOP_STATUS_FILE"] = str(work / "display.status")
         gui.append(GuiProc("display", ["display", "--windowed", "--no-voice", "--db", url], env=env))
@@ -499,6 +502,7 @@ def main() -> int:
                         help="how long the fake backup holds SQLite's lock / PostgreSQL stays down")
     parser.add_argument("--no-gui", dest="gui", action="store_false",
                         help="no GUI process (the display is otherwise a real `onestop display` under Xvfb)")
+    parser.add_argument("--offscreen", action="store_true", help="GUI programs on Qt's offscreen platform, no Xvfb")
     parser.add_argument("--restart-s", type=float, default=2.0,
                         help="delay before a killed GUI program is started again (systemd RestartSec)")
     return run(parser.parse_args())
