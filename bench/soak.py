@@ -21,9 +21,14 @@ RSS and CPU of every worker are sampled from /proc each simulated half hour.  At
 queue left open is closed (``cancel_ticket`` with reason ``day_closed``) and one line per check
 is printed, ``PASS`` or ``FAIL``; the exit code is 1 when any check fails.
 
-NOT yet covered (see docs/performance.md): the GUI programs under Xvfb,
-printer simulator faults, keypad pty unplug,
-stale-screen time.
+* ``kill -9`` of the hall display, a real GUI process (``onestop display``) under Xvfb (or
+  ``QT_QPA_PLATFORM=offscreen`` when Xvfb is not installed, said in the output), restarted after
+  ``--restart-s`` like systemd's ``RestartSec``.  The display writes the event id it is up to date
+  with to ``$ONESTOP_STATUS_FILE`` (ui_common.status_file); the soak compares it with the
+  database's latest event id every 0.2 s and reports the longest time the board showed stale data.
+
+NOT yet covered (see docs/performance.md): kiosk and counter GUI processes,
+printer simulator faults, keypad pty unplug.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -46,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 DAY_HOURS = 8.0
 SERVICES = ("TP", "DD", "KD")
+WARM_UP_S = 60.0   # RSS growth is judged only for a process up at least this long (wall seconds)
 
 
 # ---------------------------------------------------------------- workers
@@ -191,13 +198,17 @@ def prepare(url: str, counters: int) -> None:
 class Proc:
     """One worker process, restartable with the same arguments (as systemd ``Restart=always``)."""
 
-    def __init__(self, name: str, args: list[str]) -> None:
-        self.name, self.args = name, args
+    def __init__(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
+        self.name, self.args, self.env = name, args, env
         self.samples: list[tuple[int, float]] = []   # (rss kB, cpu seconds)
         self.start()
 
+    def command(self) -> list[str]:
+        return [sys.executable, __file__, *self.args]
+
     def start(self) -> None:
-        self.popen = subprocess.Popen([sys.executable, __file__, *self.args], cwd=ROOT)
+        self.popen = subprocess.Popen(self.command(), cwd=ROOT, env=self.env)
+        self.started = time.time()
 
     def sample(self) -> None:
         try:
@@ -209,11 +220,69 @@ class Proc:
         ticks = os.sysconf("SC_CLK_TCK")
         self.samples.append((rss, (int(stat[11]) + int(stat[12])) / ticks))
 
-    def kill_and_restart(self) -> None:
+    def kill_and_restart(self, delay_s: float = 0.0) -> None:
         self.popen.send_signal(signal.SIGKILL)
         self.popen.wait()
         self.samples.clear()  # a new process: its memory starts again
+        time.sleep(delay_s)
         self.start()
+
+
+class GuiProc(Proc):
+    """A real GUI program started through the ``onestop`` command line (``args`` are its words)."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-c", "import sys; from cli.main import main; sys.exit(main(sys.argv[1:]))",
+                *self.args]
+
+
+def start_x_server(offscreen: bool) -> tuple[dict[str, str], subprocess.Popen | None, str]:
+    """An Xvfb screen for the GUI programs, or the offscreen Qt platform when Xvfb is missing."""
+    env = dict(os.environ)
+    xvfb = shutil.which("Xvfb") if not offscreen else None
+    if offscreen:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        return env, None, "GUI programs on QT_QPA_PLATFORM=offscreen (--offscreen)"
+    if xvfb is None:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        return env, None, "Xvfb not installed: GUI programs on QT_QPA_PLATFORM=offscreen"
+    number = 100 + os.getpid() % 800
+    server = subprocess.Popen([xvfb, f":{number}", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    env.pop("QT_QPA_PLATFORM", None)
+    env["DISPLAY"] = f":{number}"
+    return env, server, f"GUI programs under Xvfb :{number}"
+
+
+class StaleMeter:
+    """How long a screen lags the database: its painted event id vs the latest id, sampled over time."""
+
+    def __init__(self, url: str, status_path: Path) -> None:
+        self.url, self.status_path = url, status_path
+        self.history: list[tuple[float, int]] = []   # (time, database's latest event id)
+        self.longest = 0.0
+        self.painted = 0
+
+    def sample(self) -> None:
+        from db.events import last_event_id
+
+        now = time.time()
+        try:
+            latest = last_event_id()
+        except Exception:   # the database is down (a fault): the screen's lag is measured when it is back
+            return
+        self.history.append((now, latest))
+        try:
+            self.painted = int(json.loads(self.status_path.read_text())["event_id"])
+        except (OSError, ValueError, KeyError):
+            pass   # the display is down or not yet painted: it still shows (or will show) old data
+        behind_since = next((t for t, last in self.history if last > self.painted), None)
+        if behind_since is not None:
+            self.longest = max(self.longest, now - behind_since)
+        self.history = [(t, last) for t, last in self.history if last > self.painted]
 
 
 def hold_sqlite_lock(path: Path, seconds: float) -> float:
@@ -259,8 +328,21 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
                                       str(day_s), str(work / f"kiosk-{i + 1}.jsonl")]) for i in range(args.kiosks)]
     counters = [Proc(f"counter-{n}", ["counter", url, str(n), str(service_s), str(stop_file),
                                       str(work / f"counter-{n}.jsonl")]) for n in range(1, args.counters + 1)]
-    procs = kiosks + counters
+    gui: list[Proc] = []
+    x_server, meter = None, None
+    if args.gui:
+        from db.connection import connect
+
+        env, x_server, gui_note = start_x_server(args.offscreen)
+        print(f"soak: {gui_note}", flush=True)
+        env["ONESTOP_STATUS_FILE"] = str(work / "display.status")
+        gui.append(GuiProc("display", ["display", "--windowed", "--no-voice", "--db", url], env=env))
+        connect(url)
+        meter = StaleMeter(url, work / "display.status")
+    procs = kiosks + counters + gui
     faults = {0.30: "pg_restart" if server is not None else "sqlite_lock", 0.50: "kill_kiosk", 0.70: "kill_counter"}
+    if args.gui:
+        faults[0.60] = "kill_display"
     fault_log: list[str] = []
     next_sample = start_at
     t_start = time.time()
@@ -273,7 +355,9 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
         for at, fault in list(faults.items()):
             if now >= start_at + at * day_s:
                 del faults[at]
-                fault_log.append(_inject(fault, db_path, server, kiosks, counters, args.lock_s))
+                fault_log.append(_inject(fault, db_path, server, kiosks, counters + gui, args))
+        if meter is not None:
+            meter.sample()
         for kiosk in kiosks:  # a kiosk crashed by itself would be restarted the same way
             if kiosk.popen.poll() not in (None, 0):
                 kiosk.start()
@@ -282,14 +366,29 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
     deadline = time.time() + day_s / 4 + 60
     while any(c.popen.poll() is None for c in counters) and time.time() < deadline:
         time.sleep(0.2)
+    caught_up = None
+    if meter is not None:   # the board must come back to the database's state by itself
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            meter.sample()
+            if meter.history == [] and meter.painted > 0:
+                caught_up = True
+                break
+            time.sleep(0.2)
+        caught_up = bool(caught_up)
     for proc in procs:
         if proc.popen.poll() is None:
             proc.popen.kill()
+            proc.popen.wait()
+    if x_server is not None:
+        x_server.kill()
+        x_server.wait()
     wall = time.time() - t_start
-    return report(url, work, kiosks, counters, fault_log, wall, args)
+    return report(url, work, kiosks, counters, fault_log, wall, args, gui=gui, meter=meter, caught_up=caught_up)
 
 
-def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], counters: list[Proc], lock_s: float) -> str:
+def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], others: list[Proc], args) -> str:
+    lock_s = args.lock_s
     if fault == "pg_restart":
         t0 = time.time()
         server.stop()
@@ -299,13 +398,18 @@ def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], counters: lis
     if fault == "sqlite_lock":
         held = hold_sqlite_lock(db_path, lock_s)
         return f"sqlite write lock held {held:.1f} s"
-    target = kiosks[0] if fault == "kill_kiosk" else counters[-1]
+    if fault == "kill_display":
+        display = next(proc for proc in others if proc.name == "display")
+        display.kill_and_restart(args.restart_s)
+        return f"kill -9 display, restarted after {args.restart_s:g} s"
+    target = kiosks[0] if fault == "kill_kiosk" else next(p for p in reversed(others) if p.name.startswith("counter"))
     target.kill_and_restart()
     return f"kill -9 {target.name}, restarted"
 
 
 def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault_log: list[str],
-           wall: float, args: argparse.Namespace) -> int:
+           wall: float, args: argparse.Namespace, gui: list[Proc] = (), meter: StaleMeter | None = None,
+           caught_up: bool | None = None) -> int:
     from db import queue
     from db.connection import connect
     from db.models import Rating, Ticket
@@ -354,13 +458,20 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
         (f"ghost tickets: {ghosts}", ghosts == 0),
         (f"workers that did not finish their day: {unfinished or 0}", not unfinished),
     ]
-    for proc in kiosks + counters:
+    if meter is not None:
+        checks.append((f"display back to the database's state after the faults (event {meter.painted}); "
+                       f"longest stale screen {meter.longest:.1f} s", bool(caught_up)))
+    for proc in [*kiosks, *counters, *gui]:
         if len(proc.samples) >= 3:
             warm, end = proc.samples[1], proc.samples[-1]
             growth = (end[0] - warm[0]) / warm[0] * 100
             cpu = (end[1] - warm[1])
-            checks.append((f"{proc.name}: RSS {warm[0] / 1024:.1f} -> {end[0] / 1024:.1f} MiB ({growth:+.1f} %), "
-                           f"CPU {cpu:.1f} s", growth < 10))
+            text = (f"{proc.name}: RSS {warm[0] / 1024:.1f} -> {end[0] / 1024:.1f} MiB ({growth:+.1f} %), "
+                    f"CPU {cpu:.1f} s")
+            if time.time() - proc.started < WARM_UP_S:   # a GUI program still fills its caches at first
+                print(f"INFO {text} (up {time.time() - proc.started:.0f} s: too short to judge growth)")
+            else:
+                checks.append((text, growth < 10))
     print(f"soak: engine {args.engine}, {args.tickets} tickets, {args.counters} counters, {args.kiosks} kiosks, "
           f"day {args.day_minutes} min ({DAY_HOURS * 60 / args.day_minutes:.0f}x), wall {wall:.0f} s")
     for fault in fault_log:
@@ -389,6 +500,11 @@ def main() -> int:
                         help="postgres starts a throwaway server (tests/pg_server.py) and restarts it mid-day")
     parser.add_argument("--lock-s", type=float, default=5.0,
                         help="how long the fake backup holds SQLite's lock / PostgreSQL stays down")
+    parser.add_argument("--no-gui", dest="gui", action="store_false",
+                        help="no GUI process (the display is otherwise a real `onestop display` under Xvfb)")
+    parser.add_argument("--offscreen", action="store_true", help="GUI programs on Qt's offscreen platform, no Xvfb")
+    parser.add_argument("--restart-s", type=float, default=2.0,
+                        help="delay before a killed GUI program is started again (systemd RestartSec)")
     return run(parser.parse_args())
 
 

@@ -60,6 +60,11 @@ class DisplayProgram(QObject):
         if status_changed is not None:
             status_changed.connect(self.window.set_voice_status)
             self.window.set_voice_status(getattr(announcer, "status", "") or "")
+        from ui_common.status_file import from_env
+
+        self.status_file = from_env()   # benchmarks only (bench/soak.py): the board's event id, as painted
+        if self.status_file is not None:
+            self.controller.snapshot_applied.connect(self.status_file.write)
 
     def start(self) -> None:
         self.controller.start()
