@@ -85,6 +85,7 @@ def _write_site(config: SiteConfig, site: Site, moment: float, actor: str | None
                      "security": config.security, "booking": config.booking,
                      "notify": config.notify, "display": config.display})
     settings["web"] = config.web
+    settings["icons"] = config.icons
     if "notice" in config.site:
         settings["notice"] = config.site["notice"]
     site.name = config.site["name"]
@@ -255,6 +256,11 @@ def site_info(site: Site) -> SiteInfo:
         notice=settings.get("notice", ""),
         public_url=(settings.get("web") or {}).get("public_url"),
         display_flash_s=float((settings.get("display") or {}).get("flash_s", 6)),
+        quick_service=kiosk.get("quick_service", "auto"),
+        large_text=bool(kiosk.get("large_text", False)),
+        high_contrast=bool(kiosk.get("high_contrast", False)),
+        service_icons=tuple((settings.get("icons") or {}).get("services", {}).items()),
+        group_icons=tuple((settings.get("icons") or {}).get("groups", {}).items()),
     )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.clock import DAY_NAMES, parse_span
@@ -50,7 +51,8 @@ _SITE_KEYS = {"code": (str, False), "name": (str, True), "name_en": (str, False)
 _SERVICE_KEYS = {"code": (str, True), "name": (str, True), "name_en": (str, False), "prefix": (str, True),
                  "start": (int, False), "end": (int, False), "daily_limit": (int, False),
                  "target_wait_min": (int, False), "group": (str, False), "group_en": (str, False),
-                 "active": (bool, False), "booking": (dict, False)}
+                 "active": (bool, False), "booking": (dict, False), "icon": (str, False),
+                 "group_icon": (str, False)}
 _SERVICE_BOOKING_KEYS = {"slot_min": (int, True), "per_slot": (int, True)}
 _BOOKING_KEYS = {"days_ahead": (int, False), "grace_min": (int, False), "early_min": (int, False),
                  "max_per_phone_per_day": (int, False), "max_per_client_per_day": (int, False)}
@@ -67,7 +69,14 @@ _OFFICER_KEYS = {"username": (str, True), "full_name": (str, True), "role": (str
                  "pin": ((str, int), True), "active": (bool, False)}
 _RATINGS_KEYS = {"levels": (list, False), "window_s": (int, False), "debounce_s": ((int, float), False)}
 _LEVEL_KEYS = {"value": (int, True), "label": (str, True), "label_en": (str, False)}
-_KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False), "dossier_lookup_url": (str, False)}
+_KIOSK_KEYS = {"on_print_failure": (str, False), "allow_priority": (bool, False), "dossier_lookup_url": (str, False),
+               "quick_service": (str, False), "large_text": (bool, False), "high_contrast": (bool, False)}
+#: the pictograms shipped in assets/icons/ (``icon = "land"``); a site may give the path of its own SVG instead
+ICON_NAMES = ("justice", "land", "construction", "business", "social", "feedback", "generic")
+#: the largest SVG file a site may point ``icon`` to (a pictogram is a few hundred bytes; the text is stored)
+ICON_MAX_BYTES = 64 * 1024
+#: [kiosk] quick_service besides a service code: the busiest service of the last 30 days, or no quick button
+QUICK_AUTO, QUICK_OFF = "auto", "off"
 _ANNOUNCE_KEYS = {"template": (str, False), "template_en": (str, False), "repeat": (int, False),
                   "whole_numbers": (bool, False), "voice": (str, False), "mode": (str, False)}
 _WEB_KEYS = {"public_url": (str, False)}
@@ -94,6 +103,9 @@ class SiteConfig:
     booking: dict = field(default_factory=dict)   # site-wide [booking] rules, defaults filled in
     notify: dict = field(default_factory=dict)    # [notify]: how citizens are told (driver "none" by default)
     display: dict = field(default_factory=dict)   # [display]: the hall display's visual call signal
+    #: kiosk pictograms: {"services": {code: icon}, "groups": {group: icon}}; an icon is a name of
+    #: ICON_NAMES or the text of the site's own SVG file (read at import: every kiosk PC gets it)
+    icons: dict = field(default_factory=dict)
 
 
 #: Longest duration any ``*_s`` setting may have: a day (the rating look-ups step back by service days).
@@ -269,10 +281,11 @@ def load_site_file(path: str | Path | None) -> SiteConfig:
             raise ConfigError(name, None, "file", f"cannot be read ({exc.strerror or exc})") from None
         except UnicodeDecodeError as exc:
             raise ConfigError(name, None, "file", f"not UTF-8 text ({exc.reason})") from None
-    return parse_site_text(text, name)
+    return parse_site_text(text, name, base_dir=Path(path).parent if path is not None else None)
 
 
-def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
+def parse_site_text(text: str, name: str = "<text>", *, base_dir: Path | None = None) -> SiteConfig:
+    """Check a site file's text; ``base_dir`` is where an ``icon`` path is relative to (the file's folder)."""
     text = text.removeprefix("\ufeff")
     try:
         data = tomllib.loads(text)
@@ -318,6 +331,7 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
     services = _array(data, "services", name, loc)
     codes: set[str] = set()
     prefixes: dict[str, str] = {}
+    icons: dict[str, dict[str, str]] = {"services": {}, "groups": {}}
     for i, svc in enumerate(services):
         locate = lambda k, i=i: loc.line_of("services", i, k)  # noqa: E731
         _check_table(svc, _SERVICE_KEYS, f"services[{i}]", locate, name)
@@ -346,6 +360,16 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         prefixes[svc["prefix"]] = code
         if "booking" in svc:
             _check_service_booking(svc["booking"], hours, f"services[{i}].booking", locate("booking"), name)
+        if "icon" in svc:
+            icons["services"][code] = _icon(svc["icon"], base_dir, name, locate("icon"), f"services[{i}].icon")
+        if "group_icon" in svc:
+            where = f"services[{i}].group_icon"
+            if not svc.get("group"):
+                raise ConfigError(name, locate("group_icon"), where, "needs a group (the field the icon stands for)")
+            icon = _icon(svc["group_icon"], base_dir, name, locate("group_icon"), where)
+            if icons["groups"].setdefault(svc["group"], icon) != icon:
+                raise ConfigError(name, locate("group_icon"), where,
+                                  f"group {svc['group']!r} already has another group_icon: give it once")
 
     counters = _array(data, "counters", name, loc)
     numbers: set[int] = set()
@@ -407,6 +431,12 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
         raise ConfigError(name, loc.line_of("kiosk", None, "on_print_failure"), "kiosk.on_print_failure",
                           'must be "show" or "cancel"')
     kiosk.setdefault("allow_priority", False)
+    kiosk.setdefault("large_text", False)
+    kiosk.setdefault("high_contrast", False)
+    quick = kiosk.setdefault("quick_service", QUICK_AUTO)
+    if quick not in (QUICK_AUTO, QUICK_OFF) and quick not in codes:
+        raise ConfigError(name, loc.line_of("kiosk", None, "quick_service"), "kiosk.quick_service",
+                          f'{quick!r} is not a service code of this file (or "{QUICK_AUTO}", "{QUICK_OFF}")')
     lookup = kiosk.get("dossier_lookup_url")
     if lookup is not None and (not lookup.startswith(("https://", "http://")) or "{code}" not in lookup):
         raise ConfigError(name, loc.line_of("kiosk", None, "dossier_lookup_url"), "kiosk.dossier_lookup_url",
@@ -451,7 +481,36 @@ def parse_site_text(text: str, name: str = "<text>") -> SiteConfig:
                           f"must be {low}-{high} seconds (0 = no flashing)")
 
     return SiteConfig(site, services, counters, officers, ratings, kiosk, announcements, name, web,
-                      security=security, booking=booking, notify=notify, display=display)
+                      security=security, booking=booking, notify=notify, display=display, icons=icons)
+
+
+def _icon(value: str, base_dir: Path | None, name: str, line: int | None, where: str) -> str:
+    """A shipped pictogram's name, or the text of the site's own SVG file (``value`` is its path).
+
+    The SVG is read here, at import, and stored with the site: the kiosk PCs need no copy of the file.
+    """
+    if value in ICON_NAMES:
+        return value
+    if not value.lower().endswith(".svg"):
+        raise ConfigError(name, line, where, f"unknown icon {value!r}: use one of {', '.join(ICON_NAMES)}"
+                                             " or the path of an .svg file")
+    target = Path(value).expanduser()
+    if not target.is_absolute():
+        target = (base_dir or Path.cwd()) / target
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        raise ConfigError(name, line, where, f"cannot read icon file {str(target)!r} ({exc.strerror or exc})") from None
+    if len(data) > ICON_MAX_BYTES:
+        raise ConfigError(name, line, where, f"icon file {str(target)!r} is over {ICON_MAX_BYTES // 1024} KB")
+    try:
+        text = data.decode("utf-8-sig")
+        root = ElementTree.fromstring(text)
+    except (UnicodeDecodeError, ElementTree.ParseError) as exc:
+        raise ConfigError(name, line, where, f"icon file {str(target)!r} is not an SVG image ({exc})") from None
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        raise ConfigError(name, line, where, f"icon file {str(target)!r} is not an SVG image (no <svg> element)")
+    return text
 
 
 def _check_service_booking(value: dict, hours: list, where: str, line: int | None, name: str) -> None:

@@ -17,6 +17,7 @@ from db import current_site
 from db.connection import with_retry
 from db.errors import NotFound
 from db.models import Counter, CounterService, Officer, Service
+from db.site_config import ICON_NAMES
 
 
 def _value(value: Any) -> str:
@@ -70,12 +71,21 @@ def export_site_toml() -> str:
         ])
         services = list(current_site.rows(Service).order_by(Service.sort_order, Service.code))
         codes = {s.id: s.code for s in services}
+        icons = settings.get("icons") or {}
+        # A site's own SVG was read at import; its file path is not kept, so only shipped names are exported.
+        service_icons = {k: v for k, v in icons.get("services", {}).items() if v in ICON_NAMES}
+        group_icons = {k: v for k, v in icons.get("groups", {}).items() if v in ICON_NAMES}
+        group_icon_on: dict[str, str] = {}      # group -> the code of its first service, which carries group_icon
+        for s in services:
+            if s.group in group_icons:
+                group_icon_on.setdefault(s.group, s.code)
         for s in services:
             _table(lines, "[[services]]", [
                 ("code", s.code), ("name", s.name), ("name_en", s.name_en or None), ("prefix", s.prefix),
                 ("start", s.start), ("end", s.end), ("daily_limit", s.daily_limit),
                 ("target_wait_min", s.target_wait_min), ("group", s.group), ("group_en", s.group_en),
-                ("active", None if s.active else False),
+                ("active", None if s.active else False), ("icon", service_icons.get(s.code)),
+                ("group_icon", group_icons[s.group] if group_icon_on.get(s.group) == s.code else None),
                 ("booking", {"slot_min": s.booking_slot_min, "per_slot": s.booking_per_slot}
                  if s.booking_slot_min and s.booking_per_slot else None),
             ])

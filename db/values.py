@@ -41,6 +41,12 @@ class SiteInfo:
     notice: str = ""                        # scrolling line on the hall display
     public_url: str | None = None           # [web] public_url: base of the tickets' tracking links
     display_flash_s: float = 6.0            # [display] flash_s: hall display flashes a new call (0 = off)
+    quick_service: str = "auto"             # [kiosk] quick_service: a service code, "auto" (busiest) or "off"
+    large_text: bool = False                # [kiosk] large_text / high_contrast: the kiosk's look at rest
+    high_contrast: bool = False
+    #: kiosk pictograms, (service code, icon) and (group, icon); an icon is a name of assets/icons/ or SVG text
+    service_icons: tuple[tuple[str, str], ...] = ()
+    group_icons: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

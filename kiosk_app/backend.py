@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from db import bookings, queue
+from db import bookings, popular, queue
 from db.officers import OfficerInfo, authenticate
 from db.site import list_services, load_site
 from db.status import hall_status
@@ -32,6 +32,7 @@ class SiteData:
     site: SiteInfo
     services: tuple[ServiceInfo, ...]
     bookable: tuple[str, ...] = ()       # codes of the services that take bookings ("I have an appointment")
+    quick: str | None = None             # the one-tap service ([kiosk] quick_service, or the busiest: db.popular)
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,10 @@ class KioskBackend:
         self.printer = open_printer(printer) if isinstance(printer, str) else printer
         self.kiosk_id = kiosk_id
 
-    def load_site(self) -> SiteData:
-        return SiteData(load_site(), tuple(list_services()), tuple(s.code for s in bookings.bookable_services()))
+    def load_site(self, now: float | None = None) -> SiteData:
+        site, services = load_site(), tuple(list_services())
+        quick = popular.quick_service(site.quick_service, {s.code for s in services}, now=now)
+        return SiteData(site, services, tuple(s.code for s in bookings.bookable_services()), quick)
 
     def snapshot(self, now: float | None = None) -> Snapshot:
         status = hall_status(now=now, next_count=0)

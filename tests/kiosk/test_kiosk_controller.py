@@ -58,7 +58,7 @@ class ScriptedBackend:
         self.status: PrinterStatus = PrinterStatus(ready=True, checked=True, online=True, paper="ok")
         self.down = False
 
-    def load_site(self) -> SiteData:
+    def load_site(self, now: float | None = None) -> SiteData:
         if self.down:
             raise DatabaseUnavailable("down")
         return SiteData(self.site, SERVICES)
