@@ -92,6 +92,24 @@ class DisplayProgram(QObject):
             self.announcer.set_settings(settings)
 
 
+def _check_counter(number: int) -> None:
+    """``--counter N`` names a counter of the site: an unknown one is refused (NotFound, exit 2), not an empty screen.
+
+    A database not reachable at start cannot tell; the screen starts anyway and shows "—" until it can.
+    """
+    from db.errors import DatabaseUnavailable, NotFound
+    from db.site import list_counters
+
+    try:
+        numbers = [c.number for c in list_counters(include_inactive=True)]
+    except DatabaseUnavailable:
+        return
+    if number not in numbers:
+        known = ", ".join(str(n) for n in numbers) or "-"
+        raise NotFound(f"Không có quầy số {number} (các quầy: {known})",
+                       f"No counter number {number} (counters: {known})")
+
+
 def main(args: Any) -> int:
     """``onestop display``: open the database, show the board, run until closed."""
     from db.connection import connect
@@ -107,6 +125,8 @@ def main(args: Any) -> int:
     except DatabaseUnavailable as exc:  # start anyway: the board shows "offline" and keeps retrying
         log.warning("database not reachable at start: %s", exc)
     counter = getattr(args, "counter", None)
+    if counter is not None:
+        _check_counter(counter)
     program = DisplayProgram(voice=not args.no_voice, counter=counter)
     program.start()
     if args.windowed:

@@ -26,3 +26,14 @@ def test_a_site_file_adds_a_language_and_untranslated_texts_stay_vietnamese(tmp_
     assert translations.next_language("en") == SAMPLE_LANG and translations.next_language(SAMPLE_LANG) == "vi"
     assert translations.tr(SAMPLE_LANG, "Đang mời") == "[hmn] Now calling"
     assert translations.tr(SAMPLE_LANG, "Tạm dừng") == "Tạm dừng"
+
+
+def test_an_error_shows_in_the_language_of_the_screen(tmp_path, monkeypatch):
+    from db.errors import NotFound
+    from ui_common.errors import error_text
+
+    use_sample_language(tmp_path, monkeypatch)
+    exc = NotFound("Đang mời", "Now calling")
+    assert error_text(exc, "vi") == "Đang mời" and error_text(exc, "en") == "Now calling"
+    assert error_text(exc, SAMPLE_LANG) == "[hmn] Now calling"
+    assert error_text(NotFound("Lỗi lạ", "Odd"), SAMPLE_LANG) == "Lỗi lạ"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from errors import UNEXPECTED_EN, UNEXPECTED_VI, OnestopError
+from services.translations import tr
 
 log = logging.getLogger("onestop.ui")
 
@@ -31,11 +32,17 @@ def error_texts(exc: BaseException) -> tuple[str, str]:
 
 
 def error_text(exc: BaseException, lang: str | None = "vi") -> str:
-    """The message in ``lang`` (``"vi"`` or ``"en"``); ``None``: both, "vi / en", for officers' screens."""
+    """The message in ``lang``; ``None``: both, "vi / en", for officers' screens.
+
+    Errors carry Vietnamese and English; any other language a site dropped in looks the
+    Vietnamese text up in its catalog (docs/translations.md) and shows Vietnamese if absent.
+    """
     vi, en = error_texts(exc)
     if lang is None:
         return vi if vi == en else f"{vi} / {en}"
-    return en if lang == "en" else vi
+    if lang == "en":
+        return en
+    return vi if lang == "vi" else tr(lang, vi)
 
 
 def log_unexpected(exc: BaseException, where: str = "") -> None:

@@ -54,3 +54,10 @@ def test_a_call_on_counter_2_shows_on_its_screen_only(site_db, screens, qtbot):
 def test_counter_screen_is_silent(site_db, screens):
     program = screens(1)
     assert program.announcer is None        # the hall display speaks; a counter's screen would echo it
+
+
+def test_an_unknown_counter_number_is_refused_not_an_empty_screen(site_db):
+    """``onestop display --counter 99`` on a site without counter 99: NotFound (exit 2), in both languages."""
+    result = onestop(site_db, "display", "--counter", "99", "--windowed", "--no-voice")
+    assert result.returncode == 2, result.stderr
+    assert "Không có quầy số 99" in result.stderr and "No counter number 99" in result.stderr
