@@ -209,7 +209,8 @@ def test_onestop_notify_follows_until_sigterm_and_exits_0(sqlite_url, tmp_path):
     service = subprocess.Popen([*onestop, "notify"], env=env, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         assert "notify: driver log" in service.stderr.readline()
-        slot = time.strftime("%Y-%m-%dT%H:00", time.localtime(time.time() + 86400))
+        # three days ahead: the day-before reminder (17:00 site time) is not due yet, whatever the hour now
+        slot = time.strftime("%Y-%m-%dT%H:00", time.localtime(time.time() + 3 * 86400))
         booked = subprocess.run([*onestop, "book", "TP", "--at", slot, "--name", "Lý Văn Minh", "--phone", "0912345678"],
                                 env=env, cwd=ROOT, capture_output=True, text=True)
         assert booked.returncode == 0, booked.stderr
