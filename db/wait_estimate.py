@@ -49,7 +49,7 @@ CALL_GAP_S = 20.0
 #: a paused counter is counted on (only for services no open counter serves) after this long
 PAUSED_RETURN_S = 600.0
 #: spread that does not come from service times: a share of the estimate itself
-MODEL_SHARE = 0.15
+MODEL_SHARE = 0.25
 #: what the play cannot foresee lengthens every wait: priority tickets and transfers that will
 #: arrive ahead, counters that will pause (measured in bench/sim_wait_estimate.py: -13..-16 % bias without it)
 UNFORESEEN = 1.15

@@ -59,6 +59,7 @@ def ticket_slip(ticket: TicketInfo, site: SiteInfo, counters: Sequence[int] = ()
         site_name=site.name, site_name_en=site.name_en, issued_at=ticket.issued_at, timezone=site.timezone,
         qr_payload=ticket.track_url or build_ticket_reference(ticket, site), priority=ticket.priority,
         ahead=ticket.ahead, estimated_wait_s=ticket.estimated_wait_s, counters=tuple(counters),
+        estimated_wait_range_s=ticket.estimated_wait_range_s,
     )
 
 

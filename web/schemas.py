@@ -32,6 +32,8 @@ class Ticket(BaseModel):
     counter: int | None
     ahead: int
     estimated_wait_s: int | None
+    estimated_wait_range_s: list[int] | None = Field(
+        default=None, description="[low, high] seconds when the estimate is uncertain (shown as 10-15 min)")
     service_name: str
     service_day: str
     track_url: str | None = Field(description="the citizen's tracking page; null without [web] public_url")

@@ -265,9 +265,11 @@ def qr_image(payload: str, box: int) -> Image.Image:
     return small.resize((n * box, n * box), Image.Resampling.NEAREST)
 
 
-def format_wait(seconds: int, lang_en: bool) -> str:
-    """Rounded, never falsely precise: "~15 phút / min", "< 1 phút"."""
+def format_wait(seconds: int, lang_en: bool, range_s: tuple[int, int] | None = None) -> str:
+    """Rounded, never falsely precise: "~15 phút / min", "< 1 phút", "10-15 phút" when uncertain."""
     unit = "phút / min" if lang_en else "phút"
+    if range_s is not None and range_s[1] < 90 * 60:
+        return f"{round(range_s[0] / 60)}-{round(range_s[1] / 60)} {unit}"
     if seconds < 60:
         return f"< 1 {unit}" if lang_en else "dưới 1 phút"
     minutes = round(seconds / 60)
@@ -333,7 +335,8 @@ def _render(ticket: TicketSlip, width_mm: int, lang_en: bool) -> Image.Image:
               str(ticket.ahead), regular(s.label), bold(s.value))
     if ticket.estimated_wait_s is not None:
         sheet.row("Thời gian chờ dự kiến / Estimated wait" if lang_en else "Thời gian chờ dự kiến",
-                  format_wait(ticket.estimated_wait_s, lang_en), regular(s.label), bold(s.value))
+                  format_wait(ticket.estimated_wait_s, lang_en, ticket.estimated_wait_range_s),
+                  regular(s.label), bold(s.value))
     sheet.space(s.gap)
 
     # QR on the left, issue time and counters beside it: shares raster rows.

@@ -31,4 +31,5 @@ class TicketSlip:
     priority: bool = False                  # draws the "ƯU TIÊN / PRIORITY" badge
     ahead: int = 0                          # people waiting before this ticket
     estimated_wait_s: int | None = None     # None: the wait line is left out
+    estimated_wait_range_s: tuple[int, int] | None = None   # (low, high): printed as "10-15 phút" instead
     counters: tuple[int, ...] = ()          # the counters that serve it

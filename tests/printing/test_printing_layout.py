@@ -158,3 +158,8 @@ def test_wait_is_rounded_for_people(seconds, text):
 
 def test_wait_in_vietnamese_only():
     assert format_wait(900, False) == "khoảng 15 phút"
+
+
+def test_an_uncertain_wait_prints_as_a_range():
+    assert format_wait(750, True, (600, 900)) == "10-15 phút / min"
+    assert format_wait(750, False, (600, 900)) == "10-15 phút"

@@ -1,0 +1,65 @@
+"""The one wait estimate (db/wait_estimate.py): small constructed queues, and a tiny simulated morning."""
+
+from __future__ import annotations
+
+from db import queue, wait_estimate
+from db.wait_estimate import Desk, ServiceTime, WaitEstimate, WaitingTicket, display_range, plan
+
+U = wait_estimate.UNFORESEEN
+GAP = wait_estimate.CALL_GAP_S
+
+
+def test_a_priority_ticket_issued_later_is_taken_first():
+    times = {1: ServiceTime(300, 0)}
+    waiting = [WaitingTicket(1, 1, False, 0.0), WaitingTicket(2, 1, True, 50.0)]
+    got = plan(100.0, waiting, [Desk(10, frozenset({1}), busy_service_id=1, busy_since=100.0)], times)
+    assert got[2].point_s == round(300 * U)
+    assert got[1].point_s == round((300 + 300 + GAP) * U)
+
+
+def test_a_counter_shared_with_another_service_is_counted_once():
+    # Counter 10 calls services 1 and 2; the older ticket of service 2 goes first.
+    times = {1: ServiceTime(600, 0), 2: ServiceTime(600, 0)}
+    waiting = [WaitingTicket(1, 2, False, 0.0), WaitingTicket(2, 1, False, 10.0)]
+    got = plan(100.0, waiting, [Desk(10, frozenset({1, 2}))], times)
+    assert got[1].point_s == 0
+    assert got[2].point_s == round((600 + GAP) * U)
+
+
+def test_a_ticket_only_a_paused_counter_calls_counts_on_it_coming_back():
+    times = {1: ServiceTime(300, 0)}
+    got = plan(0.0, [WaitingTicket(1, 1, False, 0.0)], [Desk(10, frozenset({1}), paused=True)], times)
+    assert got[1].point_s == round(wait_estimate.PAUSED_RETURN_S * U)
+
+
+def test_nothing_is_estimated_before_any_call_has_finished():
+    assert plan(0.0, [WaitingTicket(1, 1, False, 0.0)], [Desk(10, frozenset({1}))], {1: None}) == {1: None}
+
+
+def test_a_narrow_range_is_one_figure_and_a_wide_one_is_rounded_to_five_minutes():
+    assert WaitEstimate(600, 570, 630).range_s is None
+    assert WaitEstimate(750, 560, 940).range_s == (600, 900)
+    assert display_range(60, 100) == (60, 60)
+
+
+def test_issue_gives_the_played_forward_estimate_and_range(site_db, clock):
+    # KD is served at counter 4 only; two calls of 10 min each are history.
+    for minute in (0, 20):
+        queue.issue_ticket("KD", now=clock(8, minute))
+        queue.call_next(4, now=clock(8, minute))
+        queue.finish_service(4, now=clock(8, minute + 10))
+    queue.issue_ticket("KD", now=clock(9, 0))
+    queue.call_next(4, now=clock(9, 0))                   # counter 4 busy since 09:00
+    ticket = queue.issue_ticket("KD", now=clock(9, 5))  # 5 min left of the current call
+    assert ticket.ahead == 0
+    assert ticket.estimated_wait_s == round(300 * U)
+    assert ticket.estimated_wait_range_s is None or ticket.estimated_wait_range_s[0] <= ticket.estimated_wait_s
+
+
+def test_a_small_simulated_morning_beats_the_old_formula(tmp_path):
+    from bench.sim_wait_estimate import figures, run
+
+    records = run("commune", 1, 7, tmp_path)
+    new, old = figures(records, 1), figures(records, 2)
+    assert new["n_5min"] > 30 and old["n_5min"] > 30
+    assert new["mdape_5min_pct"] < old["mdape_5min_pct"]
