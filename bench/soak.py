@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 DAY_HOURS = 8.0
 SERVICES = ("TP", "DD", "KD")
-WARM_UP_S = 60.0   # RSS growth is judged only for a process up at least this long (wall seconds)
+WARM_UP_S = 60.0   # RSS growth is judged only for a process up this long, from its first sample after 20 s
 
 
 # ---------------------------------------------------------------- workers
@@ -200,7 +200,7 @@ class Proc:
 
     def __init__(self, name: str, args: list[str], env: dict[str, str] | None = None) -> None:
         self.name, self.args, self.env = name, args, env
-        self.samples: list[tuple[int, float]] = []   # (rss kB, cpu seconds)
+        self.samples: list[tuple[int, float, float]] = []   # (rss kB, cpu seconds, seconds since start)
         self.start()
 
     def command(self) -> list[str]:
@@ -218,7 +218,7 @@ class Proc:
             return
         rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
         ticks = os.sysconf("SC_CLK_TCK")
-        self.samples.append((rss, (int(stat[11]) + int(stat[12])) / ticks))
+        self.samples.append((rss, (int(stat[11]) + int(stat[12])) / ticks, time.time() - self.started))
 
     def kill_and_restart(self, delay_s: float = 0.0) -> None:
         self.popen.send_signal(signal.SIGKILL)
@@ -462,13 +462,14 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
         checks.append((f"display back to the database's state after the faults (event {meter.painted}); "
                        f"longest stale screen {meter.longest:.1f} s", bool(caught_up)))
     for proc in [*kiosks, *counters, *gui]:
+        warmed = [sample for sample in proc.samples if sample[2] >= WARM_UP_S / 3]   # imports done
         if len(proc.samples) >= 3:
-            warm, end = proc.samples[1], proc.samples[-1]
+            warm, end = (warmed or proc.samples)[0], proc.samples[-1]
             growth = (end[0] - warm[0]) / warm[0] * 100
             cpu = (end[1] - warm[1])
             text = (f"{proc.name}: RSS {warm[0] / 1024:.1f} -> {end[0] / 1024:.1f} MiB ({growth:+.1f} %), "
                     f"CPU {cpu:.1f} s")
-            if time.time() - proc.started < WARM_UP_S:   # a GUI program still fills its caches at first
+            if time.time() - proc.started < WARM_UP_S or len(warmed) < 2:   # a fresh process still fills caches
                 print(f"INFO {text} (up {time.time() - proc.started:.0f} s: too short to judge growth)")
             else:
                 checks.append((text, growth < 10))
