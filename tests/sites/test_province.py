@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db import current_site
-from tests.sites.test_sites import _import
-
-
-@pytest.fixture(autouse=True)
-def _no_site_chosen(monkeypatch):
-    monkeypatch.delenv(current_site.ENV, raising=False)
-    current_site.choose(None)
-    yield
-    current_site.choose(None)
+from tests.multisite import import_site_as, no_site_chosen, site_text  # noqa: F401 (autouse fixture)
 
 
 def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_target(db_url, clock):
@@ -24,8 +16,8 @@ def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_ta
     close()
     connect(db_url)
     try:
-        _import("QK", "Xã Quang Kim")
-        _import("BX", "Xã Bản Xèo")
+        import_site_as("QK", "Xã Quang Kim")
+        import_site_as("BX", "Xã Bản Xèo")
         start = clock(8, 0)
         current_site.choose("QK")
         for i in range(3):
@@ -67,8 +59,8 @@ def test_all_sites_report_has_by_site_totals_over_all_and_exports_by_site(db_url
     close()
     connect(db_url)
     try:
-        _import("QK", "Xã Quang Kim")
-        _import("BX", "Xã Bản Xèo")
+        import_site_as("QK", "Xã Quang Kim")
+        import_site_as("BX", "Xã Bản Xèo")
         day = "2026-11-25"
         for code, n in (("QK", 3), ("BX", 2)):
             current_site.choose(code)
@@ -114,10 +106,9 @@ def test_cli_report_all_sites_and_the_several_sites_rule(tmp_path, sqlite_url, c
 
     from cli.main import main
     from db.connection import close
-    from tests.sites.test_sites import _site_text
 
     for code, name in (("QK", "Xã Quang Kim"), ("BX", "Xã Bản Xèo")):
-        (tmp_path / f"{code}.toml").write_text(_site_text(code, name), encoding="utf-8")
+        (tmp_path / f"{code}.toml").write_text(site_text(code, name), encoding="utf-8")
     today = (date.today() + timedelta(days=1)).isoformat()   # the site's day may be ahead of UTC
     span = ["--from", "2020-01-01", "--to", today]
     try:

@@ -10,6 +10,7 @@ import pytest
 
 from db import current_site
 from db.errors import InvalidInput, NotFound
+from tests.multisite import import_site_as, no_site_chosen, site_text  # noqa: F401 (autouse fixture)
 
 HERE = Path(__file__).parent
 TABLES = ("site", "service", "counter", "officer", "counter_service", "number_sequence", "ticket", "rating",
@@ -21,27 +22,10 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in TABLES}
 
 
-@pytest.fixture(autouse=True)
-def _no_site_chosen(monkeypatch):
-    monkeypatch.delenv(current_site.ENV, raising=False)
-    current_site.choose(None)
-    yield
-    current_site.choose(None)
 
 
-def _site_text(code: str, name: str) -> str:
-    text = (Path(__file__).parents[2] / "db" / "example_site.toml").read_text(encoding="utf-8")
-    head, rest = text.split("[site]", 1)
-    name_line = next(line for line in rest.splitlines() if line.startswith("name ="))
-    rest = rest.replace(name_line, f'code = "{code}"\nname = "{name}"', 1)
-    return head + "[site]" + rest
 
 
-def _import(code: str, name: str) -> None:
-    from db.site import import_site
-    from db.site_config import parse_site_text
-
-    import_site(parse_site_text(_site_text(code, name), f"{code}.toml"))
 
 
 def test_upgrade_from_version_8_keeps_every_row_and_gives_them_the_one_site(tmp_path):
@@ -85,8 +69,8 @@ def test_two_sites_number_call_and_follow_events_apart(db_url, clock):
     close()
     connect(db_url)
     try:
-        _import("QK", "Xã Quang Kim")
-        _import("BX", "Xã Bản Xèo")
+        import_site_as("QK", "Xã Quang Kim")
+        import_site_as("BX", "Xã Bản Xèo")
         assert [s["code"] for s in list_sites()] == ["BX", "QK"]
         with pytest.raises(InvalidInput, match="BX, QK"):
             current_site.site_id()
@@ -135,8 +119,8 @@ def test_two_sites_report_and_hall_status_apart(db_url, clock):
     close()
     connect(db_url)
     try:
-        _import("QK", "Xã Quang Kim")
-        _import("BX", "Xã Bản Xèo")
+        import_site_as("QK", "Xã Quang Kim")
+        import_site_as("BX", "Xã Bản Xèo")
         current_site.choose("QK")
         for i in range(3):
             issue_ticket("TP", now=clock(9, 0) + i)
@@ -165,7 +149,7 @@ def test_cli_site_rules(tmp_path, sqlite_url, capsys, monkeypatch):
     from db.connection import close
 
     for code, name in (("QK", "Xã Quang Kim"), ("BX", "Xã Bản Xèo")):
-        (tmp_path / f"{code}.toml").write_text(_site_text(code, name), encoding="utf-8")
+        (tmp_path / f"{code}.toml").write_text(site_text(code, name), encoding="utf-8")
     try:
         assert main(["--db", sqlite_url, "init", "--site", str(tmp_path / "QK.toml")]) == 0
         assert main(["--db", sqlite_url, "issue", "TP"]) == 0          # one site: no need to name it

@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from db import current_site
+from tests.multisite import import_site_as, no_site_chosen, site_text  # noqa: F401 (autouse fixture)
 from tests.site_clock import at
 
 ROOT = Path(__file__).parents[2]
@@ -26,19 +25,8 @@ DAY = "2026-11-25"
 SITES = {"XA-A": "UBND xã An Phú", "XA-B": "UBND xã Bình Minh"}
 
 
-def _site_text(code: str, name: str) -> str:
-    text = (ROOT / "db" / "example_site.toml").read_text(encoding="utf-8")
-    head, rest = text.split("[site]", 1)
-    name_line = next(line for line in rest.splitlines() if line.startswith("name ="))
-    return head + "[site]" + rest.replace(name_line, f'code = "{code}"\nname = "{name}"', 1)
 
 
-@pytest.fixture(autouse=True)
-def _no_site_chosen(monkeypatch):
-    monkeypatch.delenv(current_site.ENV, raising=False)
-    current_site.choose(None)
-    yield
-    current_site.choose(None)
 
 
 def _make_commune(path: Path, code: str, tickets: int, seed: int) -> None:
@@ -51,7 +39,7 @@ def _make_commune(path: Path, code: str, tickets: int, seed: int) -> None:
 
     close()
     connect(f"sqlite:///{path.as_posix()}")
-    import_site(parse_site_text(_site_text(code, SITES[code]), f"{code}.toml"))
+    import_site(parse_site_text(site_text(code, SITES[code]), f"{code}.toml"))
     services = ["TP", "KS", "DD"]
     moment = at(7, 40)
     for i in range(tickets):
