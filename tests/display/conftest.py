@@ -15,9 +15,14 @@ def board(qtbot):
 
     programs = []
 
-    def make(*, announcer=None, clock=time.time, poll_s: float = 0.1, size=(1280, 720)):
-        program = DisplayProgram(announcer=announcer if announcer is not None else RecordingAnnouncer(),
-                                 voice=False, poll_s=poll_s, clock=clock)
+    def make(*, size=(1280, 720), **options):
+        """``options`` go to ``DisplayProgram``; by default a recording announcer, no voice, a 0.1 s poll."""
+        options.setdefault("voice", False)
+        options.setdefault("poll_s", 0.1)
+        options.setdefault("clock", time.time)
+        if options.get("announcer") is None and not options.get("counter"):
+            options["announcer"] = RecordingAnnouncer()
+        program = DisplayProgram(**options)
         programs.append(program)
         program.window.resize(*size)
         program.window.show()

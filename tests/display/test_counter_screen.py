@@ -13,24 +13,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def screens(qtbot):
-    from display_app.app import DisplayProgram
-
-    programs = []
-
-    def make(number: int, size=(800, 480)):
-        program = DisplayProgram(voice=True, poll_s=0.1, counter=number)
-        programs.append(program)
-        program.window.resize(*size)
-        program.window.show()
-        program.start()
-        qtbot.waitUntil(lambda: program.controller.state.loaded, timeout=10_000)
-        return program
-
-    yield make
-    for program in programs:
-        program.stop()
-        program.window.close()
+def screens(board):
+    """``screens(N)`` -> a started per-counter screen of counter N (the board fixture, with ``counter``)."""
+    return lambda number, size=(800, 480): board(counter=number, voice=True, size=size)
 
 
 def test_a_call_on_counter_2_shows_on_its_screen_only(site_db, screens, qtbot):
