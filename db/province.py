@@ -63,7 +63,8 @@ def province_view(*, now: float | None = None) -> list[dict[str, Any]]:
                 FROM site s""")
         rows = {s.id: {"site": s.code, "name": s.name, "waiting": 0, "longest_wait_s": None, "target_wait_s": None,
                        "over_target": False, "counters_open": 0, "served_today": 0, "ratings": 0,
-                       "rating_mean": None, "data_up_to": None, "today": today[s.id]} for s in sites}
+                       "rating_mean": None, "data_up_to": None, "today": today[s.id],
+                       "timezone": s.timezone} for s in sites}
         for site_id, target_min, count, oldest in waiting:
             row = rows.get(site_id)
             if row is None:
