@@ -72,6 +72,8 @@ class OneLineParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str):
+        if len(message) > 300:   # argparse quotes the value: a megabyte of it is no message
+            message = f"{message[:280]}... ({len(message)} characters)"
         raise OnestopError(f"Lệnh sai: {self.prog}: {message} (xem {self.prog} -h)",
                            f"Bad command line: {self.prog}: {message} (see {self.prog} -h)", kind=Kind.INVALID_INPUT)
 
