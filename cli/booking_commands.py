@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 
-from cli import arguments
 from cli.output import print_json
 from db import bookings
 from db.connection import connect
+from services import arguments
 from services.options import add_db_option
 
 
@@ -60,33 +60,33 @@ def cmd_notify(args) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("book", help="book a place in a slot (json)")
-    p.add_argument("service", help="service code, e.g. TP")
-    p.add_argument("--at", required=True, help="slot start, site-local YYYY-MM-DDTHH:MM")
-    p.add_argument("--name", required=True, help="the citizen's name")
-    p.add_argument("--phone", required=True, help="Vietnamese mobile number (0912345678 or +84912345678)")
+    p.add_argument("service", type=arguments.service_code, help="service code, e.g. TP")
+    p.add_argument("--at", type=arguments.word, required=True, help="slot start, site-local YYYY-MM-DDTHH:MM")
+    p.add_argument("--name", type=arguments.booking_name, required=True, help="the citizen's name")
+    p.add_argument("--phone", type=arguments.phone, required=True, help="Vietnamese mobile number (0912345678 or +84912345678)")
     add_db_option(p)
     p.set_defaults(func=cmd_book)
 
     p = subparsers.add_parser("bookings", help="list the bookings of a day (json)")
-    p.add_argument("--day", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--service", help="only this service code")
+    p.add_argument("--day", type=arguments.day, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--service", type=arguments.service_code, help="only this service code")
     add_db_option(p)
     p.set_defaults(func=cmd_bookings)
 
     p = subparsers.add_parser("book-cancel", help="cancel a booking (json)")
-    p.add_argument("code", help="booking code (or its manage link)")
+    p.add_argument("code", type=arguments.booking_reference, help="booking code (or its manage link)")
     add_db_option(p)
     p.set_defaults(func=cmd_cancel)
 
     p = subparsers.add_parser("checkin", help="check a booking in: its ticket (json)")
-    p.add_argument("code", help="booking code (or the scanned manage link)")
+    p.add_argument("code", type=arguments.booking_reference, help="booking code (or the scanned manage link)")
     p.add_argument("--kiosk", type=arguments.kiosk_id, help="kiosk id recorded on the ticket")
     add_db_option(p)
     p.set_defaults(func=cmd_checkin)
 
     p = subparsers.add_parser("slots", help="a service's slots of a day with places left (json)")
-    p.add_argument("service", help="service code")
-    p.add_argument("--day", required=True, help="YYYY-MM-DD")
+    p.add_argument("service", type=arguments.service_code, help="service code")
+    p.add_argument("--day", type=arguments.day, required=True, help="YYYY-MM-DD")
     add_db_option(p)
     p.set_defaults(func=cmd_slots)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli import arguments
 from cli.output import print_json
 from db.connection import connect
+from services import arguments
 from services.options import add_db_option
 
 EXPORT_FORMATS = ("csv", "json", "xlsx")
@@ -60,7 +60,7 @@ def cmd_ratings_export(args) -> int:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("dossier", help="attach a dossier code (mã hồ sơ) to the ticket a counter is serving")
-    p.add_argument("code", metavar="CODE", help="the dossier code, or with --scan the text of the receipt's QR")
+    p.add_argument("code", type=arguments.dossier_code, metavar="CODE", help="the dossier code, or with --scan the text of the receipt's QR")
     p.add_argument("--counter", type=arguments.counter_number, required=True, metavar="N")
     p.add_argument("--officer", type=arguments.officer_username, metavar="USER",
                    help="who attached it (default: the counter's officer)")
@@ -70,11 +70,11 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_dossier)
 
     p = subparsers.add_parser("ratings-export", help="one row per rated dossier: csv, json or xlsx")
-    p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="first service day")
-    p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="last service day (inclusive)")
+    p.add_argument("--from", dest="date_from", type=arguments.day, required=True, metavar="YYYY-MM-DD", help="first service day")
+    p.add_argument("--to", dest="date_to", type=arguments.day, required=True, metavar="YYYY-MM-DD", help="last service day (inclusive)")
     p.add_argument("--format", choices=EXPORT_FORMATS, help="default from --out's extension, else csv")
     p.add_argument("--headers", choices=("keys", "vi"), default="keys",
                    help="CSV header row: column keys (default, for other systems) or Vietnamese / English")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--out", type=arguments.path("output file"), metavar="FILE", help="write to FILE instead of stdout")
     add_db_option(p)
     p.set_defaults(func=cmd_ratings_export)

@@ -20,12 +20,12 @@ import sys
 import threading
 from typing import TextIO
 
-from cli import arguments
 from db import clock
 from db.connection import connect
 from db.errors import DatabaseUnavailable
 from db.feed import EventFollower
 from db.values import EventInfo
+from services import arguments
 from services.options import add_db_option
 
 #: longest sleep between two reads when no wake-up arrives while following

@@ -13,10 +13,10 @@ import signal
 import sys
 import threading
 
-from cli import arguments
 from cli.output import print_json
 from db.connection import connect
 from db.errors import DatabaseUnavailable, InvalidInput
+from services import arguments
 from services.options import add_db_option
 
 log = logging.getLogger("onestop.keypad")
@@ -96,7 +96,7 @@ def cmd_keypad(args) -> int:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("keypad", help="read a rating keypad until SIGINT/SIGTERM (headless)")
-    p.add_argument("--port", required=True,
+    p.add_argument("--port", type=arguments.word, required=True,
                    help="serial port or pyserial URL: /dev/ttyUSB0, COM3, socket://HOST:PORT, loop://")
     p.add_argument("--protocol", choices=("ascii", "framed"), default="ascii",
                    help="ascii: one digit per press, needs --counter; framed: addressed frames of a whole bus")
@@ -107,6 +107,6 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("rate", help="record one rating press exactly as the keypad does (json)")
     p.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
-    p.add_argument("--value", type=int, required=True, help="rating value (one of the configured levels)")
+    p.add_argument("--value", type=arguments.rating_value, required=True, help="rating value (one of the configured levels)")
     add_db_option(p)
     p.set_defaults(func=cmd_rate)

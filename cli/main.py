@@ -74,14 +74,18 @@ class OneLineParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str):
+        if len(message) > 300:   # argparse quotes the value: a megabyte of it is no message
+            message = f"{message[:280]}... ({len(message)} characters)"
         raise OnestopError(f"Lệnh sai: {self.prog}: {message} (xem {self.prog} -h)",
                            f"Bad command line: {self.prog}: {message} (see {self.prog} -h)", kind=Kind.INVALID_INPUT)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from services import arguments
+
     parser = OneLineParser(prog="onestop", description="onestop-queue: hệ thống xếp hàng một cửa")
-    parser.add_argument("--db", help="database URL (sqlite:///PATH or postgresql://...); default $ONESTOP_DB")
-    parser.add_argument("--site", dest="site_code", metavar="CODE",
+    parser.add_argument("--db", type=arguments.word, help="database URL (sqlite:///PATH or postgresql://...); default $ONESTOP_DB")
+    parser.add_argument("--site", dest="site_code", type=arguments.site_code, metavar="CODE",
                         help="the site to act for (default $ONESTOP_SITE, else the database's only site)")
     parser.add_argument("--debug", action="store_true",
                         help="on an unexpected failure, print the traceback (also ONESTOP_DEBUG=1)")
@@ -96,8 +100,16 @@ def _debug_wanted(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("ONESTOP_DEBUG", "") not in ("", "0")
 
 
+#: The longest refusal line: a message may quote what was typed, but not a megabyte of it.
+LONGEST_LINE = 1000
+
+
+def _clipped(line: str) -> str:
+    return line if len(line) <= LONGEST_LINE else f"{line[:LONGEST_LINE - 25]}... ({len(line)} characters)"
+
+
 def _refused(exc: OnestopError, debug: bool, cause: BaseException | None = None) -> int:
-    print(f"onestop: {one_line(exc)}", file=sys.stderr)
+    print(_clipped(f"onestop: {one_line(exc)}"), file=sys.stderr)
     if debug and cause is not None:
         traceback.print_exception(cause, file=sys.stderr)
     return exc.exit_code
@@ -105,8 +117,8 @@ def _refused(exc: OnestopError, debug: bool, cause: BaseException | None = None)
 
 def _unexpected(exc: BaseException, debug: bool) -> int:
     first = str(exc).splitlines()[0] if str(exc) else ""
-    print(one_line(f"onestop: {UNEXPECTED_VI} / {UNEXPECTED_EN} ({type(exc).__name__}{': ' + first if first else ''})"
-                   + ("" if debug else "; --debug shows the details")), file=sys.stderr)
+    print(_clipped(one_line(f"onestop: {UNEXPECTED_VI} / {UNEXPECTED_EN} ({type(exc).__name__}{': ' + first if first else ''})"
+                   + ("" if debug else "; --debug shows the details"))), file=sys.stderr)
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     else:

@@ -13,6 +13,7 @@ import threading
 
 from cli.output import print_json
 from errors import Kind, OnestopError
+from services import arguments
 
 
 def _listen_address(text: str) -> tuple[str, int]:
@@ -71,16 +72,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("printer-sim", help="fake ESC/POS network printer (saves jobs as .bin and .png)")
     p.add_argument("--listen", type=_listen_address, default=("127.0.0.1", 9100), metavar="HOST:PORT",
                    help="address to listen on (default 127.0.0.1:9100; port 0 picks a free one)")
-    p.add_argument("--out", required=True, metavar="DIR", help="directory for job-NNNN.bin / .png")
+    p.add_argument("--out", type=arguments.path("job folder"), required=True, metavar="DIR", help="directory for job-NNNN.bin / .png")
     p.add_argument("--paper-out", action="store_true", help="report paper end; jobs are not printed")
     p.add_argument("--offline", action="store_true", help="report offline; jobs are not printed")
     p.add_argument("--cover-open", action="store_true", help="report the cover open; jobs are not printed")
-    p.add_argument("--slow", type=float, default=0.0, metavar="SECONDS", help="pause this long while printing a job")
-    p.add_argument("--hangup-after", type=int, default=None, metavar="BYTES",
+    p.add_argument("--slow", type=arguments.seconds(0, 3600, "--slow"), default=0.0, metavar="SECONDS", help="pause this long while printing a job")
+    p.add_argument("--hangup-after", type=arguments.integer(0, 2**31 - 1, "--hangup-after"), default=None, metavar="BYTES",
                    help="reset each connection after receiving this many bytes")
     p.add_argument("--hang", action="store_true", help="accept connections, then never read or answer")
     p.set_defaults(func=cmd_printer_sim)
 
     p = subparsers.add_parser("printer-status", help="ask a printer whether it can print now (json)")
-    p.add_argument("--printer", required=True, metavar="URL", help="printer URL (docs/interfaces.md §5)")
+    p.add_argument("--printer", type=arguments.word, required=True, metavar="URL", help="printer URL (docs/interfaces.md §5)")
     p.set_defaults(func=cmd_printer_status)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import arguments
 from cli.output import print_json
 from db import queue
 from db.connection import connect
+from services import arguments
 from services.options import add_db_option
 
 
@@ -132,7 +132,7 @@ def _counter_parser(subparsers, name: str, help_text: str) -> argparse.ArgumentP
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("init", help="create/upgrade the schema, import the site")
-    p.add_argument("--site", help="site TOML file (default: the built-in commune example on first run)")
+    p.add_argument("--site", type=arguments.path("site file"), help="site TOML file (default: the built-in commune example on first run)")
     add_db_option(p)
     p.set_defaults(func=cmd_init)
 
@@ -144,7 +144,7 @@ def register(subparsers) -> None:
     p.add_argument("service", type=arguments.service_code, help="service code, e.g. TP")
     p.add_argument("--priority", action="store_true", help="priority ticket (elderly, disabled, pregnant, ...)")
     p.add_argument("--kiosk", type=arguments.kiosk_id, help="kiosk id recorded with the ticket")
-    p.add_argument("--printer", help="printer URL (tcp://, usb://, serial://, file://, cups://, preview://, dummy://)")
+    p.add_argument("--printer", type=arguments.word, help="printer URL (tcp://, usb://, serial://, file://, cups://, preview://, dummy://)")
     add_db_option(p)
     p.set_defaults(func=cmd_issue)
 
@@ -166,7 +166,7 @@ def register(subparsers) -> None:
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--to-service", type=arguments.service_code, help="service code")
     target.add_argument("--to-counter", type=arguments.counter_number, help="counter number")
-    p.add_argument("--note", help="note for the next officer")
+    p.add_argument("--note", type=arguments.transfer_note, help="note for the next officer")
     p.set_defaults(func=cmd_transfer)
 
     _counter_parser(subparsers, "pause", "pause a counter (json)").set_defaults(func=cmd_pause(True))

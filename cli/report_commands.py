@@ -8,6 +8,7 @@ from pathlib import Path
 from cli.output import print_json
 from db.connection import connect
 from db.errors import InvalidInput
+from services import arguments
 from services.options import add_db_option
 
 FORMATS = ("table", "csv", "xlsx", "json")
@@ -82,11 +83,11 @@ def cmd_backup(args) -> int:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("report", help="statistics of a date range: table, csv, xlsx or json")
-    p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="first service day")
-    p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="last service day (inclusive)")
+    p.add_argument("--from", dest="date_from", type=arguments.day, required=True, metavar="YYYY-MM-DD", help="first service day")
+    p.add_argument("--to", dest="date_to", type=arguments.day, required=True, metavar="YYYY-MM-DD", help="last service day (inclusive)")
     p.add_argument("--format", choices=FORMATS,
                    help="table (terminal, default), csv (UTF-8 with BOM), xlsx, json; default from --out's extension")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--out", type=arguments.path("output file"), metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--all-sites", action="store_true",
                    help="every site of the database: totals over all, by_site, per-site rows carry their site")
     add_db_option(p)
@@ -94,6 +95,6 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("backup", help="copy the database to FILE while it is in use (SQLite); "
                                              "prints the pg_dump command for PostgreSQL (exit 3)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", type=arguments.path("backup file"), metavar="FILE")
     add_db_option(p)
     p.set_defaults(func=cmd_backup)

@@ -7,6 +7,7 @@ from datetime import date
 from cli.output import print_json
 from db.connection import connect
 from db.errors import InvalidInput
+from services import arguments
 from services.options import add_db_option
 
 
@@ -56,8 +57,8 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("audit", help="who changed configuration, officers, counters or data (json list)")
     add_db_option(p)
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first site-local day")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last site-local day")
+    p.add_argument("--from", dest="date_from", type=arguments.day, metavar="YYYY-MM-DD", help="first site-local day")
+    p.add_argument("--to", dest="date_to", type=arguments.day, metavar="YYYY-MM-DD", help="last site-local day")
     p.set_defaults(func=cmd_audit)
 
     p = subparsers.add_parser("verify", help="check ratings and events against their seals (json; exit 1 if not ok)")

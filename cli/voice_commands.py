@@ -22,11 +22,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from cli import arguments
 from cli.output import print_json
 from errors import Kind, OnestopError
 from hardware.speech import wavutil
 from hardware.speech.announcer import AnnouncementSettings
+from services import arguments
 from services.options import add_db_option
 
 NO_AUDIO_HINT = "dùng --out FILE.wav để ghi ra tệp / use --out FILE.wav to write it to a file"
@@ -37,17 +37,17 @@ def register(subparsers: Any) -> None:
         "announce", help="speak one call announcement through the hall's voice path, or write it to a WAV file",
         description="Đọc một lời mời (chuông + câu mời x số lần lặp) / speak one call announcement.",
     )
-    parser.add_argument("code", help="ticket code, e.g. A015")
+    parser.add_argument("code", type=arguments.ticket_code, help="ticket code, e.g. A015")
     parser.add_argument("--counter", type=arguments.counter_number, required=True, help="counter number")
-    parser.add_argument("--out", help="write the announcement to this WAV file instead of playing it")
+    parser.add_argument("--out", type=arguments.path("WAV file"), help="write the announcement to this WAV file instead of playing it")
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
     parser.add_argument("--mode", choices=("tts", "clips"),
                         help="tts: espeak-ng (default); clips: join recorded clips (default with --clips)")
-    parser.add_argument("--clips", help="clip folder for clip mode (default: assets/voice/LANG)")
+    parser.add_argument("--clips", type=arguments.path("clip folder"), help="clip folder for clip mode (default: assets/voice/LANG)")
     parser.add_argument("--whole-numbers", action="store_true",
                         help="read numbers whole (mười lăm) instead of digit by digit (một, năm)")
-    parser.add_argument("--repeat", type=int, help="times the phrase is said (default: the site's, else 2)")
-    parser.add_argument("--voice", help="espeak-ng voice (default vi / en; also vi-vn-x-central, vi-vn-x-south)")
+    parser.add_argument("--repeat", type=arguments.announcement_repeat, help="times the phrase is said (default: the site's, else 2)")
+    parser.add_argument("--voice", type=arguments.voice, help="espeak-ng voice (default vi / en; also vi-vn-x-central, vi-vn-x-south)")
     add_db_option(parser)
     parser.set_defaults(func=cmd_announce)
 

@@ -7,6 +7,7 @@ import sys
 from cli.output import print_json
 from db.connection import connect
 from db.errors import InvalidInput
+from services import arguments
 from services.options import add_db_option
 
 
@@ -61,10 +62,10 @@ def register(subparsers) -> None:
     from web.server import DEFAULT_LISTEN
 
     p = subparsers.add_parser("web", help="run the web service: tracking pages, /board, JSON API")
-    p.add_argument("--listen", default=DEFAULT_LISTEN,
+    p.add_argument("--listen", type=arguments.word, default=DEFAULT_LISTEN,
                    help=f"HOST:PORT (default {DEFAULT_LISTEN}; 0.0.0.0:8080 for the LAN)")
-    p.add_argument("--rate-limit", default=DEFAULT_LIMIT, help=f"requests per client address (default {DEFAULT_LIMIT})")
-    p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+    p.add_argument("--rate-limit", type=arguments.word, default=DEFAULT_LIMIT, help=f"requests per client address (default {DEFAULT_LIMIT})")
+    p.add_argument("--forwarded-allow-ips", type=arguments.word, default="127.0.0.1",
                    help="proxies whose X-Forwarded-For is trusted (default 127.0.0.1)")
     p.add_argument("--access-log", action="store_true", help="log every request")
     add_db_option(p)
@@ -73,7 +74,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("api-key", help="API keys for the web API's write calls")
     sub = p.add_subparsers(dest="api_key_command", metavar="ACTION", required=True)
     c = sub.add_parser("create", help="make a key (json {name, key}; the key is shown only this once)")
-    c.add_argument("name")
+    c.add_argument("name", type=arguments.api_key_name)
     c.add_argument("--scope", action="append", choices=("tickets", "bookings"),
                    help="what the key may do (repeat for both; default both): tickets = POST /api/v1/tickets, "
                         "bookings = POST /api/v1/bookings")
@@ -83,6 +84,6 @@ def register(subparsers) -> None:
     add_db_option(c)
     c.set_defaults(func=cmd_key_list)
     c = sub.add_parser("revoke", help="revoke a key (json)")
-    c.add_argument("name")
+    c.add_argument("name", type=arguments.api_key_name)
     add_db_option(c)
     c.set_defaults(func=cmd_key_revoke)

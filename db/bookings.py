@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from db import clock, current_site, statuses, wait_estimate
+from db import clock, current_site, inputs, statuses, wait_estimate
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import BookingRefused, InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -156,6 +156,7 @@ def _today(site: SiteInfo, moment: float) -> date:
 
 
 def _bookable_service(code: str) -> Service:
+    inputs.SERVICE_CODE.check(code)
     row = Service.get_or_none(current_site.here(Service), Service.code == str(code).strip().upper())
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
@@ -229,10 +230,10 @@ def _parse_day(value: date | str) -> date:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput(f"Ngày không hợp lệ: {value} (dạng YYYY-MM-DD)", f"Invalid day: {value} (use YYYY-MM-DD)",
-                           reason="day") from None
+        return inputs.iso_day(value)
+    except InvalidInput as exc:
+        exc.details["reason"] = "day"
+        raise
 
 
 def parse_slot_time(value: datetime | str, tz: str) -> datetime:
@@ -331,7 +332,7 @@ def _run(operation: Callable[[], T]) -> T:
 
 def _lookup(reference: str, *, lock: bool = False) -> Booking:
     """A booking by its code, its manage token or its whole manage_url (what the kiosk's scanner reads)."""
-    text = str(reference or "").strip()
+    text = inputs.BOOKING_REFERENCE.check(reference).strip()
     if MANAGE_PATH in text or "/" in text:
         text = text.rstrip("/").rsplit("/", 1)[-1]
         condition = Booking.token == text
@@ -402,6 +403,7 @@ def list_bookings(day: date | str | None = None, *, service: str | None = None,
 
 
 def _bookable_service_any(code: str) -> Service:
+    inputs.SERVICE_CODE.check(code)
     row = Service.get_or_none(current_site.here(Service), Service.code == str(code).strip().upper())
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
@@ -422,8 +424,10 @@ def book(service_code: str, at: datetime | str, name: str, phone: str, *, client
     with a one-line reason and ``details["reason"]``.
     """
     moment = clock.now_epoch(now)
-    number = normalize_phone(phone)
-    person = _check_name(name)
+    inputs.SERVICE_CODE.check(service_code)
+    number = normalize_phone(inputs.PHONE.check(phone))
+    person = _check_name(inputs.BOOKING_NAME.check(name))
+    inputs.CLIENT.check_optional(client)
 
     def operation() -> Booking:
         site_row = _site_row()
@@ -504,6 +508,7 @@ def check_in(reference: str, *, kiosk: str | None = None, now: float | None = No
     """
     from db import queue  # queue numbers the ticket; bookings own the rules
 
+    inputs.KIOSK_ID.check_optional(kiosk)
     moment = clock.now_epoch(now)
 
     def operation() -> tuple[int, str, bool]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse
 
-from db import clock, current_site, statuses
+from db import clock, current_site, inputs, statuses
 from db.connection import database_proxy, is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, NotAllowed, NotFound
 from db.events import record_event
@@ -204,6 +204,8 @@ def _target_ticket(counter: Counter, moment: float, window_s: float, tz: str) ->
 def attach(counter_number: int, text: str, *, officer: str | None = None, scanned: bool = False,
            now: float | None = None) -> Attachment:
     """Attach the dossier code ``text`` (typed, or a scanned QR text) to the counter's ticket."""
+    inputs.SCANNED_TEXT.check(text)
+    inputs.OFFICER_USERNAME.check_optional(officer)
     code = code_from_scan(text) if scanned else normalize_code(text)
     moment = clock.now_epoch(now)
 
@@ -216,6 +218,8 @@ def attach(counter_number: int, text: str, *, officer: str | None = None, scanne
         ticket = _target_ticket(counter, moment, float(site.rating_window_s), site.timezone)
         officer_row = (Officer.get_or_none(current_site.here(Officer), Officer.username == officer)
                        if officer else None)
+        if officer and officer_row is None:   # was silently recorded as the counter's officer
+            raise NotFound(f"Không có cán bộ {officer}", f"No officer {officer}")
         officer_id = officer_row.id if officer_row else (ticket.officer_id or counter.officer_id)
         exists = TicketDossier.get_or_none((TicketDossier.ticket == ticket.id) & (TicketDossier.code == code))
         if exists is None:

@@ -6,8 +6,9 @@ integer beyond 32 bits with a ``DataError`` (and SQLite silently stores it,
 so the two engines would disagree).  The limits are therefore derived from
 the peewee fields in ``db/models.py`` (``max_length``, the integer width), so
 widening a column widens the check with it; the site file checker
-(``db/site_config.py``), the CLI's argument types (``cli/arguments.py``) and
-the limits table in docs/errors.md all read them from here.
+(``db/site_config.py``), the input rules of the domain (``db/inputs.py``,
+which the CLI's argument types and the web API's request models are built
+from) and the limits table in docs/errors.md all read them from here.
 """
 
 from __future__ import annotations

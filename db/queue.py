@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import peewee as pw
 
-from db import clock, current_site, replica, statuses, wait_estimate
+from db import clock, current_site, inputs, replica, statuses, wait_estimate
 from db.connection import is_postgres, with_retry, write_transaction
 from db.errors import InvalidInput, LimitReached, NotAllowed, NotFound, ServiceClosed
 from db.events import record_event
@@ -110,6 +110,7 @@ def _locked(query: pw.Select, *, skip_locked: bool = False) -> pw.Select:
 
 
 def _counter(number: int, *, lock: bool = True) -> Counter:
+    number = inputs.COUNTER_NUMBER.check(number)
     query = Counter.select().where((Counter.site == current_site.site_id()) & (Counter.number == number))
     row = (_locked(query) if lock else query).first()
     if row is None or not row.active:
@@ -118,6 +119,7 @@ def _counter(number: int, *, lock: bool = True) -> Counter:
 
 
 def _service(code: str) -> Service:
+    inputs.SERVICE_CODE.check(code)
     row = Service.get_or_none((Service.site == current_site.site_id()) & (Service.code == str(code).upper()))
     if row is None:
         raise NotFound(f"Không có dịch vụ {code}", f"No service {code}")
@@ -322,6 +324,8 @@ def issue_ticket(service_code: str, *, priority: bool = False, kiosk: str | None
     ticket the first call issued (see :mod:`db.requests`).
     """
     rid = request_id or new_request_id()
+    inputs.SERVICE_CODE.check(service_code)
+    inputs.KIOSK_ID.check_optional(kiosk)
 
     def operation(moment: float) -> tuple[Ticket, str, float]:
         earlier = claim(rid, "issue", now=moment)
@@ -487,6 +491,7 @@ def _appointment_data(row: Ticket, site: SiteInfo) -> dict:
 def _resolve_officer(counter: Counter, officer: str | None) -> int | None:
     if officer is None:
         return counter.officer_id
+    inputs.OFFICER_USERNAME.check(officer)
     row = Officer.get_or_none((Officer.site == current_site.site_id()) & (Officer.username == officer))
     if row is None:
         raise NotFound(f"Không có cán bộ {officer}", f"No officer {officer}")
@@ -537,12 +542,20 @@ def find_ticket(reference: str | int, *, now: float | None = None) -> TicketInfo
 
 def _lookup(reference: str | int, today: str) -> Ticket:
     """A ticket by id, by today's code, or by its tracking link (the QR printed on it)."""
+    if isinstance(reference, str):
+        inputs.TICKET_REFERENCE.check(reference)
+        if reference.strip().isascii() and reference.strip().isdigit():
+            reference = inputs.TICKET_ID.check(reference)   # an id beyond the column is no ticket
+        elif "/t/" not in reference:
+            inputs.TICKET_CODE.check(reference)
+    else:
+        reference = inputs.TICKET_ID.check(reference)
     link = split_reference(reference) if isinstance(reference, str) and "/t/" in reference else None
     if link is not None:
         ticket_id, token = link
         row = Ticket.get_or_none(Ticket.id == ticket_id) if verify(ticket_id, token) else None
-    elif isinstance(reference, int) or str(reference).isdigit():
-        row = Ticket.get_or_none(Ticket.id == int(reference))
+    elif isinstance(reference, int):
+        row = Ticket.get_or_none(Ticket.id == reference)
     else:
         row = (Ticket.select().join(Service, on=(Ticket.service == Service.id))
                .where((Ticket.code == str(reference).strip().upper()) & (Ticket.service_day == today)
@@ -687,6 +700,8 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
 def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None,
                   request_id: str | None = None) -> TicketInfo:
     """Cancel a ticket (failed print, citizen left); it stays in the reports."""
+    ticket_id = inputs.TICKET_ID.check(ticket_id)
+    inputs.CANCEL_REASON.check(reason)
 
     def operation(moment: float) -> TicketInfo:
         site = _site()

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from db import current_site, statuses
+from db import current_site, inputs, statuses
 from db.connection import database_proxy, is_postgres, read_transaction, with_retry
 from db.errors import InvalidInput
 from db.models import Counter, Officer, Service, Site
@@ -423,11 +423,9 @@ def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None 
 
 
 def _parse_day(text: str, label: str) -> str:
-    try:
-        return date.fromisoformat(str(text)).isoformat()
-    except ValueError:
-        raise InvalidInput(f"Ngày {label} không hợp lệ: {text} (dạng YYYY-MM-DD)",
-                           f"Invalid --{label} date: {text} (use YYYY-MM-DD)") from None
+    if isinstance(text, date):
+        return text.isoformat()
+    return inputs.iso_day(text, f"Ngày {label}", f"--{label} date").isoformat()
 
 
 def build_report(date_from: str | date, date_to: str | date, *, now: float | None = None) -> dict[str, Any]:

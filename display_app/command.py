@@ -12,12 +12,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
+    from services import arguments
     from services.options import add_db_option
 
     parser = subparsers.add_parser("display", help="the waiting-hall board with voice announcements (GUI)")
-    parser.add_argument("--screen", type=int, default=None, metavar="N",
+    parser.add_argument("--screen", type=arguments.screen_index, default=None, metavar="N",
                         help="show on screen N (0 = first; default: the primary screen)")
-    parser.add_argument("--counter", type=int, default=None, metavar="N",
+    parser.add_argument("--counter", type=arguments.counter_number, default=None, metavar="N",
                         help="the small screen above counter N (its number, ticket, paused) instead of the hall board")
     parser.add_argument("--windowed", action="store_true",
                         help="a window (1280x720; 800x480 with --counter) instead of full screen")

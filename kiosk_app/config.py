@@ -17,6 +17,7 @@ Unknown keys are refused, like in the site file: a typo must not be ignored.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tomllib
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
-from db.errors import ConfigError
+from db import inputs
+from db.errors import ConfigError, InvalidInput
 
 ENV_VAR = "ONESTOP_KIOSK_CONFIG"
 _KEYS: dict[str, type | tuple[type, ...]] = {
@@ -52,10 +54,33 @@ class KioskConfig:
     source: str | None = None
 
 
+def _line_of(text: str, key: str) -> int | None:
+    """The line of a top-level ``key = ...`` (the kiosk file has no tables), for file:line: field."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def _read(target: Path) -> str:
+    name = str(target)
+    try:
+        return target.read_text(encoding="utf-8-sig")   # a BOM (Windows Notepad) is not part of the TOML
+    except IsADirectoryError:
+        raise ConfigError(name, None, "file", "is a directory, not a TOML file") from None
+    except PermissionError:
+        raise ConfigError(name, None, "file", "permission denied (cannot read it)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, None, "file", f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise ConfigError(name, None, "file", f"cannot be read ({exc.strerror or exc})") from None
+
+
 def load_config(path: str | Path | None = None) -> KioskConfig:
     """Read the kiosk file (explicit path, ``$ONESTOP_KIOSK_CONFIG`` or the default place).
 
     A missing default file simply means defaults; a missing explicit file is an error.
+    Every refusal names the file, the line and the key (``ConfigError``, exit 2).
     """
     explicit = path or os.environ.get(ENV_VAR)
     target = Path(explicit) if explicit else default_config_path()
@@ -63,18 +88,34 @@ def load_config(path: str | Path | None = None) -> KioskConfig:
         if explicit:
             raise ConfigError(str(target), None, "file", "not found")
         return KioskConfig()
+    text = _read(target)
+    name = str(target)
     try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(target), getattr(exc, "lineno", None), "toml", str(exc)) from None
+        line = getattr(exc, "lineno", None)
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(name, line or (int(match.group(1)) if match else None), "syntax", str(exc)) from None
     for key, value in data.items():
+        line = _line_of(text, key)
         if key not in _KEYS:
-            raise ConfigError(str(target), None, key, f"unknown key (allowed: {', '.join(_KEYS)})")
+            raise ConfigError(name, line, key, f"unknown key (allowed: {', '.join(_KEYS)})")
         if not isinstance(value, _KEYS[key]) or (key == "screen" and isinstance(value, bool)):
-            raise ConfigError(str(target), None, key, f"must be a {_KEYS[key].__name__}")
+            raise ConfigError(name, line, key, f"must be a {_KEYS[key].__name__}")
+        try:
+            if key == "kiosk_id":
+                inputs.KIOSK_ID.check(value)
+            elif key == "printer":
+                inputs.TextRule("printer URL", "printer URL", 2048).check(value)
+            elif key == "screen":
+                inputs.NumberRule("screen", "screen", 0, 15).check(value)
+        except InvalidInput as exc:
+            raise ConfigError(name, line, key, exc.message_en) from None
     users = data.get("admin_users", ["admin"])
-    if not users or not all(isinstance(u, str) and u.strip() for u in users):
-        raise ConfigError(str(target), None, "admin_users", "must be a non-empty list of usernames")
+    if not users or not all(isinstance(u, str) and u.strip() and inputs.bad_character(u) is None
+                            and len(u) <= inputs.OFFICER_USERNAME.longest for u in users):
+        raise ConfigError(name, _line_of(text, "admin_users"), "admin_users",
+                          "must be a non-empty list of usernames")
     defaults = KioskConfig()
     return KioskConfig(
         printer=data.get("printer", defaults.printer),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 
+from services import arguments
+
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
     """Let ``--db`` also follow the subcommand (``onestop issue TP --db URL``).
 
     ``SUPPRESS`` keeps a ``--db`` given before the subcommand when this one is absent.
     """
-    parser.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+    parser.add_argument("--db", type=arguments.word, default=argparse.SUPPRESS, help="database URL")
     add_site_option(parser)
 
 
@@ -27,5 +29,5 @@ def add_site_option(parser: argparse.ArgumentParser) -> None:
     """
     if "--site" in parser._option_string_actions:
         return
-    parser.add_argument("--site", dest="site_code", metavar="CODE", default=argparse.SUPPRESS,
+    parser.add_argument("--site", dest="site_code", type=arguments.site_code, metavar="CODE", default=argparse.SUPPRESS,
                         help="site code (default $ONESTOP_SITE, else the database's only site)")

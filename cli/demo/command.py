@@ -22,8 +22,8 @@ def _rate(text: str) -> tuple[float, float]:
         values = (float(low), float(high or low))
     except ValueError:
         raise argparse.ArgumentTypeError("use MIN-MAX seconds, e.g. 2-5") from None
-    if not 0.2 <= values[0] <= values[1]:
-        raise argparse.ArgumentTypeError("MIN-MAX with 0.2 <= MIN <= MAX")
+    if not 0.2 <= values[0] <= values[1] <= 3600:   # also refuses nan and inf
+        raise argparse.ArgumentTypeError("MIN-MAX with 0.2 <= MIN <= MAX <= 3600")
     return values
 
 
@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers) -> None:
+    from services import arguments
     from services.options import add_db_option
 
     parser = subparsers.add_parser("demo", help="everything on one PC with simulated hardware")
@@ -73,8 +74,8 @@ def register(subparsers) -> None:
     parser.add_argument("--rate", type=_rate, default=(2.0, 5.0), metavar="MIN-MAX",
                         help="seconds between simulated citizens (default 2-5)")
     parser.add_argument("--no-voice", action="store_true", help="no voice announcements")
-    parser.add_argument("--printer-dir", help="where the preview printer writes tickets")
-    parser.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
-    parser.add_argument("--screenshots", metavar="DIR", help="save a PNG of every window when stopping")
+    parser.add_argument("--printer-dir", type=arguments.path("printer folder"), help="where the preview printer writes tickets")
+    parser.add_argument("--seconds", type=arguments.seconds(0, 7 * 86400, "--seconds", low_open=True), help="stop by itself after this many seconds")
+    parser.add_argument("--screenshots", type=arguments.path("screenshot folder"), metavar="DIR", help="save a PNG of every window when stopping")
     add_db_option(parser)
     parser.set_defaults(func=run)
