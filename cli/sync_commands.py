@@ -21,6 +21,7 @@ from cli.output import print_json
 from db import sync
 from db.connection import connect, make_database, mask_url
 from db.errors import DatabaseUnavailable
+from services import arguments
 from services.options import add_db_option
 
 MAX_BACKOFF_S = 60.0
@@ -102,10 +103,12 @@ def _sleep(seconds: float, stop: dict) -> None:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("sync", help="copy this database's sites into another database (json lines)")
-    p.add_argument("--to", required=True, help="target database URL (the province's PostgreSQL)")
+    p.add_argument("--to", required=True, type=arguments.word, help="target database URL (the province's PostgreSQL)")
     p.add_argument("--once", action="store_true", help="one pass, then exit")
     p.add_argument("--status", action="store_true", help="print the target's position and the lag per site (json)")
-    p.add_argument("--batch", type=int, default=sync.DEFAULT_BATCH, help="events per target transaction")
-    p.add_argument("--interval", type=float, default=2.0, help="seconds between passes")
+    p.add_argument("--batch", type=arguments.integer(1, 100_000, "--batch"), default=sync.DEFAULT_BATCH,
+                   help="events per target transaction")
+    p.add_argument("--interval", type=arguments.seconds(0.1, 3600, "--interval"), default=2.0,
+                   help="seconds between passes")
     add_db_option(p)
     p.set_defaults(func=cmd_sync)

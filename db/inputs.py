@@ -168,6 +168,6 @@ SITE_CODE = text_rule(Site.code, "Mã điểm", "site code")
 API_PREFIX = "api:"
 #: an API key's name: it is recorded as ``api:NAME`` in ``ticket.kiosk``, so it must fit there too
 API_KEY_NAME = TextRule("Tên khóa API", "API key name", max_length(Ticket.kiosk) - len(API_PREFIX),
-                        pattern=r"[A-Za-z0-9._-]+")
+                        pattern=r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CLIENT = text_rule(Booking.client, "Bên đặt", "client", allow_empty=True)
 RATING_VALUE = NumberRule("Điểm đánh giá", "rating value", 0, 9)

@@ -221,6 +221,8 @@ ROWS: dict[tuple[str, ...], Row] = {
     ("roles", "create"): Row(DB_ONLY),
     ("audit",): Row({"--from": arg(None, "date"), "--to": arg(None, "date")}),
     ("verify",): Row(DB_ONLY),
+    ("sync",): Row({"--to": arg("sqlite:///{tmp}/province.db", "url"), "--batch": arg(None, "int"),
+                    "--interval": arg(None, "float", "fraction")}, flags=("--once",)),
 }
 
 #: The options every database command shares are fuzzed on these commands (the same code path for all).
