@@ -31,7 +31,6 @@ from db import replica, schema
 from db.connection import database_proxy
 from db.models import (
     ALL_MODELS,
-    BOOKING_MODELS,
     Booking,
     Counter,
     CounterService,
@@ -144,7 +143,7 @@ class Target:
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
-        self.models = ALL_MODELS + BOOKING_MODELS
+        self.models = ALL_MODELS          # (the booking tables are in it: a model twice would stay bound)
         self._schema_checked = False
 
     def bound(self):
