@@ -1,4 +1,6 @@
-"""The hall display at 1280x720 and 1920x1080 on a busy morning: ``display-<w>x<h>.png``.
+"""The hall display at 1280x720 and 1920x1080 on a busy morning: ``display-<w>x<h>.png``;
+the per-counter screens (``onestop display --counter N``) of a serving and a
+paused counter at 1366x768 and 800x480: ``display-counter<N>-<w>x<h>.png``.
 
     python -m tools.screenshots.display OUT_DIR
 
@@ -21,6 +23,10 @@ from db import queue
 from db.site import set_notice
 
 SIZES = ((1280, 720), (1920, 1080))
+#: a small TV or a 7-inch panel above a counter
+COUNTER_SIZES = ((1366, 768), (800, 480))
+#: counter 2 serves a ticket at the end of the morning, counter 4 is paused
+COUNTERS = (2, 4)
 MOMENT = datetime(2026, 11, 25, 9, 41, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")).timestamp()
 NOTICE = ("Từ ngày 01/12/2026, Bộ phận Một cửa tiếp nhận hồ sơ trực tuyến qua Cổng Dịch vụ công quốc gia. "
           "Công dân vui lòng mang theo Căn cước công dân gắn chíp.")
@@ -83,6 +89,21 @@ def render(out_dir: Path) -> list[Path]:
         program.window.grab().save(str(saved[-1]))
         program.stop()
         program.window.close()
+    for number in COUNTERS:
+        for width, height in COUNTER_SIZES:
+            program = DisplayProgram(announcer=_Silent(), poll_s=0.1, clock=lambda: MOMENT, counter=number)
+            program.window.resize(width, height)
+            program.window.show()
+            program.start()
+            deadline = time.monotonic() + 10
+            while not program.window.loaded:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"counter {number}'s screen did not load")
+                QTest.qWait(20)
+            saved.append(out_dir / f"display-counter{number}-{width}x{height}.png")
+            program.window.grab().save(str(saved[-1]))
+            program.stop()
+            program.window.close()
     close()
     app.processEvents()
     return saved
