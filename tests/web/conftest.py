@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 from pg_server import free_port
-from web_helpers import CHROMIUM, CHROMIUM_ARGS, PHONE, TV, run_onestop, site_file, start_web
+from web_helpers import BOOKING_SITE, CHROMIUM, CHROMIUM_ARGS, PHONE, TV, run_onestop, serve_site, site_file, start_web
 
 
 @pytest.fixture
@@ -36,6 +36,12 @@ def web_server(web_db):
     stderr = server.process.stderr.read()
     assert code == 0, stderr
     assert "Traceback" not in stderr, stderr
+
+
+@pytest.fixture
+def booking_server(db_url, tmp_path):
+    """A running ``onestop web`` over ``BOOKING_SITE`` on each engine."""
+    yield from serve_site(db_url, tmp_path, BOOKING_SITE)
 
 
 @pytest.fixture

@@ -12,70 +12,10 @@ import json
 import re
 
 import httpx
-import pytest
-from pg_server import free_port
 from playwright.sync_api import expect
-from web_helpers import run_onestop, start_web
+from web_helpers import run_onestop
 
 from db import api_keys, bookings, statuses
-
-SITE = """
-[site]
-name = "UBND xã Quang Kim - Bộ phận Một cửa"
-timezone = "Asia/Ho_Chi_Minh"
-opening_hours = ["00:00-24:00"]
-days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-[[services]]
-code = "TP"
-name = "Chứng thực, hộ tịch"
-name_en = "Certification, civil status"
-prefix = "A"
-booking = { slot_min = 15, per_slot = 2 }
-
-[[services]]
-code = "KS"
-name = "Khai sinh"
-name_en = "Birth registration"
-prefix = "B"
-booking = { slot_min = 30, per_slot = 1 }
-
-[[services]]
-code = "DD"
-name = "Đất đai"
-prefix = "C"
-
-[[counters]]
-number = 1
-services = ["TP", "KS", "DD"]
-
-[booking]
-days_ahead = 3
-max_per_phone_per_day = 2
-max_per_client_per_day = 20
-
-[web]
-public_url = "{url}"
-"""
-
-
-@pytest.fixture
-def booking_server(db_url, tmp_path):
-    from site_setup import connect_with_site
-
-    from db.connection import close
-
-    port = free_port()
-    path = tmp_path / "site.toml"
-    path.write_text(SITE.replace("{url}", f"http://127.0.0.1:{port}"), encoding="utf-8")
-    connect_with_site(db_url, str(path))
-    server = start_web(db_url, port)
-    yield server
-    code = server.stop()
-    stderr = server.process.stderr.read()
-    close()
-    assert code == 0, stderr
-    assert "Traceback" not in stderr, stderr
 
 
 def _page_weight(page) -> int:

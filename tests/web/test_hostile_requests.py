@@ -18,55 +18,16 @@ from urllib.parse import quote, urlencode
 import httpx
 import pytest
 from hostile import VALUES, fingerprint
-from pg_server import free_port
-from web_helpers import start_web
+from web_helpers import BOOKING_SITE, serve_site
 
 #: what a browser could carry besides the CLI's values: markup that must come back escaped
 WEB_VALUES = {**{k: v for k, v in VALUES.items() if k != "long_1m"}, "markup": "<script>alert(1)</script>",
               "long_100k": "A" * 100_000}
 
-SITE = """
-[site]
-name = "UBND xã Quang Kim - Bộ phận Một cửa"
-timezone = "Asia/Ho_Chi_Minh"
-opening_hours = ["00:00-24:00"]
-days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-[[services]]
-code = "TP"
-name = "Chứng thực, hộ tịch"
-prefix = "A"
-booking = { slot_min = 15, per_slot = 2 }
-
-[[counters]]
-number = 1
-services = ["TP"]
-
-[booking]
-days_ahead = 3
-
-[web]
-public_url = "{url}"
-"""
-
-
 @pytest.fixture
 def server(db_url, tmp_path):
-    from site_setup import connect_with_site
-
-    from db.connection import close
-
-    port = free_port()
-    path = tmp_path / "site.toml"
-    path.write_text(SITE.replace("{url}", f"http://127.0.0.1:{port}"), encoding="utf-8")
-    connect_with_site(db_url, str(path))
-    web = start_web(db_url, port, "--rate-limit", "100000/minute")
-    yield web
-    code = web.stop()
-    stderr = web.process.stderr.read()
-    close()
-    assert code == 0, stderr
-    assert "Traceback" not in stderr, stderr
+    """The booking site under a rate limit this many requests stay below."""
+    yield from serve_site(db_url, tmp_path, BOOKING_SITE, "--rate-limit", "100000/minute")
 
 
 def _raw(text: str) -> bytes:

@@ -73,3 +73,65 @@ def start_web(db_url: str, port: int, *extra: str) -> WebServer:
         time.sleep(0.05)
     process.kill()
     raise AssertionError("onestop web did not answer within 30 s")
+
+
+#: a site open around the clock every day (so today's slots exist whenever the tests run); TP takes
+#: 2 places per 15-minute slot, KS one per 30 minutes, DD takes no bookings; ``{url}`` = public_url
+BOOKING_SITE = """
+[site]
+name = "UBND xã Quang Kim - Bộ phận Một cửa"
+timezone = "Asia/Ho_Chi_Minh"
+opening_hours = ["00:00-24:00"]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+[[services]]
+code = "TP"
+name = "Chứng thực, hộ tịch"
+name_en = "Certification, civil status"
+prefix = "A"
+booking = { slot_min = 15, per_slot = 2 }
+
+[[services]]
+code = "KS"
+name = "Khai sinh"
+name_en = "Birth registration"
+prefix = "B"
+booking = { slot_min = 30, per_slot = 1 }
+
+[[services]]
+code = "DD"
+name = "Đất đai"
+prefix = "C"
+
+[[counters]]
+number = 1
+services = ["TP", "KS", "DD"]
+
+[booking]
+days_ahead = 3
+max_per_phone_per_day = 2
+max_per_client_per_day = 20
+
+[web]
+public_url = "{url}"
+"""
+
+
+def serve_site(db_url: str, tmp_path: Path, text: str, *extra: str):
+    """A fixture body: ``text`` (with ``{url}``) as the site, a real ``onestop web`` over it; checks a clean stop."""
+    from pg_server import free_port
+    from site_setup import connect_with_site
+
+    from db.connection import close
+
+    port = free_port()
+    path = tmp_path / "site.toml"
+    path.write_text(text.replace("{url}", f"http://127.0.0.1:{port}"), encoding="utf-8")
+    connect_with_site(db_url, str(path))
+    server = start_web(db_url, port, *extra)
+    yield server
+    code = server.stop()
+    stderr = server.process.stderr.read()
+    close()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr, stderr
