@@ -44,6 +44,8 @@ def test_a_wrong_password_on_a_real_server_is_not_echoed(secure_pg):
     run = _status(secure_pg.role_url("nobody", dbname, password=SECRET))
     assert run.returncode == 3
     assert "password authentication failed" in run.stderr
+    assert "unavailable" not in run.stderr.lower()     # said as what it is: retrying cannot help
+    assert len(run.stderr.splitlines()) == 1
     assert SECRET not in run.stderr
 
 
