@@ -52,7 +52,10 @@ class KioskHarness:
 
     def __init__(self, printer: str | object, *, epoch: float | None = None, size: tuple[int, int] = PORTRAIT,
                  admin_users: tuple[str, ...] = ("admin",), kiosk_id: str = "test-kiosk", tick_ms: int = 50,
-                 real_time: bool = False) -> None:
+                 real_time: bool = False, player: object | None = None) -> None:
+        """``player``: the WavPlayer the Listen button plays through (tests pass a sink; default: the real one)."""
+        from kiosk_app.speaker import GuidanceSpeaker
+
         self.clock = FakeClock(epoch)
         self.backend = KioskBackend(printer, kiosk_id=kiosk_id)
         self.window = KioskWindow()
@@ -60,8 +63,9 @@ class KioskHarness:
         self.feed = FeedWatcher(poll_s=0.05)
         now: Callable[[], float] = time.time if real_time else self.clock.now
         mono: Callable[[], float] = time.monotonic if real_time else self.clock.monotonic
+        self.speaker = GuidanceSpeaker(player)
         self.session = KioskSession(self.backend, self.window, now=now, monotonic=mono, admin_users=admin_users,
-                                    feed=self.feed, tick_ms=tick_ms)
+                                    feed=self.feed, tick_ms=tick_ms, speaker=self.speaker)
         self.states: list[KioskState] = []
         self.session.state_changed.connect(self.states.append)
         self.window.show()
