@@ -183,7 +183,7 @@ class BigButton(QAbstractButton):
         if self._icon:
             self._draw_icon(p, inner, pad, fg)
 
-        badge_h = int(self._badge_px * 1.7) if self._badge else 0
+        badge_h = int(min(self._badge_px * 1.7, inner.height() * 0.34)) if self._badge else 0
         gap = int(self._title_px * 0.25)
         avail = inner.height() - (badge_h + gap if badge_h else 0)
         halign = self._align
@@ -194,7 +194,8 @@ class BigButton(QAbstractButton):
             d_px, d_h = _fit(self._detail, inner.width(), max(avail - t_h - gap, 1), self._detail_px,
                              max(11, int(self._detail_px * 0.6)), False)
             if d_h > avail - t_h - gap:
-                d_px, d_h = 0, 0           # no room: the title alone is better than a clipped line
+                d_px, d_h = 0, 0           # no room: the title alone is better than a clipped line ...
+                t_px, t_h = _fit(self._title, inner.width(), avail, self._title_px, 12, True)   # ... and larger
         block = t_h + (gap + d_h if d_h else 0)
         y = inner.top() + max(0, (avail - block) // 2)
         p.setPen(fg)
@@ -206,7 +207,7 @@ class BigButton(QAbstractButton):
             p.drawText(QRect(inner.left(), y + t_h + gap, inner.width(), d_h),
                        int(Qt.TextWordWrap | halign | Qt.AlignTop), self._detail)
         if badge_h:
-            badge_px = self._badge_px
+            badge_px = min(self._badge_px, int(badge_h / 1.6))
             font = theme.font(badge_px, bold=True)
             while QFontMetrics(font).horizontalAdvance(self._badge) + badge_px * 1.2 > inner.width() and badge_px > 11:
                 badge_px = max(11, int(badge_px * 0.92))       # large text: the pill's words shrink, never cut
@@ -719,7 +720,10 @@ class TicketPage(Page):
         self.footer.setVisible(printed)
         self.number_label.setText(texts.text("your_number", lang))
         self.code.setText(ticket.code)
-        self.code.set_max_px(u * ((34 if self.portrait else 28) if printed else (24 if self.portrait else 21)))
+        code_u = (34 if self.portrait else 28) if printed else (24 if self.portrait else 21)
+        if not self.portrait:
+            code_u /= self.look.text_scale     # large text on a landscape screen: the lines below need the room
+        self.code.set_max_px(u * code_u)
         self.badge.setText(texts.text("priority_ticket", lang).upper())
         self.badge.setVisible(ticket.priority)
         self.appointment.setVisible(ticket.appointment is not None)
@@ -1159,9 +1163,16 @@ class AccessBar(QWidget):
         row.addWidget(self.large_text, 3)
         row.addWidget(self.contrast, 4)
 
-    def set_unit(self, unit: float, look: Look) -> None:
-        self.setFixedHeight(int(unit * 11))
-        self.layout().setContentsMargins(int(unit * 2), int(unit * 1.2), int(unit * 2), int(unit * 0.4))
+    def set_unit(self, unit: float, look: Look, *, in_header: bool = False) -> None:
+        """``in_header``: on a landscape screen the bar sits in the header row (the height is scarce there)."""
+        self.setFixedHeight(int(unit * (8.5 if in_header else 11)))
+        if in_header:
+            self.setFixedWidth(int(unit * 86))
+            self.layout().setContentsMargins(0, 0, int(unit * 0.5), 0)
+        else:
+            self.setMinimumWidth(0)
+            self.setMaximumWidth(16777215)
+            self.layout().setContentsMargins(int(unit * 2), int(unit * 1.2), int(unit * 2), int(unit * 0.4))
         self.layout().setSpacing(int(unit * 1.5))
         for button in (self.listen, self.large_text, self.contrast):
             button.set_sizes(unit * 3.3 * look.text_scale, unit * 2.2 * look.text_scale)
@@ -1320,13 +1331,14 @@ class KioskWindow(QWidget):
         self._unit, self._portrait = unit, portrait
         self._apply_colours()
         t = unit * self.look.text_scale
-        _set_px(self.site_name, t * 2.9)
-        _set_px(self.site_name_en, t * 2.1)
+        _set_px(self.site_name, unit * 2.9)         # the site's name is not a choice: it keeps its size
+        _set_px(self.site_name_en, unit * 2.1)
         self.header.layout().setContentsMargins(int(unit * 3), int(unit * 1.5), int(unit * 2), int(unit * 1.5))
         self.language.setFixedSize(int(unit * 26), int(unit * 8.5))
         self.language.set_sizes(t * 3.4)
         _set_px(self.banner, t * 2.5)
-        self.access.set_unit(unit, self.look)
+        self._place_access_bar(in_header=not portrait)
+        self.access.set_unit(unit, self.look, in_header=not portrait)
         self.banner.setContentsMargins(int(unit * 2), int(unit), int(unit * 2), int(unit))
         self.footer.layout().setContentsMargins(int(unit * 2), 0, int(unit * 2), int(unit * 2))
         self.priority.setFixedHeight(int(unit * 12))
@@ -1339,6 +1351,16 @@ class KioskWindow(QWidget):
         self.hotspot.raise_()
         if self._state is not None:
             self.render(self._state)
+
+    def _place_access_bar(self, *, in_header: bool) -> None:
+        """Portrait: a row of its own under the header; landscape: in the header, before the language button."""
+        head, main = self.header.layout(), self.layout()
+        head.removeWidget(self.access)
+        main.removeWidget(self.access)
+        if in_header:
+            head.insertWidget(head.indexOf(self.language), self.access)
+        else:
+            main.insertWidget(main.indexOf(self.header) + 1, self.access)
 
     def _apply_colours(self) -> None:
         """Backgrounds and text colours of the current look (high contrast: kiosk_app.look)."""
