@@ -291,7 +291,9 @@ class KioskController:
         """Called about once a second: timeouts, opening hours, periodic checks."""
         m = self._mono()
         self._update_opening()
-        if self._overlay is Screen.TICKET:
+        if self._speaking:
+            pass                         # a screen being read aloud does not time out under the listener
+        elif self._overlay is Screen.TICKET:
             limit = TICKET_SCREEN_S if self._ticket is None or self._ticket.printed else SCREEN_TICKET_S
             if m - self._overlay_since >= limit:
                 self._go_home()
@@ -762,6 +764,8 @@ class KioskController:
         """The guidance started or stopped (the session's speaker says so); listening counts as activity."""
         self._speaking = speaking
         self._last_activity = self._mono()
+        if not speaking and self._overlay in (Screen.TICKET, Screen.MESSAGE, Screen.DOSSIER):
+            self._overlay_since = self._last_activity     # time to act on what was just heard
         self._changed()
 
     @property

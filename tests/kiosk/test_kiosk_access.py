@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from kiosk_helpers import SITE_TOML, click, load_site
+from kiosk_helpers import SITE_TOML, click, load_site, next_tick
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor
 
@@ -148,6 +148,27 @@ def test_a_second_tap_stops_the_reading_and_a_third_reads_again(kiosk, simulator
     click(qtbot, window.tile_button(JUSTICE))
     k.wait_for(lambda s: s.screen is Screen.SERVICES and not s.speaking)
     assert sink.stops == 2
+
+
+def test_the_ticket_screen_reads_the_number_and_waits_for_the_listener(kiosk, simulator, qtbot, clock, monkeypatch):
+    monkeypatch.setattr("hardware.speech.guidance.render", _tone_render)
+    sink = SinkPlayer()
+    k = kiosk(simulator.url, epoch=clock(9, 30), player=sink)
+    heard = _spoken(k)
+    click(qtbot, k.window.tile_button("field:Kinh doanh"))
+    k.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10)
+    click(qtbot, k.window.access.listen)
+    qtbot.waitUntil(lambda: sink.active, timeout=10000)
+    guidance = heard[0][0]
+    assert guidance.parts[:3] == (("text", "Vui lòng nhận phiếu"), ("text", "Số thứ tự của bạn"), ("code", "E001"))
+    k.clock.advance(30)                                                     # well past the 10 s of the screen
+    assert next_tick(qtbot, k).screen is Screen.TICKET                     # not taken away while it is read
+    sink.finish()
+    k.wait_for(lambda s: not s.speaking)
+    k.clock.advance(5)
+    assert next_tick(qtbot, k).screen is Screen.TICKET                     # 10 s to act on what was heard
+    k.clock.advance(6)
+    k.wait_for(lambda s: s.screen is Screen.HOME)
 
 
 def test_listen_without_a_sound_card_or_a_voice_never_stops_the_kiosk(kiosk, simulator, qtbot, clock, monkeypatch):
