@@ -1166,12 +1166,11 @@ class AccessBar(QWidget):
     def set_unit(self, unit: float, look: Look, *, in_header: bool = False) -> None:
         """``in_header``: on a landscape screen the bar sits in the header row (the height is scarce there)."""
         self.setFixedHeight(int(unit * (8.5 if in_header else 11)))
+        self.setMinimumWidth(0)                  # never a minimum: a rotated screen must be able to shrink it
+        self.setMaximumWidth(int(unit * 86) if in_header else 16777215)
         if in_header:
-            self.setFixedWidth(int(unit * 86))
             self.layout().setContentsMargins(0, 0, int(unit * 0.5), 0)
         else:
-            self.setMinimumWidth(0)
-            self.setMaximumWidth(16777215)
             self.layout().setContentsMargins(int(unit * 2), int(unit * 1.2), int(unit * 2), int(unit * 0.4))
         self.layout().setSpacing(int(unit * 1.5))
         for button in (self.listen, self.large_text, self.contrast):
@@ -1358,7 +1357,7 @@ class KioskWindow(QWidget):
         head.removeWidget(self.access)
         main.removeWidget(self.access)
         if in_header:
-            head.insertWidget(head.indexOf(self.language), self.access)
+            head.insertWidget(head.indexOf(self.language), self.access, 2)
         else:
             main.insertWidget(main.indexOf(self.header) + 1, self.access)
 
