@@ -188,16 +188,16 @@ class BigButton(QAbstractButton):
         avail = inner.height() - (badge_h + gap if badge_h else 0)
         halign = self._align
         title_share = 0.62 if self._detail else 1.0
-        t_px, t_h = _fit(self._title, inner.width(), int(avail * title_share), self._title_px, 12, True)
+        t_px, t_h = _fit(self._title, inner.width(), int(avail * title_share), self._title_px, 9, True)
         d_px, d_h = 0, 0
         if self._detail:
             d_px, d_h = _fit(self._detail, inner.width(), max(avail - t_h - gap, 1), self._detail_px,
                              max(11, int(self._detail_px * 0.6)), False)
             if d_h > avail - t_h - gap:
                 d_px, d_h = 0, 0           # no room: the title alone is better than a clipped line ...
-                t_px, t_h = _fit(self._title, inner.width(), avail, self._title_px, 12, True)   # ... and larger
+                t_px, t_h = _fit(self._title, inner.width(), avail, self._title_px, 9, True)    # ... and larger
         block = t_h + (gap + d_h if d_h else 0)
-        y = inner.top() + max(0, (avail - block) // 2)
+        y = inner.top() + max(-int(pad * 0.8), (avail - block) // 2)     # too tall: into the padding, centred
         p.setPen(fg)
         p.setFont(theme.font(t_px, bold=True))
         p.drawText(QRect(inner.left(), y, inner.width(), t_h), int(Qt.TextWordWrap | halign | Qt.AlignVCenter),
