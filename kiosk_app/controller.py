@@ -193,6 +193,7 @@ class KioskState:
     large_text: bool = False                # the citizen's look (kiosk_app.look); site defaults at rest
     high_contrast: bool = False
     speaking: bool = False                  # the screen's guidance is being read aloud (kiosk_app.speaker)
+    speech_failed: bool = False             # the last reading could not be made (no voice for the language ...)
 
 
 QUICK_KEY = "quick"
@@ -261,6 +262,7 @@ class KioskController:
         self._large_text = False
         self._high_contrast = False
         self._speaking = False
+        self._speech_failed = False
 
     # ------------------------------------------------------------ publishing
     def subscribe(self, listener: Callable[[KioskState], None]) -> None:
@@ -763,9 +765,16 @@ class KioskController:
     def set_speaking(self, speaking: bool) -> None:
         """The guidance started or stopped (the session's speaker says so); listening counts as activity."""
         self._speaking = speaking
+        if speaking:
+            self._speech_failed = False
         self._last_activity = self._mono()
         if not speaking and self._overlay in (Screen.TICKET, Screen.MESSAGE, Screen.DOSSIER):
             self._overlay_since = self._last_activity     # time to act on what was just heard
+        self._changed()
+
+    def speech_failed(self) -> None:
+        """Nothing could be read (said on the Listen button until the next reading or the next citizen)."""
+        self._speech_failed = True
         self._changed()
 
     @property
@@ -783,6 +792,7 @@ class KioskController:
         self._base, self._field = Screen.HOME, None
         self._lang = "vi"
         self._priority = False
+        self._speech_failed = False
         if self._site is not None:
             self._large_text, self._high_contrast = self._site.site.large_text, self._site.site.high_contrast
         self._navigate()
@@ -913,7 +923,7 @@ class KioskController:
             return KioskState(screen=screen, admin_users=self._admin_users, admin_busy=self._admin_busy,
                               admin_error=self._admin_error, exit_requested=self._exit_requested,
                               large_text=self._large_text, high_contrast=self._high_contrast,
-                              speaking=self._speaking)
+                              speaking=self._speaking, speech_failed=self._speech_failed)
         site = self._site.site
         tiles, fields = self._tiles()
         field = fields.get(self._field) if self._base is Screen.SERVICES and self._field else None
@@ -962,6 +972,7 @@ class KioskController:
             large_text=self._large_text,
             high_contrast=self._high_contrast,
             speaking=self._speaking,
+            speech_failed=self._speech_failed,
         )
 
     def _extras(self) -> tuple[Extra, ...]:

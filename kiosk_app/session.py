@@ -72,6 +72,7 @@ class KioskSession(QObject):
         window.large_text_tapped.connect(c.toggle_large_text)
         window.contrast_tapped.connect(c.toggle_high_contrast)
         self.speaker.speaking_changed.connect(c.set_speaking)
+        self.speaker.failed.connect(lambda _why: c.speech_failed())
         self.feed.events.connect(c.feed_events)
         self.feed.online_changed.connect(c.feed_online)
         c.subscribe(self._show)

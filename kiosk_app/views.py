@@ -1179,8 +1179,10 @@ class AccessBar(QWidget):
     def render(self, state: KioskState) -> None:
         lang = state.lang
         speaking = state.speaking
-        self.listen.configure(title=texts.text("listen_stop" if speaking else "listen", lang),
-                              detail="" if lang == "en" else texts.text("listen_stop" if speaking else "listen", "en"),
+        detail = "" if lang == "en" else texts.text("listen_stop" if speaking else "listen", "en")
+        if state.speech_failed and not speaking:
+            detail = texts.text("listen_failed", lang)       # no voice for this language, a broken clip
+        self.listen.configure(title=texts.text("listen_stop" if speaking else "listen", lang), detail=detail,
                               bg=theme.GREEN if not speaking else theme.RED, icon=STOP_SVG if speaking else SPEAKER_SVG)
         self.large_text.configure(title=texts.text("large_text", lang), check=state.large_text, align=Qt.AlignLeft,
                                   bg=theme.WHITE, fg=theme.NAVY, border=theme.NAVY)

@@ -196,6 +196,7 @@ def test_listen_without_a_sound_card_or_a_voice_never_stops_the_kiosk(kiosk, sim
     qtbot.waitUntil(lambda: bool(failures), timeout=10000)
     state = k.wait_for(lambda s: not s.speaking)
     assert "no voice for en" in failures[0] and state.screen is Screen.HOME
+    assert state.speech_failed and k.window.access.listen.detail == "Guidance cannot be read aloud"
     k.pass_guards()
     click(qtbot, k.window.tile_button("field:Kinh doanh"))                 # and tickets are still issued
     assert k.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10).ticket.code == "E001"
@@ -219,6 +220,7 @@ def test_the_quick_tile_issues_the_busiest_service_in_one_tap(kiosk, simulator, 
     assert quick.isVisible() and k.state.quick.service == "XH"
     assert quick.text() == "Lấy số nhanh: Lao động - Thương binh và Xã hội" and quick.icon == "social"
     assert quick.badge == "3 người đang chờ"
+    assert screen_guidance(k.state).texts[1:3] == ("Lấy số nhanh", "Lao động - Thương binh và Xã hội")   # read too
     click(qtbot, quick)
     state = k.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10)
     assert state.ticket.code == "G004" and state.ticket.printed           # no field, no service screen between
