@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk_app.backend import KioskBackend
 from kiosk_app.controller import KioskState, Screen
 from kiosk_app.session import KioskSession
+from kiosk_app.speaker import GuidanceSpeaker
 from kiosk_app.views import KioskWindow
 from ui_common.feed import FeedWatcher
 
@@ -54,8 +55,6 @@ class KioskHarness:
                  admin_users: tuple[str, ...] = ("admin",), kiosk_id: str = "test-kiosk", tick_ms: int = 50,
                  real_time: bool = False, player: object | None = None) -> None:
         """``player``: the WavPlayer the Listen button plays through (tests pass a sink; default: the real one)."""
-        from kiosk_app.speaker import GuidanceSpeaker
-
         self.clock = FakeClock(epoch)
         self.backend = KioskBackend(printer, kiosk_id=kiosk_id)
         self.window = KioskWindow()
