@@ -291,11 +291,15 @@ def test_large_text_makes_the_texts_larger_and_the_idle_reset_restores_the_sites
     assert window.home.title.font().pixelSize() == title_px
 
 
-def test_large_text_from_the_site_file_is_the_look_at_rest(kiosk, simulator, qtbot, clock, tmp_path):
-    _site(tmp_path, **{"allow_priority = true": "allow_priority = true\nlarge_text = true"})
+def test_the_site_files_look_is_the_look_at_rest(kiosk, simulator, qtbot, clock, tmp_path):
+    _site(tmp_path, **{"allow_priority = true": "allow_priority = true\nlarge_text = true\nhigh_contrast = true"})
     k = kiosk(simulator.url, epoch=clock(9, 30))
-    assert k.state.large_text and k.window.look.large_text
-    assert k.window.access.large_text._check is True                      # shown by its check box
+    assert k.state.large_text and k.state.high_contrast and k.window.look.large_text and k.window.look.high_contrast
+    assert k.window.access.large_text._check is True and k.window.access.contrast._check is True   # check boxes
+    click(qtbot, k.window.access.contrast)
+    k.wait_for(lambda s: not s.high_contrast)
+    k.clock.advance(46)
+    k.wait_for(lambda s: s.high_contrast)                                  # the next citizen gets the site's look
 
 
 def test_high_contrast_turns_the_screen_white_and_yellow_on_black(kiosk, simulator, qtbot, clock):
