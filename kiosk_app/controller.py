@@ -92,6 +92,7 @@ class Tile:
     service: str | None          # the service a tap issues directly, if any
     reason: str | None           # why it cannot be tapped now (texts.reason)
     pending: bool = False        # its ticket is being issued right now
+    icon: str | None = None      # pictogram: a name of assets/icons/ or the site's SVG text (kiosk_app.look)
 
     @property
     def enabled(self) -> bool:
@@ -188,6 +189,14 @@ class KioskState:
     extras: tuple[Extra, ...] = ()
     code_entry: CodeEntryView | None = None
     dossier: DossierView | None = None
+    quick: Tile | None = None               # the one-tap tile of the first screen (db.popular / [kiosk] quick_service)
+    large_text: bool = False                # the citizen's look (kiosk_app.look); site defaults at rest
+    high_contrast: bool = False
+    speaking: bool = False                  # the screen's guidance is being read aloud (kiosk_app.speaker)
+    speech_failed: bool = False             # the last reading could not be made (no voice for the language ...)
+
+
+QUICK_KEY = "quick"
 
 
 def _field_key(group: str) -> str:
@@ -250,6 +259,10 @@ class KioskController:
         self._cancel_owed: int | None = None
         self._cancelling = False
         self._last_cancel_try = -1e9
+        self._large_text = False
+        self._high_contrast = False
+        self._speaking = False
+        self._speech_failed = False
 
     # ------------------------------------------------------------ publishing
     def subscribe(self, listener: Callable[[KioskState], None]) -> None:
@@ -280,7 +293,9 @@ class KioskController:
         """Called about once a second: timeouts, opening hours, periodic checks."""
         m = self._mono()
         self._update_opening()
-        if self._overlay is Screen.TICKET:
+        if self._speaking:
+            pass                         # a screen being read aloud does not time out under the listener
+        elif self._overlay is Screen.TICKET:
             limit = TICKET_SCREEN_S if self._ticket is None or self._ticket.printed else SCREEN_TICKET_S
             if m - self._overlay_since >= limit:
                 self._go_home()
@@ -293,7 +308,7 @@ class KioskController:
         elif self._overlay is Screen.CODE_ENTRY and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
             self._go_home()
         elif self._overlay is None and not self._in_flight and m - self._last_activity >= IDLE_RESET_S:
-            if self._base is Screen.SERVICES or self._lang != "vi" or self._priority:
+            if self._base is Screen.SERVICES or self._lang != "vi" or self._priority or self._look_changed:
                 self._go_home()
         if self._cancel_owed is not None and not self._cancelling and m - self._last_cancel_try >= CANCEL_RETRY_S:
             self._retry_cancel()
@@ -347,9 +362,12 @@ class KioskController:
     def _site_loaded(self, data: SiteData) -> None:
         self._loading = False
         self._task_offline = False
+        first = self._site is None
         self._site = data
         if not data.site.allow_priority:
             self._priority = False
+        if first:
+            self._large_text, self._high_contrast = data.site.large_text, data.site.high_contrast
         self._update_opening()
         self.refresh()
         self.check_printer()
@@ -479,7 +497,7 @@ class KioskController:
         m = self._mono()
         if m - self._last_issue_tap < TAP_GUARD_S or not self._tap_allowed():
             return
-        offered = state.tiles + (state.field.services if state.field else ())
+        offered = state.tiles + (state.field.services if state.field else ()) + ((state.quick,) if state.quick else ())
         tile = next((t for t in offered if t.service == code), None)
         if tile is None or not tile.enabled:
             return
@@ -726,8 +744,46 @@ class KioskController:
             self._last_activity = self._mono()
             self._changed()
 
+    def tap_quick(self) -> None:
+        """The one-tap tile: the most common service's ticket at once, no field to choose."""
+        state = self.state
+        if state.screen is Screen.HOME and state.quick is not None and state.quick.service is not None:
+            self.tap_service(state.quick.service)
+
+    def toggle_large_text(self) -> None:
+        if self.state.screen not in (Screen.ADMIN, Screen.STARTING):
+            self._large_text = not self._large_text
+            self._last_activity = self._mono()
+            self._changed()
+
+    def toggle_high_contrast(self) -> None:
+        if self.state.screen not in (Screen.ADMIN, Screen.STARTING):
+            self._high_contrast = not self._high_contrast
+            self._last_activity = self._mono()
+            self._changed()
+
+    def set_speaking(self, speaking: bool) -> None:
+        """The guidance started or stopped (the session's speaker says so); listening counts as activity."""
+        self._speaking = speaking
+        if speaking:
+            self._speech_failed = False
+        self._last_activity = self._mono()
+        if not speaking and self._overlay in (Screen.TICKET, Screen.MESSAGE, Screen.DOSSIER):
+            self._overlay_since = self._last_activity     # time to act on what was just heard
+        self._changed()
+
+    def speech_failed(self) -> None:
+        """Nothing could be read (said on the Listen button until the next reading or the next citizen)."""
+        self._speech_failed = True
+        self._changed()
+
+    @property
+    def _look_changed(self) -> bool:
+        site = self._site.site if self._site is not None else None
+        return site is not None and (self._large_text, self._high_contrast) != (site.large_text, site.high_contrast)
+
     def _go_home(self) -> None:
-        """Back to the first screen, ready for the next citizen: Vietnamese, no priority."""
+        """Back to the first screen, ready for the next citizen: Vietnamese, no priority, the site's look."""
         self._overlay = None
         self._ticket = None
         self._message = None
@@ -736,6 +792,9 @@ class KioskController:
         self._base, self._field = Screen.HOME, None
         self._lang = "vi"
         self._priority = False
+        self._speech_failed = False
+        if self._site is not None:
+            self._large_text, self._high_contrast = self._site.site.large_text, self._site.site.high_contrast
         self._navigate()
         self._changed()
 
@@ -791,13 +850,32 @@ class KioskController:
         return self._cancel_owed is not None or (self._printer_error is not None and self._site is not None
                                                  and self._site.site.on_print_failure == "cancel")
 
+    def _icons(self) -> tuple[dict[str, str], dict[str, str]]:
+        assert self._site is not None
+        return dict(self._site.site.service_icons), dict(self._site.site.group_icons)
+
     def _service_tile(self, service: Any, colour: int) -> Tile:
         waiting = (self._snapshot or Snapshot()).waiting.get(service.code, 0)
+        service_icons, group_icons = self._icons()
         return Tile(
             key=_service_key(service.code), title=Bilingual(service.name, service.name_en or service.name),
             colour=colour, waiting=waiting, detail=None, service=service.code,
             reason=self._reason(service.code), pending=self._pending == service.code,
+            icon=service_icons.get(service.code) or group_icons.get(service.group or ""),
         )
+
+    def _quick_tile(self, tiles: tuple[Tile, ...], fields: dict[str, FieldView]) -> Tile | None:
+        """The service of the one-tap tile, titled "Lấy số nhanh", coloured like its field."""
+        assert self._site is not None
+        code = self._site.quick
+        offered = [t for t in tiles if t.service is not None] + [s for f in fields.values() for s in f.services]
+        tile = next((t for t in offered if t.service == code), None)
+        if tile is None:
+            return None
+        service = next(s for s in self._site.services if s.code == code)
+        name = Bilingual(service.name, service.name_en or service.name)
+        return replace(tile, key=QUICK_KEY, title=texts.bilingual("quick_title"), detail=name,
+                       icon=self._icons()[0].get(code) or tile.icon)
 
     def _tiles(self) -> tuple[tuple[Tile, ...], dict[str, FieldView]]:
         """Home tiles in site order: one per field, ungrouped services on their own."""
@@ -821,16 +899,19 @@ class KioskController:
             members = groups[item]
             first = members[0]
             title = Bilingual(item, first.group_en or item)
+            icon = self._icons()[1].get(item)
             if len(members) == 1:        # a field with one service: tapping it issues at once
                 tile = self._service_tile(first, colour)
-                tiles.append(replace(tile, key=_field_key(item), title=title, detail=tile.title))
+                tiles.append(replace(tile, key=_field_key(item), title=title, detail=tile.title,
+                                     icon=icon or tile.icon))
                 continue
             services = tuple(self._service_tile(s, colour) for s in members)
             enabled = [s for s in services if s.enabled]
             reason = None if enabled else services[0].reason
             detail = Bilingual(" · ".join(s.title.vi for s in services), " · ".join(s.title.en for s in services))
             tile = Tile(key=_field_key(item), title=title, colour=colour, waiting=sum(s.waiting for s in services),
-                        detail=detail, service=None, reason=reason, pending=any(s.pending for s in services))
+                        detail=detail, service=None, reason=reason, pending=any(s.pending for s in services),
+                        icon=icon or next((s.icon for s in services if s.icon), None))
             tiles.append(tile)
             fields[tile.key] = FieldView(tile.key, title, colour, services)
         return tuple(tiles), fields
@@ -840,7 +921,9 @@ class KioskController:
             screen = Screen.ADMIN if self._overlay is Screen.ADMIN else (
                 Screen.OFFLINE if self._offline else Screen.STARTING)
             return KioskState(screen=screen, admin_users=self._admin_users, admin_busy=self._admin_busy,
-                              admin_error=self._admin_error, exit_requested=self._exit_requested)
+                              admin_error=self._admin_error, exit_requested=self._exit_requested,
+                              large_text=self._large_text, high_contrast=self._high_contrast,
+                              speaking=self._speaking, speech_failed=self._speech_failed)
         site = self._site.site
         tiles, fields = self._tiles()
         field = fields.get(self._field) if self._base is Screen.SERVICES and self._field else None
@@ -885,6 +968,11 @@ class KioskController:
             extras=self._extras(),
             code_entry=self._code_entry_view() if screen is Screen.CODE_ENTRY else None,
             dossier=self._dossier if screen is Screen.DOSSIER else None,
+            quick=self._quick_tile(tiles, fields) if screen is Screen.HOME else None,
+            large_text=self._large_text,
+            high_contrast=self._high_contrast,
+            speaking=self._speaking,
+            speech_failed=self._speech_failed,
         )
 
     def _extras(self) -> tuple[Extra, ...]:

@@ -93,6 +93,12 @@ TEXTS: dict[str, str | tuple[str, str]] = {
     "minutes": "Khoảng {n} phút",
     "minutes_range": "{low}-{high} phút",
     "hours_minutes": "Khoảng {h} giờ {m} phút",
+    "listen": "Nghe hướng dẫn",
+    "listen_stop": "Dừng đọc",
+    "listen_failed": "Không đọc được hướng dẫn",
+    "large_text": "Chữ to",
+    "high_contrast": "Tương phản cao",
+    "quick_title": "Lấy số nhanh",
 }
 
 #: the counting text (gettext plural forms)

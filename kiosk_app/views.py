@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from functools import lru_cache
 
 import qrcode
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from kiosk_app import texts
 from kiosk_app.controller import KioskState, Screen, Tile
+from kiosk_app.look import NORMAL, SPEAKER_SVG, STOP_SVG, YELLOW, Look, icon_image
 from ui_common import theme
 from ui_common.widgets import ClockSkewBanner
 
@@ -47,6 +49,11 @@ APPOINTMENT = "#00796b"      # the appointment mark: teal, apart from priority r
 
 def field_colour(index: int) -> QColor:
     return QColor(theme.FIELD_COLOURS[index % len(theme.FIELD_COLOURS)])
+
+
+def look_of(widget: QWidget) -> Look:
+    """The look of the window ``widget`` is in (``KioskWindow.look``); the normal one elsewhere."""
+    return getattr(widget.window(), "look", NORMAL)
 
 
 @lru_cache(maxsize=512)
@@ -86,12 +93,15 @@ class BigButton(QAbstractButton):
         self._title_px = 40
         self._detail_px = 22
         self._badge_px = 24
+        self._icon: str | None = None
 
     def configure(self, *, title: str, detail: str = "", badge: str = "", bg: QColor | str = theme.NAVY,
                   fg: QColor | str = theme.WHITE, border: QColor | str | None = None, check: bool | None = None,
-                  align: Qt.AlignmentFlag = Qt.AlignHCenter, highlight: bool = False) -> None:
-        """``highlight`` keeps the colours while disabled (the button whose ticket is printing)."""
+                  align: Qt.AlignmentFlag = Qt.AlignHCenter, highlight: bool = False, icon: str | None = None) -> None:
+        """``highlight`` keeps the colours while disabled (the button whose ticket is printing);
+        ``icon`` is a pictogram (kiosk_app.look), drawn left of the text on a wide button, above it on a tall one."""
         self._title, self._detail, self._badge = title, detail, badge
+        self._icon = icon
         self._highlight = highlight
         self._bg, self._fg = QColor(bg), QColor(fg)
         self._border = QColor(border) if border is not None else None
@@ -110,6 +120,14 @@ class BigButton(QAbstractButton):
         return self._detail
 
     @property
+    def icon(self) -> str | None:
+        return self._icon
+
+    @property
+    def title_px(self) -> int:
+        return self._title_px
+
+    @property
     def badge(self) -> str:
         return self._badge
 
@@ -125,11 +143,22 @@ class BigButton(QAbstractButton):
         rect = QRectF(self.rect()).adjusted(2, 2, -2, -2)
         radius = min(rect.width(), rect.height()) * 0.09
         enabled = self.isEnabled() or self._highlight
-        bg = QColor(self._bg) if enabled else DISABLED_BG
+        contrast = look_of(self).high_contrast
+        pen_w = max(3, self._title_px * 0.08)
+        if contrast:
+            # White and yellow on black; a chosen toggle (or the printing tile) is yellow with black text.
+            chosen = self._check is True or (self._highlight and not self.isEnabled())
+            bg = QColor(YELLOW if chosen else "#000000")
+            fg = QColor("#000000" if chosen else (theme.WHITE if enabled else "#bdbdbd"))
+            rect = rect.adjusted(pen_w / 2, pen_w / 2, -pen_w / 2, -pen_w / 2)
+            p.setPen(QPen(QColor(theme.WHITE if enabled else "#9e9e9e"), pen_w,
+                          Qt.SolidLine if enabled else Qt.DashLine))
+        else:
+            bg = QColor(self._bg) if enabled else DISABLED_BG
+            fg = self._fg if enabled else DISABLED_FG
+            p.setPen(QPen(self._border, pen_w) if self._border is not None else Qt.NoPen)
         if self.isDown():
-            bg = bg.darker(125)
-        fg = self._fg if enabled else DISABLED_FG
-        p.setPen(QPen(self._border, max(3, self._title_px * 0.08)) if self._border is not None else Qt.NoPen)
+            bg = bg.darker(125) if bg.lightness() > 40 else QColor("#424242")
         p.setBrush(bg)
         p.drawRoundedRect(rect, radius, radius)
 
@@ -151,21 +180,24 @@ class BigButton(QAbstractButton):
                 p.setPen(QPen(bg, max(4, box * 0.13), Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
                 p.drawPath(path)
             inner.setLeft(inner.left() + box + pad)
+        if self._icon:
+            self._draw_icon(p, inner, pad, fg)
 
-        badge_h = int(self._badge_px * 1.7) if self._badge else 0
+        badge_h = int(min(self._badge_px * 1.7, inner.height() * 0.34)) if self._badge else 0
         gap = int(self._title_px * 0.25)
         avail = inner.height() - (badge_h + gap if badge_h else 0)
         halign = self._align
         title_share = 0.62 if self._detail else 1.0
-        t_px, t_h = _fit(self._title, inner.width(), int(avail * title_share), self._title_px, 12, True)
+        t_px, t_h = _fit(self._title, inner.width(), int(avail * title_share), self._title_px, 9, True)
         d_px, d_h = 0, 0
         if self._detail:
             d_px, d_h = _fit(self._detail, inner.width(), max(avail - t_h - gap, 1), self._detail_px,
                              max(11, int(self._detail_px * 0.6)), False)
             if d_h > avail - t_h - gap:
-                d_px, d_h = 0, 0           # no room: the title alone is better than a clipped line
+                d_px, d_h = 0, 0           # no room: the title alone is better than a clipped line ...
+                t_px, t_h = _fit(self._title, inner.width(), avail, self._title_px, 9, True)    # ... and larger
         block = t_h + (gap + d_h if d_h else 0)
-        y = inner.top() + max(0, (avail - block) // 2)
+        y = inner.top() + max(-int(pad * 0.8), (avail - block) // 2)     # too tall: into the padding, centred
         p.setPen(fg)
         p.setFont(theme.font(t_px, bold=True))
         p.drawText(QRect(inner.left(), y, inner.width(), t_h), int(Qt.TextWordWrap | halign | Qt.AlignVCenter),
@@ -175,18 +207,42 @@ class BigButton(QAbstractButton):
             p.drawText(QRect(inner.left(), y + t_h + gap, inner.width(), d_h),
                        int(Qt.TextWordWrap | halign | Qt.AlignTop), self._detail)
         if badge_h:
-            font = theme.font(self._badge_px, bold=True)
-            width = min(QFontMetrics(font).horizontalAdvance(self._badge) + self._badge_px * 2, inner.width())
+            badge_px = min(self._badge_px, int(badge_h / 1.6))
+            font = theme.font(badge_px, bold=True)
+            while QFontMetrics(font).horizontalAdvance(self._badge) + badge_px * 1.2 > inner.width() and badge_px > 11:
+                badge_px = max(11, int(badge_px * 0.92))       # large text: the pill's words shrink, never cut
+                font = theme.font(badge_px, bold=True)
+            width = min(QFontMetrics(font).horizontalAdvance(self._badge) + badge_px * 2, inner.width())
             left = inner.left() + (inner.width() - width) // 2 if halign == Qt.AlignHCenter else inner.left()
             pill = QRectF(left, inner.bottom() - badge_h, width, badge_h)
             pill_bg = QColor(255, 255, 255, 230) if enabled else QColor(255, 255, 255, 160)
+            if contrast:
+                pill_bg = QColor(theme.WHITE if enabled else "#bdbdbd")
             p.setPen(Qt.NoPen)
             p.setBrush(pill_bg)
             p.drawRoundedRect(pill, badge_h / 2, badge_h / 2)
-            p.setPen(QColor(self._bg).darker(140) if enabled else DISABLED_FG)
+            p.setPen(QColor("#000000") if contrast else (QColor(self._bg).darker(140) if enabled else DISABLED_FG))
             p.setFont(font)
             p.drawText(pill, int(Qt.AlignCenter), self._badge)
         p.end()
+
+    def _draw_icon(self, p: QPainter, inner: QRect, pad: int, fg: QColor) -> None:
+        """The pictogram left of the text (wide button) or above it (tall one); ``inner`` shrinks by its room."""
+        assert self._icon is not None
+        wide = inner.width() >= inner.height() * 1.25
+        if wide:
+            side = int(min(inner.height() * 0.78, inner.width() * 0.24))
+        else:
+            side = int(min(inner.height() * 0.32, inner.width() * 0.5))
+        image = icon_image(self._icon, side, fg.name())
+        if image is None:
+            return
+        if wide:
+            p.drawImage(inner.left(), inner.top() + (inner.height() - side) // 2, image)
+            inner.setLeft(inner.left() + side + pad)
+        else:
+            p.drawImage(inner.left() + (inner.width() - side) // 2, inner.top(), image)
+            inner.setTop(inner.top() + side + pad // 2)
 
 
 class CornerHotspot(QWidget):
@@ -223,6 +279,7 @@ def _label(*, bold: bool = False, colour: str = theme.TEXT, wrap: bool = True,
     label.setWordWrap(wrap)
     label.setAlignment(align)
     label.setStyleSheet(f"color:{colour}; background:transparent;")
+    label.setProperty("ink", colour)         # KioskWindow re-inks it for high contrast (kiosk_app.look)
     label.setProperty("bold", bold)
     label.setAttribute(Qt.WA_TransparentForMouseEvents, True)
     return label
@@ -263,9 +320,14 @@ class Page(QWidget):
         self.setObjectName(name)
         self.unit = 10.0
         self.portrait = True
+        self.look = NORMAL           # set by the window before set_unit
 
     def set_unit(self, unit: float, portrait: bool) -> None:
         self.unit, self.portrait = unit, portrait
+
+    def px(self, k: float) -> float:
+        """A text size of ``k`` units, times the large-text factor."""
+        return self.unit * k * self.look.text_scale
 
     def render(self, state: KioskState) -> None:
         raise NotImplementedError
@@ -283,21 +345,23 @@ class TileGrid(QWidget):
         super().__init__()
         self._title_scale = title_scale
         self.unit = 10.0
+        self.text_scale = 1.0
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, BigButton] = {}
         self._keys: tuple[str, ...] = ()
         self._columns = 0
 
-    def set_unit(self, unit: float) -> None:
-        self.unit = unit
+    def set_unit(self, unit: float, text_scale: float = 1.0) -> None:
+        self.unit, self.text_scale = unit, text_scale
         self.grid.setSpacing(int(unit * 2))
         for button in self.buttons.values():
             self._set_sizes(button)
         self._columns = 0            # relayout on next set_tiles
 
     def _set_sizes(self, button: BigButton) -> None:
-        button.set_sizes(self.unit * self._title_scale, self.unit * 2.3, self.unit * 2.5)
+        u = self.unit * self.text_scale
+        button.set_sizes(u * self._title_scale, u * 2.3, u * 2.5)
 
     def set_tiles(self, tiles: list[tuple[str, str, str]], columns: int, *, min_rows: int = 0,
                   fill_last_row: bool = False) -> None:
@@ -337,10 +401,16 @@ class TileGrid(QWidget):
 class HomePage(Page):
     tile_tapped = Signal(str)
     extra_tapped = Signal(str)
+    quick_tapped = Signal()
 
     def __init__(self) -> None:
         super().__init__("page-home")
         self.title = _label(bold=True, colour=theme.NAVY, name="home-title")
+        # The one-tap tile: the most common service's ticket straight from the first screen.
+        self.quick = BigButton("tile:quick")
+        self.quick.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.quick.clicked.connect(self.quick_tapped)
+        self.quick.hide()
         self.tiles = TileGrid(title_scale=4.6)
         self.tiles.tapped.connect(self.tile_tapped)
         self.buttons = self.tiles.buttons        # the grid's own dict, always current
@@ -348,16 +418,19 @@ class HomePage(Page):
         self.extras.tapped.connect(self.extra_tapped)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.quick)
         layout.addWidget(self.tiles, 1)
         layout.addWidget(self.extras)
 
     def set_unit(self, unit: float, portrait: bool) -> None:
         super().set_unit(unit, portrait)
-        _set_px(self.title, unit * 3.6)
+        _set_px(self.title, self.px(3.6))
         spacing = int(unit * 2)
-        self.tiles.set_unit(unit)
-        self.extras.set_unit(unit)
+        self.tiles.set_unit(unit, self.look.text_scale)
+        self.extras.set_unit(unit, self.look.text_scale)
         self.extras.setFixedHeight(int(unit * 11))
+        self.quick.setFixedHeight(int(unit * (17 if portrait else 15)))
+        self.quick.set_sizes(self.px(4.8), self.px(3.2), self.px(2.5))
         self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
         self.layout().setSpacing(int(unit * 1.5))
 
@@ -372,6 +445,11 @@ class HomePage(Page):
         self.tiles.set_tiles([(t.key, f"tile:{t.key}", t.key) for t in state.tiles], columns, fill_last_row=True)
         for tile in state.tiles:
             _show_tile(self.buttons[tile.key], tile, state)
+        self.quick.setVisible(state.quick is not None)
+        if state.quick is not None:
+            quick = state.quick        # one line, "Lấy số nhanh: Chứng thực, hộ tịch": the service is the point
+            title = f"{quick.title.get(lang)}: {quick.detail.get(lang)}" if quick.detail else None
+            _show_tile(self.quick, replace(quick, detail=None), state, bg=theme.NAVY, border=theme.GOLD, title=title)
         self.extras.setVisible(bool(state.extras))
         self.extras.set_tiles([(e.key, f"extra:{e.key}", e.key) for e in state.extras], max(1, len(state.extras)))
         for extra in state.extras:
@@ -381,7 +459,8 @@ class HomePage(Page):
             button.setEnabled(not state.busy)
 
 
-def _show_tile(button: BigButton, tile: Tile, state: KioskState) -> None:
+def _show_tile(button: BigButton, tile: Tile, state: KioskState, *, bg: QColor | str | None = None,
+               border: str | None = None, title: str | None = None) -> None:
     lang = state.lang
     if tile.pending:
         badge = texts.text("printing", lang)
@@ -389,8 +468,9 @@ def _show_tile(button: BigButton, tile: Tile, state: KioskState) -> None:
         badge = texts.reason(tile.reason).get(lang)
     else:
         badge = texts.waiting(tile.waiting).get(lang)
-    button.configure(title=tile.title.get(lang), detail=tile.detail.get(lang) if tile.detail else "", badge=badge,
-                     bg=field_colour(tile.colour), highlight=tile.pending)
+    button.configure(title=title or tile.title.get(lang), detail=tile.detail.get(lang) if tile.detail else "",
+                     badge=badge, bg=bg or field_colour(tile.colour), border=border, highlight=tile.pending,
+                     icon=tile.icon)
     button.setEnabled(tile.enabled and not state.busy)
 
 
@@ -423,13 +503,13 @@ class ServicesPage(Page):
         spacing = int(unit * 2)
         self.layout().setContentsMargins(spacing, int(unit), spacing, spacing)
         self.layout().setSpacing(int(unit * 1.5))
-        self.tiles.set_unit(unit)
+        self.tiles.set_unit(unit, self.look.text_scale)
         self.back.setFixedSize(int(unit * 24), int(unit * 9))
-        self.back.set_sizes(unit * 3.4)
+        self.back.set_sizes(self.px(3.4))
         self.head.layout().setContentsMargins(int(unit), int(unit), int(unit * 2), int(unit))
         self.head.layout().setSpacing(int(unit * 2))
-        _set_px(self.title, unit * 4.2)
-        _set_px(self.prompt, unit * 3.2)
+        _set_px(self.title, self.px(4.2))
+        _set_px(self.prompt, self.px(3.2))
 
     def render(self, state: KioskState) -> None:
         field = state.field
@@ -438,7 +518,9 @@ class ServicesPage(Page):
         lang = state.lang
         colour = field_colour(field.colour)
         radius = int(self.unit * 1.5)
-        self.head.setStyleSheet(f"#field-head {{ background:{colour.name()}; border-radius:{radius}px; }}")
+        edge = f" border:{max(2, int(self.unit * 0.4))}px solid white;" if self.look.high_contrast else ""
+        self.head.setStyleSheet(f"#field-head {{ background:{self.look.surface(colour)};"
+                                f" border-radius:{radius}px;{edge} }}")
         self.back.configure(title=texts.text("back", lang), bg=theme.WHITE, fg=colour.darker(130))
         self.back.setEnabled(not state.busy)
         self.title.setText(field.title.get(lang))
@@ -505,7 +587,7 @@ class FitText(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.TextAntialiasing)
         p.setFont(font)
-        p.setPen(self._colour)
+        p.setPen(QColor(look_of(self).ink(self._colour)))
         x = (self.width() - ink.width()) / 2 - ink.left()
         y = (self.height() - ink.height()) / 2 - ink.top()
         p.drawText(int(x), int(y), self._text)
@@ -579,26 +661,28 @@ class TicketPage(Page):
         m = int(unit * 3)
         self.layout().setContentsMargins(m, int(unit * 2.5), m, int(unit * 2))
         self.layout().setSpacing(int(unit * 1.2))
-        self.card.setStyleSheet(f"#ticket-card {{ background:white; border:{max(2, int(unit * 0.3))}px solid #cfd8dc;"
+        edge = theme.WHITE if self.look.high_contrast else "#cfd8dc"
+        self.card.setStyleSheet(f"#ticket-card {{ background:{self.look.surface('white')};"
+                                f" border:{max(2, int(unit * 0.3))}px solid {edge};"
                                 f" border-radius:{int(unit * 2.5)}px; }}")
         self.body.setDirection(QBoxLayout.TopToBottom if portrait else QBoxLayout.LeftToRight)
         self.body.setContentsMargins(int(unit * 2.5), int(unit * 2), int(unit * 2.5), int(unit * 2))
         self.body.setSpacing(int(unit * 2))
         self.info.setSpacing(int(unit * 1.0))
         self.number_row.setSpacing(int(unit * 2))
-        _set_px(self.number_label, unit * 3.2)
-        _set_px(self.service, unit * 3.8)
-        _set_px(self.ahead, unit * 3.3)
-        _set_px(self.wait, unit * 3.3)
-        _set_px(self.footer, unit * 2.6)
-        _set_px(self.badge, unit * 2.8)
+        _set_px(self.number_label, self.px(3.2))
+        _set_px(self.service, self.px(3.8))
+        _set_px(self.ahead, self.px(3.3))
+        _set_px(self.wait, self.px(3.3))
+        _set_px(self.footer, self.px(2.6))
+        _set_px(self.badge, self.px(2.8))
         self.badge.setStyleSheet(f"color:white; background:{theme.RED}; border-radius:{int(unit * 1.5)}px;"
                                  f" padding:{int(unit * 0.5)}px {int(unit * 2.5)}px;")
-        _set_px(self.appointment, unit * 2.8)
+        _set_px(self.appointment, self.px(2.8))
         self.appointment.setStyleSheet(f"color:white; background:{APPOINTMENT}; border-radius:{int(unit * 1.5)}px;"
                                        f" padding:{int(unit * 0.5)}px {int(unit * 2.5)}px;")
         self.done_button.setFixedSize(int(unit * 36), int(unit * 10))
-        self.done_button.set_sizes(unit * 4.2)
+        self.done_button.set_sizes(self.px(4.2))
         self._qr_payload = ""
 
     def render(self, state: KioskState) -> None:
@@ -615,28 +699,31 @@ class TicketPage(Page):
             self.headline.setText(f"{title.get(lang)}{joiner}{title.get(other)}")
             self.subline.setText(f"{texts.text('appointment_repeat_hint', lang)}\n"
                                  f"{texts.text('appointment_repeat_hint', other)}")
-            self.headline.setStyleSheet(f"color:{APPOINTMENT}; background:transparent;")
-            _set_px(self.headline, u * 3.8)
-            _set_px(self.subline, u * 2.6)
+            self.headline.setStyleSheet(f"color:{self.look.ink(APPOINTMENT)}; background:transparent;")
+            _set_px(self.headline, self.px(3.8))
+            _set_px(self.subline, self.px(2.6))
         elif printed:
             self.headline.setText(texts.text("take_ticket", lang))
             self.subline.setText(texts.text("take_ticket", other))
-            self.headline.setStyleSheet(f"color:{theme.GREEN}; background:transparent;")
-            _set_px(self.headline, u * 6.2)
-            _set_px(self.subline, u * 3.6)
+            self.headline.setStyleSheet(f"color:{self.look.ink(theme.GREEN)}; background:transparent;")
+            _set_px(self.headline, self.px(6.2))
+            _set_px(self.subline, self.px(3.6))
             self.footer.setText(f"{texts.text('touch_to_finish', lang)} / {texts.text('touch_to_finish', other)}")
         else:
             joiner = "\n" if self.portrait else " — "
             title = texts.bilingual("not_printed_title")
             self.headline.setText(f"{title.get(lang)}{joiner}{title.get(other)}")
             self.subline.setText(f"{texts.text('not_printed_hint', lang)}\n{texts.text('not_printed_hint', other)}")
-            self.headline.setStyleSheet(f"color:{theme.RED}; background:transparent;")
-            _set_px(self.headline, u * 3.8)
-            _set_px(self.subline, u * 2.6)
+            self.headline.setStyleSheet(f"color:{self.look.ink(theme.RED)}; background:transparent;")
+            _set_px(self.headline, self.px(3.8))
+            _set_px(self.subline, self.px(2.6))
         self.footer.setVisible(printed)
         self.number_label.setText(texts.text("your_number", lang))
         self.code.setText(ticket.code)
-        self.code.set_max_px(u * ((34 if self.portrait else 28) if printed else (24 if self.portrait else 21)))
+        code_u = (34 if self.portrait else 28) if printed else (24 if self.portrait else 21)
+        if not self.portrait:
+            code_u /= self.look.text_scale     # large text on a landscape screen: the lines below need the room
+        self.code.set_max_px(u * code_u)
         self.badge.setText(texts.text("priority_ticket", lang).upper())
         self.badge.setVisible(ticket.priority)
         self.appointment.setVisible(ticket.appointment is not None)
@@ -698,14 +785,14 @@ class InfoPage(Page):
         m = int(unit * 5)
         self.layout().setContentsMargins(m, m, m, m)
         self.layout().setSpacing(int(unit * 1.5))
-        _set_px(self.title, unit * 7)
-        _set_px(self.title_en, unit * 4.2)
-        _set_px(self.body, unit * 4)
-        _set_px(self.body_en, unit * 3.2)
-        _set_px(self.note, unit * 2.8)
-        _set_px(self.footer, unit * 2.6)
+        _set_px(self.title, self.px(7))
+        _set_px(self.title_en, self.px(4.2))
+        _set_px(self.body, self.px(4))
+        _set_px(self.body_en, self.px(3.2))
+        _set_px(self.note, self.px(2.8))
+        _set_px(self.footer, self.px(2.6))
         self.action_button.setFixedSize(int(unit * (70 if portrait else 60)), int(unit * 11))
-        self.action_button.set_sizes(unit * 4.0)
+        self.action_button.set_sizes(self.px(4.0))
 
     def show_texts(self, title: texts.Bilingual, body: texts.Bilingual | None = None, note: str = "",
                    footer: str = "") -> None:
@@ -814,19 +901,19 @@ class CodeEntryPage(Page):
         m = int(unit * 3)
         self.layout().setContentsMargins(m, int(unit * 2), m, m)
         self.layout().setSpacing(int(unit * 1.2))
-        _set_px(self.prompt, unit * 3.4)
-        _set_px(self.prompt_en, unit * 2.6)
-        _set_px(self.error, unit * 2.8)
+        _set_px(self.prompt, self.px(3.4))
+        _set_px(self.prompt_en, self.px(2.6))
+        _set_px(self.error, self.px(2.8))
         self.display.setMinimumHeight(int(unit * 9))
         self.display.set_max_px(unit * 6)
         self.pad.setSpacing(int(unit * 0.8))
         for key, button in self.keys.items():
             if key != "clear":
                 button.setFixedHeight(int(unit * (9 if portrait else 6.5)))
-                button.set_sizes(unit * 3.8)
+                button.set_sizes(self.px(3.8))
         for button in (self.back_button, self.clear_button, self.ok_button):
             button.setFixedHeight(int(unit * 9))
-            button.set_sizes(unit * 3.6)
+            button.set_sizes(self.px(3.6))
 
     def render(self, state: KioskState) -> None:
         entry = state.code_entry
@@ -840,10 +927,10 @@ class CodeEntryPage(Page):
             self.display.setText(entry.text or "…")
         if entry.busy:
             self.error.setText(f"{texts.text('code_checking', 'vi')}\n{texts.text('code_checking', 'en')}")
-            self.error.setStyleSheet(f"color:{theme.NAVY}; background:transparent;")
+            self.error.setStyleSheet(f"color:{self.look.ink(theme.NAVY)}; background:transparent;")
         else:
             self.error.setText(f"{entry.error.vi}\n{entry.error.en}" if entry.error is not None else "")
-            self.error.setStyleSheet(f"color:{theme.RED}; background:transparent;")
+            self.error.setStyleSheet(f"color:{self.look.ink(theme.RED)}; background:transparent;")
         for key, button in self.keys.items():
             usable = entry.keys is None or key in ("del", "clear") or key in entry.keys
             button.setEnabled(usable and not entry.busy)
@@ -892,13 +979,13 @@ class DossierPage(Page):
         m = int(unit * 4)
         self.layout().setContentsMargins(m, m, m, m)
         self.layout().setSpacing(int(unit * 1.5))
-        _set_px(self.title, unit * 4.6)
-        _set_px(self.title_en, unit * 3.2)
-        _set_px(self.code, unit * 3.6)
-        _set_px(self.hint, unit * 3.0)
-        _set_px(self.url, unit * 2.2)
+        _set_px(self.title, self.px(4.6))
+        _set_px(self.title_en, self.px(3.2))
+        _set_px(self.code, self.px(3.6))
+        _set_px(self.hint, self.px(3.0))
+        _set_px(self.url, self.px(2.2))
         self.done_button.setFixedSize(int(unit * 36), int(unit * 10))
-        self.done_button.set_sizes(unit * 4.2)
+        self.done_button.set_sizes(self.px(4.2))
         self._payload = ""
 
     def render(self, state: KioskState) -> None:
@@ -1051,6 +1138,58 @@ class AdminPage(Page):
             widget.setEnabled(not state.admin_busy)
 
 
+class AccessBar(QWidget):
+    """On every citizen screen: "Nghe hướng dẫn" (read this screen aloud), "Chữ to", "Tương phản cao".
+
+    The Listen button is the widest (the one most needed by someone who cannot read the rest);
+    the two toggles show their state with a check box, not only with a colour.
+    """
+
+    listen_tapped = Signal()
+    large_text_tapped = Signal()
+    contrast_tapped = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("access-bar")
+        self.listen = BigButton("listen")
+        self.listen.clicked.connect(self.listen_tapped)
+        self.large_text = BigButton("large-text")
+        self.large_text.clicked.connect(self.large_text_tapped)
+        self.contrast = BigButton("high-contrast")
+        self.contrast.clicked.connect(self.contrast_tapped)
+        row = QHBoxLayout(self)
+        row.addWidget(self.listen, 5)
+        row.addWidget(self.large_text, 3)
+        row.addWidget(self.contrast, 4)
+
+    def set_unit(self, unit: float, look: Look, *, in_header: bool = False) -> None:
+        """``in_header``: on a landscape screen the bar sits in the header row (the height is scarce there)."""
+        self.setFixedHeight(int(unit * (8.5 if in_header else 11)))
+        self.setMinimumWidth(0)                  # never a minimum: a rotated screen must be able to shrink it
+        self.setMaximumWidth(int(unit * 86) if in_header else 16777215)
+        if in_header:
+            self.layout().setContentsMargins(0, 0, int(unit * 0.5), 0)
+        else:
+            self.layout().setContentsMargins(int(unit * 2), int(unit * 1.2), int(unit * 2), int(unit * 0.4))
+        self.layout().setSpacing(int(unit * 1.5))
+        for button in (self.listen, self.large_text, self.contrast):
+            button.set_sizes(unit * 3.3 * look.text_scale, unit * 2.2 * look.text_scale)
+
+    def render(self, state: KioskState) -> None:
+        lang = state.lang
+        speaking = state.speaking
+        detail = "" if lang == "en" else texts.text("listen_stop" if speaking else "listen", "en")
+        if state.speech_failed and not speaking:
+            detail = texts.text("listen_failed", lang)       # no voice for this language, a broken clip
+        self.listen.configure(title=texts.text("listen_stop" if speaking else "listen", lang), detail=detail,
+                              bg=theme.GREEN if not speaking else theme.RED, icon=STOP_SVG if speaking else SPEAKER_SVG)
+        self.large_text.configure(title=texts.text("large_text", lang), check=state.large_text, align=Qt.AlignLeft,
+                                  bg=theme.WHITE, fg=theme.NAVY, border=theme.NAVY)
+        self.contrast.configure(title=texts.text("high_contrast", lang), check=state.high_contrast,
+                                align=Qt.AlignLeft, bg=theme.WHITE, fg=theme.NAVY, border=theme.NAVY)
+
+
 # ---------------------------------------------------------------- the window
 
 class KioskWindow(QWidget):
@@ -1078,6 +1217,10 @@ class KioskWindow(QWidget):
     code_back = Signal()
     scanned = Signal(str)
     dossier_done = Signal()
+    quick_tapped = Signal()
+    listen_tapped = Signal()
+    large_text_tapped = Signal()
+    contrast_tapped = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -1091,6 +1234,7 @@ class KioskWindow(QWidget):
         self._state: KioskState | None = None
         self._unit = 0.0
         self._portrait: bool | None = None
+        self.look = NORMAL
 
         self.header = QWidget()
         self.header.setObjectName("header")
@@ -1111,8 +1255,11 @@ class KioskWindow(QWidget):
 
         self.banner = _label(bold=True, colour=theme.WHITE, name="printer-banner")
         self.banner.setAttribute(Qt.WA_StyledBackground, True)
-        self.banner.setStyleSheet(f"#printer-banner {{ background:{BANNER_BG}; color:white; }}")
         self.banner.hide()
+        self.access = AccessBar()
+        self.access.listen_tapped.connect(self.listen_tapped)
+        self.access.large_text_tapped.connect(self.large_text_tapped)
+        self.access.contrast_tapped.connect(self.contrast_tapped)
 
         self.home = HomePage()
         self.services = ServicesPage()
@@ -1148,6 +1295,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.access)
         layout.addWidget(self.banner)
         self.clock_banner = ClockSkewBanner()
         layout.addWidget(self.clock_banner)
@@ -1155,6 +1303,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.footer)
 
         self.home.tile_tapped.connect(self.tile_tapped)
+        self.home.quick_tapped.connect(self.quick_tapped)
         self.services.service_tapped.connect(self.service_tapped)
         self.services.back_tapped.connect(self.back_tapped)
         self.ticket.touched.connect(self.ticket_touched)
@@ -1174,30 +1323,63 @@ class KioskWindow(QWidget):
         self.resize(1080, 1920)
 
     # -- sizing
-    def _rescale(self) -> None:
+    def _rescale(self, *, force: bool = False) -> None:
         width, height = max(self.width(), 320), max(self.height(), 320)
         unit = min(width, height) / 100.0
         portrait = height >= width
-        if unit == self._unit and portrait == self._portrait:
+        if unit == self._unit and portrait == self._portrait and not force:
             return
         self._unit, self._portrait = unit, portrait
-        _set_px(self.site_name, unit * 2.9)
+        self._apply_colours()
+        t = unit * self.look.text_scale
+        _set_px(self.site_name, unit * 2.9)         # the site's name is not a choice: it keeps its size
         _set_px(self.site_name_en, unit * 2.1)
         self.header.layout().setContentsMargins(int(unit * 3), int(unit * 1.5), int(unit * 2), int(unit * 1.5))
         self.language.setFixedSize(int(unit * 26), int(unit * 8.5))
-        self.language.set_sizes(unit * 3.4)
-        _set_px(self.banner, unit * 2.5)
+        self.language.set_sizes(t * 3.4)
+        _set_px(self.banner, t * 2.5)
+        self._place_access_bar(in_header=not portrait)
+        self.access.set_unit(unit, self.look, in_header=not portrait)
         self.banner.setContentsMargins(int(unit * 2), int(unit), int(unit * 2), int(unit))
         self.footer.layout().setContentsMargins(int(unit * 2), 0, int(unit * 2), int(unit * 2))
         self.priority.setFixedHeight(int(unit * 12))
-        self.priority.set_sizes(unit * 3.8, unit * 2.3)
+        self.priority.set_sizes(t * 3.8, t * 2.3)
         for page in self.pages.values():
+            page.look = self.look if page is not self.admin else NORMAL     # the staff dialog keeps its look
             page.set_unit(unit, portrait)
         side = int(unit * 11)
         self.hotspot.setGeometry(0, 0, side, side)
         self.hotspot.raise_()
         if self._state is not None:
             self.render(self._state)
+
+    def _place_access_bar(self, *, in_header: bool) -> None:
+        """Portrait: a row of its own under the header; landscape: in the header, before the language button."""
+        head, main = self.header.layout(), self.layout()
+        head.removeWidget(self.access)
+        main.removeWidget(self.access)
+        if in_header:
+            head.insertWidget(head.indexOf(self.language), self.access, 2)
+        else:
+            main.insertWidget(main.indexOf(self.header) + 1, self.access)
+
+    def _apply_colours(self) -> None:
+        """Backgrounds and text colours of the current look (high contrast: kiosk_app.look)."""
+        look = self.look
+        self.setStyleSheet(f"#kiosk-window {{ background:{look.page_bg}; }}")
+        edge = f" border-bottom:{max(2, int(self._unit * 0.5))}px solid {YELLOW};" if look.high_contrast else ""
+        self.header.setStyleSheet(f"#header {{ background:{look.surface(theme.NAVY)};{edge} }}")
+        banner_bg, banner_fg = (YELLOW, "black") if look.high_contrast else (BANNER_BG, "white")
+        self.banner.setStyleSheet(f"#printer-banner {{ background:{banner_bg}; color:{banner_fg}; }}")
+        for label in self.findChildren(QLabel):
+            ink = label.property("ink")
+            if ink and not self.admin.isAncestorOf(label) and label is not self.banner:
+                label.setStyleSheet(f"color:{look.ink(ink)}; background:transparent;")
+
+    def _set_look(self, look: Look) -> None:
+        if look != self.look:
+            self.look = look
+            self._rescale(force=True)        # every size and colour again, then the state is drawn
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -1210,6 +1392,7 @@ class KioskWindow(QWidget):
             self._rescale()
         previous = self._state
         self._state = state
+        self._set_look(Look(large_text=state.large_text, high_contrast=state.high_contrast))
         lang = state.lang
         self.site_name.setText(state.site_name.get(lang) or texts.text("starting", "vi"))
         other_name = state.site_name.en if lang == "vi" else state.site_name.vi
@@ -1218,6 +1401,8 @@ class KioskWindow(QWidget):
         self.language.setVisible(interactive)
         self.language.setEnabled(not state.busy)
         self.language.configure(title=texts.text("switch_language", lang), bg=theme.WHITE, fg=theme.NAVY)
+        self.access.setVisible(state.screen is not Screen.ADMIN)
+        self.access.render(state)
         show_banner = state.printer_banner is not None and state.screen not in (Screen.OFFLINE, Screen.ADMIN)
         if show_banner:
             self.banner.setText(f"{state.printer_banner.vi}\n{state.printer_banner.en}")

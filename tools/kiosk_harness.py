@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk_app.backend import KioskBackend
 from kiosk_app.controller import KioskState, Screen
 from kiosk_app.session import KioskSession
+from kiosk_app.speaker import GuidanceSpeaker
 from kiosk_app.views import KioskWindow
 from ui_common.feed import FeedWatcher
 
@@ -52,7 +53,8 @@ class KioskHarness:
 
     def __init__(self, printer: str | object, *, epoch: float | None = None, size: tuple[int, int] = PORTRAIT,
                  admin_users: tuple[str, ...] = ("admin",), kiosk_id: str = "test-kiosk", tick_ms: int = 50,
-                 real_time: bool = False) -> None:
+                 real_time: bool = False, player: object | None = None) -> None:
+        """``player``: the WavPlayer the Listen button plays through (tests pass a sink; default: the real one)."""
         self.clock = FakeClock(epoch)
         self.backend = KioskBackend(printer, kiosk_id=kiosk_id)
         self.window = KioskWindow()
@@ -60,8 +62,9 @@ class KioskHarness:
         self.feed = FeedWatcher(poll_s=0.05)
         now: Callable[[], float] = time.time if real_time else self.clock.now
         mono: Callable[[], float] = time.monotonic if real_time else self.clock.monotonic
+        self.speaker = GuidanceSpeaker(player)
         self.session = KioskSession(self.backend, self.window, now=now, monotonic=mono, admin_users=admin_users,
-                                    feed=self.feed, tick_ms=tick_ms)
+                                    feed=self.feed, tick_ms=tick_ms, speaker=self.speaker)
         self.states: list[KioskState] = []
         self.session.state_changed.connect(self.states.append)
         self.window.show()

@@ -70,7 +70,9 @@ def test_every_screen_renders_in_both_orientations(tmp_path):
                      "kiosk-ticket", "kiosk-printer-paper-out", "kiosk-ticket-on-screen", "kiosk-admin-exit",
                      "kiosk-out-of-service", "kiosk-printer-offline-cancel", "kiosk-print-failed-cancelled",
                      "kiosk-closed", "kiosk-home-appointment", "kiosk-checkin", "kiosk-appointment-ticket",
-                     "kiosk-checkin-late"}
+                     "kiosk-checkin-late", "kiosk-listening", "kiosk-large-text", "kiosk-services-large-text",
+                     "kiosk-services-high-contrast", "kiosk-high-contrast", "kiosk-large-text-high-contrast",
+                     "kiosk-ticket-large-text-high-contrast"}
     for shot in shots:
         with Image.open(shot) as image:
             expected = (1080, 1920) if shot.name.endswith("portrait.png") else (1920, 1080)

@@ -135,6 +135,40 @@ def render(out_dir: Path) -> list[Path]:
             kiosk.wait_for(lambda s: s.screen is Screen.OFFLINE)
             shoot(kiosk, "out-of-service")
 
+        # --- everyone can use it: Listen (while reading), large text, high contrast, both
+        from hardware.speech.qt_player import SilentPlayer
+
+        fresh_db(work, "access")
+        some_queue(MORNING)
+        with KioskHarness(sim.url, epoch=MORNING, player=SilentPlayer(speed=50)).start() as kiosk:
+            kiosk.settle()
+            kiosk.click(kiosk.window.access.listen)
+            kiosk.wait_for(lambda s: s.speaking)
+            shoot(kiosk, "listening")
+            kiosk.click(kiosk.window.access.listen)
+            kiosk.click(kiosk.window.access.large_text)
+            kiosk.wait_for(lambda s: s.large_text and not s.speaking)
+            shoot(kiosk, "large-text")
+            kiosk.pass_guards()
+            kiosk.tap_tile("field:Tư pháp - Hộ tịch")
+            kiosk.wait_for(lambda s: s.screen is Screen.SERVICES)
+            shoot(kiosk, "services-large-text")
+            kiosk.click(kiosk.window.access.large_text)
+            kiosk.click(kiosk.window.access.contrast)
+            kiosk.wait_for(lambda s: s.high_contrast and not s.large_text)
+            shoot(kiosk, "services-high-contrast")
+            kiosk.pass_guards()
+            kiosk.click(kiosk.window.services.back)
+            kiosk.wait_for(lambda s: s.screen is Screen.HOME)
+            shoot(kiosk, "high-contrast")
+            kiosk.click(kiosk.window.access.large_text)
+            kiosk.wait_for(lambda s: s.large_text and s.high_contrast)
+            shoot(kiosk, "large-text-high-contrast")
+            kiosk.pass_guards()
+            kiosk.click(kiosk.window.home.quick)                 # the one-tap tile: straight to the ticket
+            kiosk.wait_for(lambda s: s.screen is Screen.TICKET, timeout=10)
+            shoot(kiosk, "ticket-large-text-high-contrast")
+
         # --- policy "cancel": printer offline disables issuing; a failed print is refused on screen
         fresh_db(work, "cancel", policy="cancel")
         some_queue(MORNING)
