@@ -116,6 +116,39 @@ def seal(chain: str, row: pw.Model) -> None:
     SealHead.update(seq=seq, mac=digest).where(SealHead.chain == chain).execute()
 
 
+def seal_copies(chain: str, rows: list[pw.Model], db: pw.Database) -> None:
+    """Seal rows just written into ``db``, a database other than this process's own (``onestop sync``'s target).
+
+    The models must be bound to ``db`` (``bind_ctx``) and the call made inside
+    the transaction that wrote the rows.  The rows join ``db``'s own chain with
+    ``db``'s own key, so ``onestop verify`` there checks them like any row
+    written by its programs (docs/sync.md "Tamper evidence").  One statement
+    per page on PostgreSQL (``onestop_seal()`` over an array), one key read
+    and one head update per page on SQLite, instead of one call per row.
+    """
+    for start in range(0, len(rows), _PAGE):
+        page = rows[start:start + _PAGE]
+        ids = [int(r.id) for r in page]
+        fields = [canonical(chain, r) for r in page]
+        if is_postgres(db):
+            db.execute_sql(f"SELECT {SEAL_FUNCTION}(%s, u.id, u.fields) "
+                           "FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS u(id, fields, n) ORDER BY u.n",
+                           (chain, ids, fields)).fetchall()
+            continue
+        key = SealKey.select().order_by(SealKey.id).first() or _new_key()
+        inner, outer = bytes(key.inner_pad), bytes(key.outer_pad)
+        head = SealHead.get_or_none(SealHead.chain == chain) or SealHead.create(
+            chain=chain, seq=0, mac="", base_id=min(ids) - 1)
+        seq, previous, seals = head.seq, head.mac, []
+        for row_id, text in zip(ids, fields, strict=True):
+            seq += 1
+            previous = mac(inner, outer, chain, seq, previous, text)
+            seals.append({"chain": chain, "seq": seq, "row_id": row_id, "fields": text, "mac": previous})
+        for chunk in range(0, len(seals), 200):
+            Seal.insert_many(seals[chunk:chunk + 200]).execute()
+        SealHead.update(seq=seq, mac=previous).where(SealHead.chain == chain).execute()
+
+
 _key_cache: dict[int, tuple[bytes, bytes]] = {}
 
 

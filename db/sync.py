@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from db import replica, schema
+from db import integrity, replica, schema
 from db.connection import database_proxy
 from db.models import (
     ALL_MODELS,
@@ -97,6 +97,34 @@ class SourceBatch:
     dossiers: list[dict]
     tickets: list[dict]
     bookings: list[dict]
+    #: source ticket id -> its dossier rows now, for every ticket a dossier event of this batch names:
+    #: the target's set is replaced by it, which is how a detached code leaves the target too
+    dossier_sets: dict[int, list[dict]] = field(default_factory=dict)
+
+
+#: event kinds whose ``data.booking_id`` names a booking that was made or changed (db/bookings.py)
+BOOKING_EVENTS = frozenset({"booked", "booking_cancelled", "checked_in"})
+#: event kinds that add or remove a ticket's dossier codes (db/dossiers.py)
+DOSSIER_EVENTS = frozenset({"dossier_attached", "dossier_removed"})
+
+
+def _named_bookings(events: list[dict]) -> set[int]:
+    named = set()
+    for row in events:
+        if row["kind"] in BOOKING_EVENTS:
+            booking_id = json.loads(row["data"] or "{}").get("booking_id")
+            if booking_id is not None:
+                named.add(int(booking_id))
+    return named
+
+
+def _in_pages(model, column, ids, extra=None) -> list[dict]:
+    out: list[dict] = []
+    ids = sorted(ids)
+    for start in range(0, len(ids), 500):
+        where = column.in_(ids[start:start + 500])
+        out += _rows(model.select().where(where if extra is None else where & extra))
+    return out
 
 
 def read_batch(site_id: int, position: Position, batch: int) -> SourceBatch:
@@ -117,17 +145,22 @@ def read_batch(site_id: int, position: Position, batch: int) -> SourceBatch:
         dossiers = _rows(TicketDossier.select().join(Ticket)
                          .where(Ticket.service.in_(service_ids) & (TicketDossier.id > position.dossier))
                          .order_by(TicketDossier.id).limit(batch)) if service_ids else []
+        if position.event == 0:   # the first batch of a site: every booking, whatever log it predates
+            bookings = _rows(Booking.select().where(Booking.service.in_(service_ids))) if service_ids else []
+        else:                     # then only those the batch's events say were made or changed
+            bookings = _in_pages(Booking, Booking.id, _named_bookings(events), Booking.service.in_(service_ids))
+        dossier_tickets = {row["ticket_id"] for row in events if row["kind"] in DOSSIER_EVENTS}
+        dossier_tickets.discard(None)
+        dossier_sets: dict[int, list[dict]] = {ticket_id: [] for ticket_id in dossier_tickets}
+        for row in _in_pages(TicketDossier, TicketDossier.ticket, dossier_tickets):
+            dossier_sets[row["ticket"]].append(row)
         wanted = {row["ticket_id"] for row in events} | {row["ticket"] for row in ratings}
         wanted |= {row["ticket"] for row in dossiers} | {row["current_ticket_id"] for row in counters}
+        wanted |= {row["ticket"] for row in bookings} | dossier_tickets
         wanted.discard(None)
-        tickets: list[dict] = []
-        ids = sorted(wanted)
-        for start in range(0, len(ids), 500):
-            tickets += _rows(Ticket.select().where(Ticket.id.in_(ids[start:start + 500])
-                                                   & Ticket.issued_service.in_(service_ids)))
-        bookings = _rows(Booking.select().where(Booking.service.in_(service_ids))) if (
-            service_ids and (events or ratings)) else []
-    return SourceBatch(site, services, officers, counters, links, events, ratings, dossiers, tickets, bookings)
+        tickets = _in_pages(Ticket, Ticket.id, wanted, Ticket.issued_service.in_(service_ids))
+    return SourceBatch(site, services, officers, counters, links, events, ratings, dossiers, tickets, bookings,
+                       dossier_sets)
 
 
 def source_head(site_id: int) -> tuple[int, float]:
@@ -144,7 +177,9 @@ class Target:
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
-        self.models = ALL_MODELS + BOOKING_MODELS
+        # Each model once: ``bind_ctx`` records a model's database as it binds the list, so a model listed
+        # twice would be "restored" to the target on exit and later reads would hit the target, not the source.
+        self.models = list(dict.fromkeys(ALL_MODELS + BOOKING_MODELS))
         self._schema_checked = False
 
     def bound(self):
@@ -205,15 +240,24 @@ class Target:
 
         ratings = [{**{k: v for k, v in r.items() if k != "id"}, "counter": counters[r["counter"]],
                     "officer": officers.get(r["officer"]), "ticket": tickets.get(r["ticket"])} for r in b.ratings]
-        _insert_many(Rating, ratings)
-        dossiers = [{**{k: v for k, v in r.items() if k != "id"}, "ticket": tickets[r["ticket"]],
-                     "counter": counters.get(r["counter"]), "officer": officers.get(r["officer"])}
-                    for r in b.dossiers]
-        for chunk in _chunks(dossiers, 500):
+        self._insert_sealed(Rating, "rating", ratings)
+
+        def dossier(r: dict) -> dict:
+            return {**{k: v for k, v in r.items() if k != "id"}, "ticket": tickets[r["ticket"]],
+                    "counter": counters.get(r["counter"]), "officer": officers.get(r["officer"])}
+
+        # Tickets a dossier event names get the source's current set (a detached code is deleted here too);
+        # rows past the dossier watermark are added (``on_conflict_ignore``: the set may already hold them).
+        replaced = [tickets[t] for t in b.dossier_sets if t in tickets]
+        for chunk in _chunks(replaced, 500):
+            TicketDossier.delete().where(TicketDossier.ticket.in_(chunk)).execute()
+        current = [dossier(r) for t, rows in b.dossier_sets.items() if t in tickets for r in rows]
+        dossiers = [dossier(r) for r in b.dossiers]
+        for chunk in _chunks(current + dossiers, 500):
             TicketDossier.insert_many(chunk).on_conflict_ignore().execute()
         events = [{**{k: v for k, v in e.items() if k != "id"}, "site_id": site_id,
                    "ticket_id": tickets.get(e["ticket_id"])} for e in b.events]
-        _insert_many(Event, events)
+        self._insert_sealed(Event, "event", events)
         copied_bookings = self._upsert_bookings(b.bookings, services, tickets)
 
         new = Position(event=b.events[-1]["id"] if b.events else old.event,
@@ -222,7 +266,14 @@ class Target:
                        at=b.events[-1]["at"] if b.events else old.at)
         _put_setting(POSITION_PREFIX + code, json.dumps(new.to_json()))
         return new, {"events": len(events), "tickets": len(tickets), "ratings": len(ratings),
-                     "dossiers": len(dossiers), "bookings": copied_bookings}
+                     "dossiers": len(dossiers), "dossier_sets": len(replaced), "bookings": copied_bookings}
+
+    def _insert_sealed(self, model, chain: str, rows: list[dict]) -> None:
+        """Append copied ratings or events and seal them in the target's own chain, same transaction."""
+        written: list = []
+        for chunk in _chunks(rows, 500):
+            written += list(model.insert_many(chunk).returning(model).execute())
+        integrity.seal_copies(chain, written, self.db)
 
     def _upsert_tickets(self, rows: list[dict], services: dict, counters: dict, officers: dict) -> dict[int, int]:
         """Source ticket id -> target id, inserting new tickets and updating known ones."""
