@@ -378,10 +378,7 @@ def sync_site(target: Target, site_id: int, code: str, *, batch: int = DEFAULT_B
         if not data.events and not data.ratings and not data.dossiers and results:
             break
         position, rows = target.write(data, position, source_name)
-        head_id, head_at = source_head(site_id)
-        lag_events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
-        results.append(BatchResult(code, position, rows, lag_events, max(0.0, head_at - position.at)
-                                   if head_id > position.event else 0.0))
+        results.append(BatchResult(code, position, rows, *lag(site_id, position)))
         if on_batch is not None:
             on_batch(results[-1])
         if len(data.events) < batch and len(data.ratings) < batch and len(data.dossiers) < batch:
@@ -403,8 +400,23 @@ def status(target: Target) -> list[dict]:
     out = []
     for site_id, code in source_sites():
         position = target.position(code)
-        head_id, head_at = source_head(site_id)
-        lag = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
-        out.append({"site": code, "position": position.to_json(), "source_event": head_id, "lag_events": lag,
-                    "lag_s": round(max(0.0, head_at - position.at), 3) if lag else 0.0})
+        events, seconds = lag(site_id, position)
+        out.append({"site": code, "position": position.to_json(), "source_event": source_head(site_id)[0],
+                    "lag_events": events, "lag_s": round(seconds, 3)})
     return out
+
+
+def lag(site_id: int, position: Position) -> tuple[int, float]:
+    """How far ``position`` is behind the source: events not yet copied, and the source time they span.
+
+    Read from the source alone, so the service can say it while the target is out of reach
+    (with the last position the target acknowledged).
+    """
+    head_id, head_at = source_head(site_id)
+    if head_id <= position.event:
+        return 0, 0.0
+    events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
+    if position.event == 0:   # nothing copied yet: the lag spans the whole log
+        first = Event.select(pw.fn.MIN(Event.at)).where(Event.site_id == site_id).scalar() or head_at
+        return events, max(0.0, head_at - float(first))
+    return events, max(0.0, head_at - position.at)
