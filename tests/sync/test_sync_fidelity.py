@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from db import bookings, dossiers, integrity, queue
 from db.connection import database_proxy
-from db.models import Booking, Rating, Ticket, TicketDossier
+from db.models import Booking, Event, Rating, Ticket, TicketDossier
 from tests.multisite import no_site_chosen  # noqa: F401 (autouse fixture)
 from tests.site_clock import at
 from tests.sync.communes import bound, make_commune, report, sync_in_process
@@ -34,13 +34,13 @@ def test_verify_passes_on_the_target_after_sync_and_finds_a_changed_or_deleted_c
     clean = _verify(db_url)
     assert clean.ok, clean.problems
     with bound(db_url):
-        events, ratings = integrity.Event.select().count(), Rating.select().count()
+        events, ratings = Event.select().count(), Rating.select().count()
     assert clean.checked["event"]["sealed"] == events > 0 and clean.checked["event"]["unsealed"] == 0
     assert clean.checked["rating"]["sealed"] == ratings > 0 and clean.checked["rating"]["unsealed"] == 0
 
     with bound(db_url):   # someone with SQL access to the province's copy "improves" a rating, drops an event
         rating_id = Rating.select(Rating.id).where(Rating.value == 1).order_by(Rating.id).scalar()
-        event_id = integrity.Event.select(integrity.Event.id).order_by(integrity.Event.id.desc()).scalar()
+        event_id = Event.select(Event.id).order_by(Event.id.desc()).scalar()
         sql = database_proxy.obj.execute_sql
         mark = "%s" if db_url.startswith("postgres") else "?"
         sql(f"UPDATE rating SET value = 3 WHERE id = {mark}", (rating_id,))
@@ -111,3 +111,34 @@ def test_a_detached_dossier_leaves_the_target_too(tmp_path, db_url):
     sync_in_process(source, db_url, batch=2)
     assert _codes(db_url) == _codes(source) == {(served.code, "H26.99-0001"), (served.code, "H26.99-0003")}
     assert report(db_url, "XA-A") == report(source, "XA-A")
+
+
+def test_a_sync_role_that_cannot_read_the_seal_key_still_seals_its_copies(tmp_path, pg_server):
+    """Least privilege in the province: a role with table rights and ``onestop_seal()``, no key, no seal tables."""
+    import uuid
+
+    import psycopg
+
+    source = make_commune(tmp_path / "XA-A.db", "XA-A", 8)
+    owner = pg_server.create_database()
+    sync_in_process(source, owner, batch=5)          # the owner creates the province's schema
+    role = "sync_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(owner, autocommit=True) as conn:
+        for statement in (
+                f"CREATE ROLE {role} LOGIN",
+                f"GRANT USAGE ON SCHEMA public TO {role}",
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+                f"REVOKE ALL ON seal, seal_head, seal_key FROM {role}",
+                f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+                f"GRANT EXECUTE ON FUNCTION onestop_seal(text, bigint, text) TO {role}"):
+            conn.execute(statement)
+    with bound(source):
+        for i in range(3):
+            queue.issue_ticket("TP", now=at(10, 0) + i)
+        queue.call_next(1, now=at(10, 5))
+    as_role = owner.replace("postgres@", f"{role}@", 1)
+    results = sync_in_process(source, as_role, batch=2)
+    assert sum(r.rows["events"] for r in results) == 4
+    clean = _verify(owner)
+    assert clean.ok, clean.problems
+    assert clean.checked["event"]["unsealed"] == 0 and clean.checked["event"]["sealed"] == _count(owner, Event)
