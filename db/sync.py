@@ -31,7 +31,6 @@ from db import integrity, replica, schema
 from db.connection import database_proxy
 from db.models import (
     ALL_MODELS,
-    BOOKING_MODELS,
     Booking,
     Counter,
     CounterService,
@@ -177,9 +176,7 @@ class Target:
 
     def __init__(self, db: pw.Database) -> None:
         self.db = db
-        # Each model once: ``bind_ctx`` records a model's database as it binds the list, so a model listed
-        # twice would be "restored" to the target on exit and later reads would hit the target, not the source.
-        self.models = list(dict.fromkeys(ALL_MODELS + BOOKING_MODELS))
+        self.models = ALL_MODELS          # (the booking tables are in it: a model twice would stay bound)
         self._schema_checked = False
 
     def bound(self):

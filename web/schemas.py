@@ -1,4 +1,6 @@
 """Request and response shapes of the JSON API v1, for validation and the OpenAPI document.
+Their limits are the domain's (``db.inputs``, from the columns), the same the
+CLI checks, so every door refuses the same value; the domain checks again.
 
 The response bodies are the value objects' own ``to_json()`` (the same the
 CLI prints); these models only describe them.
@@ -8,11 +10,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from db import inputs
+
 
 class TicketRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    service: str = Field(min_length=1, max_length=16, description="service code, e.g. TP", examples=["TP"])
+    service: str = Field(min_length=1, max_length=inputs.SERVICE_CODE.longest, description="service code, e.g. TP",
+                         examples=["TP"])
     priority: bool = Field(False, description="priority ticket (elderly, disabled, pregnant, ...)")
 
 
@@ -59,12 +64,15 @@ class Error(BaseModel):
 class BookingRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    service: str = Field(min_length=1, max_length=16, description="service code, e.g. TP", examples=["TP"])
+    service: str = Field(min_length=1, max_length=inputs.SERVICE_CODE.longest, description="service code, e.g. TP",
+                         examples=["TP"])
     slot_start: str = Field(min_length=16, max_length=32, description="site-local slot start, YYYY-MM-DDTHH:MM",
                             examples=["2026-12-04T08:15"])
-    name: str = Field(min_length=1, max_length=80, description="the citizen's full name")
-    phone: str = Field(min_length=9, max_length=16, description="Vietnamese mobile number, e.g. 0912345678")
-    client: str | None = Field(None, max_length=128, description="who the booking is for in the calling system "
+    name: str = Field(min_length=1, max_length=inputs.BOOKING_NAME.longest, description="the citizen's full name")
+    phone: str = Field(min_length=9, max_length=inputs.PHONE.longest,
+                       description="Vietnamese mobile number, e.g. 0912345678")
+    client: str | None = Field(None, max_length=inputs.CLIENT.longest,
+                               description="who the booking is for in the calling system "
                                "(counts against max_per_client_per_day); default: none")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from db import bookings
+from db import bookings, inputs
 from web.deps import BookingsKey
 from web.schemas import Booking, BookingRequest, Error, Slot
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["bookings"])
 
 @router.get("/slots", response_model=list[Slot], responses={404: {"model": Error}, 409: {"model": Error},
                                                              422: {"model": Error}})
-def list_slots(service: str = Query(min_length=1, max_length=16, description="service code"),
+def list_slots(service: str = Query(min_length=1, max_length=inputs.SERVICE_CODE.longest, description="service code"),
                day: str = Query(min_length=10, max_length=10, description="YYYY-MM-DD")) -> JSONResponse:
     """The slots of one service and day still bookable, with places left (empty on a closed day)."""
     return JSONResponse([slot.to_json() for slot in bookings.open_slots(service, day)])
