@@ -6,10 +6,13 @@ written through ``bind_ctx``.  The source is only read.
 
 One batch = the next ``batch`` events of one site after the position the
 target acknowledged, plus every rating and dossier row added since the last
-batch, plus every ticket those rows name.  The whole batch (configuration,
-tickets, ratings, dossiers, bookings, events and the new position) is one
-target transaction: a sync killed anywhere either committed the batch with
-its position or nothing, so a rerun neither loses nor repeats a row.
+batch, the bookings those events name (every booking change writes one),
+the current dossier set of every ticket a dossier event names (so a detached
+code is deleted in the target too), plus every ticket those rows name.  The
+whole batch (configuration, tickets, ratings, dossiers, bookings, events,
+their seals in the target's own chain and the new position) is one target
+transaction: a sync killed anywhere either committed the batch with its
+position or nothing, so a rerun neither loses nor repeats a row.
 
 Ids: the target has its own sequences (every commune has a ticket 1), so rows
 are matched by natural keys that are unique per site: site by code, service
