@@ -21,6 +21,7 @@ import threading
 import time
 from pathlib import Path
 
+from cli.sync_commands import MAX_BACKOFF_S
 from db import bookings, dossiers, queue
 from db.models import Event
 from db.province import province_view
@@ -180,6 +181,8 @@ def test_commune_unplugged_keeps_working_and_the_province_shows_its_day_exactly_
               f"{made_offline} events made offline")
 
         services["XA-A"].assert_running()   # the same process all along: recovered without a restart
+        waits = [line for line in services["XA-A"].lines if line["event"] == "waiting"]
+        assert max(line["retry_in_s"] for line in waits) <= MAX_BACKOFF_S   # a plugged link is tried again soon
         assert relays["XA-A"].connections >= 2
         last = services["XA-A"].lines[-1]
         assert last["event"] == "batch" and last["lag_events"] == 0
