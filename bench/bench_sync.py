@@ -1,6 +1,9 @@
 """Sync of one site's full day (2,000 tickets issued, called, served, rated) into a fresh PostgreSQL.
 
-    .venv/bin/python bench/bench_sync.py [TICKETS]
+    .venv/bin/python bench/bench_sync.py [TICKETS] [--day PATH]
+
+``--day PATH`` keeps the commune's day in PATH and reuses it when it exists (making it takes
+minutes; comparing two builds on the same day file is fairer).
 
 Needs PostgreSQL binaries (like the tests: tests/pg_server.py starts a throwaway cluster).
 Baseline of the same run: the same rows (tickets, ratings, events) written raw (as text columns) into PostgreSQL
@@ -76,10 +79,19 @@ def baseline(source: Path, url: str) -> float:
 
 
 def main() -> None:
-    tickets = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    source = Path(tempfile.mkdtemp()) / "commune.db"
+    args = sys.argv[1:]
+    day = None
+    if "--day" in args:
+        at_ = args.index("--day")
+        day = Path(args[at_ + 1])
+        del args[at_:at_ + 2]
+    tickets = int(args[0]) if args else 2000
+    source = day or Path(tempfile.mkdtemp()) / "commune.db"
     started = time.perf_counter()
-    make_day(source, tickets)
+    if source.exists():
+        connect(f"sqlite:///{source}")
+    else:
+        make_day(source, tickets)
     made = time.perf_counter() - started
     server = PostgresServer()
     server.start()

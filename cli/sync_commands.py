@@ -2,10 +2,13 @@
 
 Without ``--once`` it runs as a service: a pass over every site, then a
 short pause, forever; a target or network outage is waited out with growing
-pauses (1 s doubling to 60 s) and the copy resumes from the position the
-target acknowledged.  Each committed batch prints one JSON line: site,
-position, rows copied, lag in events and seconds.  Under systemd it sends
-READY=1 after the first pass and WATCHDOG=1 after each batch, pass or wait.
+pauses (1 s doubling to 15 s, so a link that comes back is used within
+15 s) and the copy resumes from the position the target acknowledged.  Each
+committed batch prints one JSON line: site, position, rows copied, lag in
+events and seconds; each wait prints one too, with every site's lag behind
+the last position the target acknowledged (read from the local database
+alone, so it is known while the target is out of reach).  Under systemd it
+sends READY=1 after the first pass and WATCHDOG=1 after each batch, pass or wait.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import signal
 import sys
 import time
+from urllib.parse import parse_qs, urlparse
 
 import peewee as pw
 
@@ -24,7 +28,12 @@ from db.errors import DatabaseUnavailable
 from services import arguments
 from services.options import add_db_option
 
-MAX_BACKOFF_S = 60.0
+#: longest pause between two tries to reach the target: a link plugged back is used within this
+MAX_BACKOFF_S = 15.0
+#: libpq settings for the target unless the URL says otherwise: a link that dies silently
+#: (a cable pulled, a modem hung) fails the connection within about half a minute instead of hanging
+TARGET_LINK_DEFAULTS = {"connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10",
+                        "keepalives_interval": "5", "keepalives_count": "3", "tcp_user_timeout": "30000"}
 
 
 def _line(document: dict) -> None:
@@ -40,19 +49,48 @@ def _notify(message: str) -> None:
     notify(message)
 
 
-def _report_batch(result: sync.BatchResult) -> None:
-    _line({"event": "batch", "at": time.time(), **result.to_json()})
-    _notify("WATCHDOG=1")   # a long first catch-up is progress, not a hang
+class _Progress:
+    """The last position the target acknowledged per site, as this process saw it commit."""
+
+    def __init__(self) -> None:
+        self.acknowledged: dict[str, sync.Position] = {}
+        self.last_contact: float | None = None
+
+    def batch(self, result: sync.BatchResult) -> None:
+        self.acknowledged[result.site] = result.position
+        self.last_contact = time.time()
+        _line({"event": "batch", "at": self.last_contact, **result.to_json()})
+        _notify("WATCHDOG=1")   # a long first catch-up is progress, not a hang
+
+    def lag(self) -> list[dict]:
+        """Every site's lag behind what the target last acknowledged ("unknown" position: none seen yet)."""
+        out = []
+        for site_id, code in sync.source_sites():
+            position = self.acknowledged.get(code)
+            events, seconds = sync.lag(site_id, position or sync.Position())
+            out.append({"site": code, "lag_events": events, "lag_s": round(seconds, 3),
+                        "position": position.to_json() if position else "unknown"})
+        return out
 
 
-def _one_pass(target: sync.Target, batch: int, source_name: str) -> None:
+def _one_pass(target: sync.Target, batch: int, source_name: str, progress: _Progress) -> None:
     for site_id, code in sync.source_sites():
-        sync.sync_site(target, site_id, code, batch=batch, source_name=source_name, on_batch=_report_batch)
+        sync.sync_site(target, site_id, code, batch=batch, source_name=source_name, on_batch=progress.batch)
+    progress.last_contact = time.time()
+
+
+def _target_database(url: str) -> pw.Database:
+    db = make_database(url)
+    if isinstance(db, pw.PostgresqlDatabase):
+        for key, value in TARGET_LINK_DEFAULTS.items():
+            if key not in parse_qs(urlparse(url).query):
+                db.connect_params[key] = value
+    return db
 
 
 def cmd_sync(args) -> int:
     connect(getattr(args, "db", None))
-    target = sync.Target(make_database(args.to))
+    target = sync.Target(_target_database(args.to))
     shown = mask_url(args.to)
     if args.status:
         target.ensure_schema()
@@ -67,16 +105,19 @@ def cmd_sync(args) -> int:
     signal.signal(signal.SIGINT, _stop)
     backoff = 1.0
     ready = False
+    progress = _Progress()
     while not stop["now"]:
         try:
             target.ensure_schema()
-            _one_pass(target, args.batch, shown)
+            _one_pass(target, args.batch, shown, progress)
             backoff = 1.0
         except (pw.OperationalError, pw.InterfaceError, DatabaseUnavailable) as exc:
             if args.once:
                 raise DatabaseUnavailable(f"sync target {shown}: {str(exc).splitlines()[0][:200]}") from None
-            _line({"event": "waiting", "at": time.time(), "target": shown, "error": str(exc).splitlines()[0][:200],
-                   "retry_in_s": backoff})
+            now = time.time()
+            _line({"event": "waiting", "at": now, "target": shown, "error": (str(exc).splitlines() or [""])[0][:200],
+                   "retry_in_s": backoff, "unreachable_s": None if progress.last_contact is None
+                   else round(now - progress.last_contact, 1), "lag": progress.lag()})
             target.db.close()
             _sleep(backoff, stop)
             backoff = min(backoff * 2, MAX_BACKOFF_S)

@@ -59,7 +59,7 @@ def is_postgres(db: peewee.Database | None = None) -> bool:
 LIBPQ_PARAMS = frozenset({
     "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword", "channel_binding",
     "gssencmode", "application_name", "connect_timeout", "target_session_attrs", "options",
-    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
 })
 _POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
 _CREDENTIALS = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<secret>[^@\s]*)(?P<tail>@)")

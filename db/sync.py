@@ -6,10 +6,13 @@ written through ``bind_ctx``.  The source is only read.
 
 One batch = the next ``batch`` events of one site after the position the
 target acknowledged, plus every rating and dossier row added since the last
-batch, plus every ticket those rows name.  The whole batch (configuration,
-tickets, ratings, dossiers, bookings, events and the new position) is one
-target transaction: a sync killed anywhere either committed the batch with
-its position or nothing, so a rerun neither loses nor repeats a row.
+batch, the bookings those events name (every booking change writes one),
+the current dossier set of every ticket a dossier event names (so a detached
+code is deleted in the target too), plus every ticket those rows name.  The
+whole batch (configuration, tickets, ratings, dossiers, bookings, events,
+their seals in the target's own chain and the new position) is one target
+transaction: a sync killed anywhere either committed the batch with its
+position or nothing, so a rerun neither loses nor repeats a row.
 
 Ids: the target has its own sequences (every commune has a ticket 1), so rows
 are matched by natural keys that are unique per site: site by code, service
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 
 import peewee as pw
 
-from db import replica, schema
+from db import integrity, replica, schema
 from db.connection import database_proxy
 from db.models import (
     ALL_MODELS,
@@ -96,6 +99,34 @@ class SourceBatch:
     dossiers: list[dict]
     tickets: list[dict]
     bookings: list[dict]
+    #: source ticket id -> its dossier rows now, for every ticket a dossier event of this batch names:
+    #: the target's set is replaced by it, which is how a detached code leaves the target too
+    dossier_sets: dict[int, list[dict]] = field(default_factory=dict)
+
+
+#: event kinds whose ``data.booking_id`` names a booking that was made or changed (db/bookings.py)
+BOOKING_EVENTS = frozenset({"booked", "booking_cancelled", "checked_in"})
+#: event kinds that add or remove a ticket's dossier codes (db/dossiers.py)
+DOSSIER_EVENTS = frozenset({"dossier_attached", "dossier_removed"})
+
+
+def _named_bookings(events: list[dict]) -> set[int]:
+    named = set()
+    for row in events:
+        if row["kind"] in BOOKING_EVENTS:
+            booking_id = json.loads(row["data"] or "{}").get("booking_id")
+            if booking_id is not None:
+                named.add(int(booking_id))
+    return named
+
+
+def _in_pages(model, column, ids, extra=None) -> list[dict]:
+    out: list[dict] = []
+    ids = sorted(ids)
+    for start in range(0, len(ids), 500):
+        where = column.in_(ids[start:start + 500])
+        out += _rows(model.select().where(where if extra is None else where & extra))
+    return out
 
 
 def read_batch(site_id: int, position: Position, batch: int) -> SourceBatch:
@@ -116,17 +147,22 @@ def read_batch(site_id: int, position: Position, batch: int) -> SourceBatch:
         dossiers = _rows(TicketDossier.select().join(Ticket)
                          .where(Ticket.service.in_(service_ids) & (TicketDossier.id > position.dossier))
                          .order_by(TicketDossier.id).limit(batch)) if service_ids else []
+        if position.event == 0:   # the first batch of a site: every booking, whatever log it predates
+            bookings = _rows(Booking.select().where(Booking.service.in_(service_ids))) if service_ids else []
+        else:                     # then only those the batch's events say were made or changed
+            bookings = _in_pages(Booking, Booking.id, _named_bookings(events), Booking.service.in_(service_ids))
+        dossier_tickets = {row["ticket_id"] for row in events if row["kind"] in DOSSIER_EVENTS}
+        dossier_tickets.discard(None)
+        dossier_sets: dict[int, list[dict]] = {ticket_id: [] for ticket_id in dossier_tickets}
+        for row in _in_pages(TicketDossier, TicketDossier.ticket, dossier_tickets):
+            dossier_sets[row["ticket"]].append(row)
         wanted = {row["ticket_id"] for row in events} | {row["ticket"] for row in ratings}
         wanted |= {row["ticket"] for row in dossiers} | {row["current_ticket_id"] for row in counters}
+        wanted |= {row["ticket"] for row in bookings} | dossier_tickets
         wanted.discard(None)
-        tickets: list[dict] = []
-        ids = sorted(wanted)
-        for start in range(0, len(ids), 500):
-            tickets += _rows(Ticket.select().where(Ticket.id.in_(ids[start:start + 500])
-                                                   & Ticket.issued_service.in_(service_ids)))
-        bookings = _rows(Booking.select().where(Booking.service.in_(service_ids))) if (
-            service_ids and (events or ratings)) else []
-    return SourceBatch(site, services, officers, counters, links, events, ratings, dossiers, tickets, bookings)
+        tickets = _in_pages(Ticket, Ticket.id, wanted, Ticket.issued_service.in_(service_ids))
+    return SourceBatch(site, services, officers, counters, links, events, ratings, dossiers, tickets, bookings,
+                       dossier_sets)
 
 
 def source_head(site_id: int) -> tuple[int, float]:
@@ -204,15 +240,24 @@ class Target:
 
         ratings = [{**{k: v for k, v in r.items() if k != "id"}, "counter": counters[r["counter"]],
                     "officer": officers.get(r["officer"]), "ticket": tickets.get(r["ticket"])} for r in b.ratings]
-        _insert_many(Rating, ratings)
-        dossiers = [{**{k: v for k, v in r.items() if k != "id"}, "ticket": tickets[r["ticket"]],
-                     "counter": counters.get(r["counter"]), "officer": officers.get(r["officer"])}
-                    for r in b.dossiers]
-        for chunk in _chunks(dossiers, 500):
+        self._insert_sealed(Rating, "rating", ratings)
+
+        def dossier(r: dict) -> dict:
+            return {**{k: v for k, v in r.items() if k != "id"}, "ticket": tickets[r["ticket"]],
+                    "counter": counters.get(r["counter"]), "officer": officers.get(r["officer"])}
+
+        # Tickets a dossier event names get the source's current set (a detached code is deleted here too);
+        # rows past the dossier watermark are added (``on_conflict_ignore``: the set may already hold them).
+        replaced = [tickets[t] for t in b.dossier_sets if t in tickets]
+        for chunk in _chunks(replaced, 500):
+            TicketDossier.delete().where(TicketDossier.ticket.in_(chunk)).execute()
+        current = [dossier(r) for t, rows in b.dossier_sets.items() if t in tickets for r in rows]
+        dossiers = [dossier(r) for r in b.dossiers]
+        for chunk in _chunks(current + dossiers, 500):
             TicketDossier.insert_many(chunk).on_conflict_ignore().execute()
         events = [{**{k: v for k, v in e.items() if k != "id"}, "site_id": site_id,
                    "ticket_id": tickets.get(e["ticket_id"])} for e in b.events]
-        _insert_many(Event, events)
+        self._insert_sealed(Event, "event", events)
         copied_bookings = self._upsert_bookings(b.bookings, services, tickets)
 
         new = Position(event=b.events[-1]["id"] if b.events else old.event,
@@ -221,7 +266,36 @@ class Target:
                        at=b.events[-1]["at"] if b.events else old.at)
         _put_setting(POSITION_PREFIX + code, json.dumps(new.to_json()))
         return new, {"events": len(events), "tickets": len(tickets), "ratings": len(ratings),
-                     "dossiers": len(dossiers), "bookings": copied_bookings}
+                     "dossiers": len(dossiers), "dossier_sets": len(replaced), "bookings": copied_bookings}
+
+    def _insert_sealed(self, model, chain: str, rows: list[dict]) -> None:
+        """Append copied ratings or events and seal them in the target's own chain, same transaction.
+
+        The rows are read back as written (``RETURNING`` every column) and sealed from that, so a
+        seal matches the stored row by construction.  On PostgreSQL one ``executemany`` in
+        psycopg's pipeline mode: peewee's building of a multi-row INSERT cost more than the write.
+        """
+        if not rows:
+            return
+        if not isinstance(self.db, pw.PostgresqlDatabase):
+            written: list = []
+            for chunk in _chunks(rows, 500):
+                written += list(model.insert_many(chunk).returning(model).execute())
+            integrity.seal_copies(chain, written, self.db)
+            return
+        fields = [f for f in model._meta.sorted_fields if f.column_name != "id"]
+        names = ["id"] + [f.name for f in fields]
+        sql = (f'INSERT INTO "{model._meta.table_name}" ({", ".join(f.column_name for f in fields)}) '
+               f'VALUES ({", ".join(["%s"] * len(fields))}) RETURNING id, '
+               f'{", ".join(f.column_name for f in fields)}')
+        cursor = self.db.cursor()
+        cursor.executemany(sql, [tuple(f.db_value(row[f.name]) for f in fields) for row in rows], returning=True)
+        written = []
+        while True:
+            written += [model(**dict(zip(names, values, strict=True))) for values in cursor.fetchall()]
+            if not cursor.nextset():
+                break
+        integrity.seal_copies(chain, written, self.db)
 
     def _upsert_tickets(self, rows: list[dict], services: dict, counters: dict, officers: dict) -> dict[int, int]:
         """Source ticket id -> target id, inserting new tickets and updating known ones."""
@@ -326,10 +400,7 @@ def sync_site(target: Target, site_id: int, code: str, *, batch: int = DEFAULT_B
         if not data.events and not data.ratings and not data.dossiers and results:
             break
         position, rows = target.write(data, position, source_name)
-        head_id, head_at = source_head(site_id)
-        lag_events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
-        results.append(BatchResult(code, position, rows, lag_events, max(0.0, head_at - position.at)
-                                   if head_id > position.event else 0.0))
+        results.append(BatchResult(code, position, rows, *lag(site_id, position)))
         if on_batch is not None:
             on_batch(results[-1])
         if len(data.events) < batch and len(data.ratings) < batch and len(data.dossiers) < batch:
@@ -351,8 +422,23 @@ def status(target: Target) -> list[dict]:
     out = []
     for site_id, code in source_sites():
         position = target.position(code)
-        head_id, head_at = source_head(site_id)
-        lag = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
-        out.append({"site": code, "position": position.to_json(), "source_event": head_id, "lag_events": lag,
-                    "lag_s": round(max(0.0, head_at - position.at), 3) if lag else 0.0})
+        events, seconds = lag(site_id, position)
+        out.append({"site": code, "position": position.to_json(), "source_event": source_head(site_id)[0],
+                    "lag_events": events, "lag_s": round(seconds, 3)})
     return out
+
+
+def lag(site_id: int, position: Position) -> tuple[int, float]:
+    """How far ``position`` is behind the source: events not yet copied, and the source time they span.
+
+    Read from the source alone, so the service can say it while the target is out of reach
+    (with the last position the target acknowledged).
+    """
+    head_id, head_at = source_head(site_id)
+    if head_id <= position.event:
+        return 0, 0.0
+    events = Event.select().where((Event.site_id == site_id) & (Event.id > position.event)).count()
+    if position.event == 0:   # nothing copied yet: the lag spans the whole log
+        first = Event.select(pw.fn.MIN(Event.at)).where(Event.site_id == site_id).scalar() or head_at
+        return events, max(0.0, head_at - float(first))
+    return events, max(0.0, head_at - position.at)
