@@ -58,6 +58,17 @@ def _load(lang: str, dirs: tuple[Path, ...]) -> gettext.NullTranslations:
     return result
 
 
+def check_language(lang: str) -> str:
+    """``lang`` if it is Vietnamese or has a catalog in one of the folders; else InvalidInput (exit 2)."""
+    from db.errors import InvalidInput
+
+    langs = available_languages()
+    if lang not in langs:
+        raise InvalidInput(f"Không có ngôn ngữ {lang!r} (có: {', '.join(langs)})",
+                           f"no language {lang!r} (available: {', '.join(langs)})")
+    return lang
+
+
 def translations(lang: str) -> gettext.NullTranslations:
     """The catalog of ``lang`` (Vietnamese, the source, is the identity)."""
     if lang == SOURCE_LANG:
@@ -78,6 +89,17 @@ def tr(lang: str, message: str, *, context: str | None = None, **values: object)
     catalog = translations(lang)
     text = catalog.pgettext(context, message) if context else catalog.gettext(message)
     return text.format(**values) if values else text
+
+
+def in_language(vi: str, en: str, lang: str) -> str:
+    """A text that carries its own English (site data's ``name_en``, a refusal's ``message_en``) in ``lang``.
+
+    Any other language looks the Vietnamese text up in the catalogs, so a site's ``.po`` may
+    translate its service names and the fixed refusal texts too; Vietnamese when absent.
+    """
+    if lang == "en":
+        return en or vi
+    return vi if lang == SOURCE_LANG else tr(lang, vi)
 
 
 def trn(lang: str, message: str, n: int, **values: object) -> str:
