@@ -57,7 +57,9 @@ class FormDialog(QDialog):
         form = QFormLayout()
         for _key, label, widget in fields:
             form.addRow(label, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox()
+        buttons.addButton(_("Đồng ý"), QDialogButtonBox.ButtonRole.AcceptRole)     # Qt's own "OK" is English only
+        buttons.addButton(_("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

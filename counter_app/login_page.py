@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from db.values import CounterInfo
 from ui_common import theme
-from ui_common.i18n import LanguageButton, Retranslating, _
+from ui_common.i18n import LanguageButton, Retranslating, _, site_text
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -91,7 +91,7 @@ class LoginPage(Retranslating, QWidget):
 
         self.title, self.site = _card_header(layout, "", "", name="login_site", px=17)
         self.site.setStyleSheet(f"color:{theme.GREY};")
-        self.site_name: str | None = None
+        self.site_name: tuple[str, str] | None = None
         self.missing_counter = False
 
         form = QFormLayout()
@@ -137,7 +137,7 @@ class LoginPage(Retranslating, QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(_("Đăng nhập quầy giao dịch"))
-        self.site.setText(self.site_name or _("Bộ phận Một cửa"))
+        self.site.setText(site_text(*self.site_name) if self.site_name else _("Bộ phận Một cửa"))
         self.username.setPlaceholderText(_("vd: lan"))
         for label, text in zip(self.labels, (_("Tên đăng nhập"), _("Mã PIN"), _("Quầy")), strict=True):
             label.setText(text)
@@ -185,10 +185,10 @@ class LoginPage(Retranslating, QWidget):
         self.pin.clear()
         self.pin.setFocus()
 
-    @Slot(str)
-    def set_site_name(self, name: str) -> None:
-        self.site_name = name
-        self.site.setText(name)
+    @Slot(str, str)
+    def set_site_name(self, name: str, name_en: str = "") -> None:
+        self.site_name = (name, name_en)
+        self.site.setText(site_text(name, name_en))
 
     @Slot(bool)
     def set_busy(self, busy: bool) -> None:

@@ -36,7 +36,7 @@ from counter_app.snapshot import CounterSnapshot
 from db import statuses
 from db.values import RatingInfo, RatingLevel, TicketInfo
 from ui_common import theme
-from ui_common.i18n import N_, LanguageButton, Retranslating, _, site_text
+from ui_common.i18n import N_, LanguageButton, Retranslating, _, _p, site_text
 
 #: msgids (translated where shown)
 BUTTON_TEXT = {
@@ -48,7 +48,7 @@ BUTTON_TEXT = {
     Action.TRANSFER: N_("Chuyển"),
     Action.PAUSE: N_("Tạm dừng"),
 }
-RESUME_TEXT = N_("Tiếp tục")
+#: the pause key once paused is ``_p("quầy", "Tiếp tục")``: "Resume" (the kiosk's "Tiếp tục" is "Continue")
 #: the appointment mark (ticket card badge, next-up list): teal, apart from priority red
 APPOINTMENT = "#00796b"
 BUTTON_COLOUR = {
@@ -279,7 +279,7 @@ class ActionBar(Retranslating, QWidget):
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         for action, button in self.buttons.items():
-            text = _(RESUME_TEXT if action is Action.PAUSE and paused else BUTTON_TEXT[action])
+            text = _p("quầy", "Tiếp tục") if action is Action.PAUSE and paused else _(BUTTON_TEXT[action])
             button.setText(f"{SHORTCUTS[action]}\n{text}")
 
 

@@ -66,7 +66,7 @@ class CounterSession(QObject):
     """State of one counter workstation; all database work off the UI thread."""
 
     counters_loaded = Signal(list)        # list[CounterInfo] for the login screen
-    site_named = Signal(str)              # the office's name, shown on the login screen
+    site_named = Signal(str, str)         # the office's name and English name, shown on the login screen
     counters_failed = Signal(str)
     login_busy = Signal(bool)
     signed_in = Signal(object)            # SignIn
@@ -147,11 +147,11 @@ class CounterSession(QObject):
     # ------------------------------------------------------------ login / logout / lock
     @Slot()
     def load_counters(self) -> None:
-        def loaded(result: tuple[str, list[CounterInfo]]) -> None:
-            self.site_named.emit(result[0])
+        def loaded(result: tuple[SiteInfo, list[CounterInfo]]) -> None:
+            self.site_named.emit(result[0].name, result[0].name_en)
             self.counters_loaded.emit(result[1])
 
-        run_task(lambda: (load_site().name, list_counters()), loaded,
+        run_task(lambda: (load_site(), list_counters()), loaded,
                  lambda exc: self.counters_failed.emit(error_text(exc, self.lang)))
 
     @Slot(str, str, int)

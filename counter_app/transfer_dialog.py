@@ -89,10 +89,12 @@ class TransferDialog(Retranslating, QDialog):
         grid.setColumnStretch(1, 1)
         layout.addLayout(grid)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # buttons of our own, not Qt's standard Ok/Cancel: a language switch makes the box reset
+        # a standard button to Qt's own text ("OK"), over ours
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("transfer_ok")
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         for button in self.buttons.buttons():
             button.setFont(theme.font(18, bold=True))
             button.setMinimumHeight(46)
