@@ -130,7 +130,7 @@ class OverviewTab(QWidget):
         # A window dropped without being closed must not leave the feed's thread running:
         # ``destroyed`` comes before the children (the watcher) go.  The slot holds the
         # watcher only, never this tab.
-        self.destroyed.connect(lambda *_: watcher.stop())
+        self.destroyed.connect(lambda *_args: watcher.stop())
         watcher.start()
         self.refresh()
         self.clock_timer.start()

@@ -209,7 +209,7 @@ class ReportsTab(QWidget):
         if old is not None:
             old.deleteLater()
 
-    def _render_table(self, *_: object) -> None:
+    def _render_table(self, *_args: object) -> None:
         if self.report is None:
             return
         section = BREAKDOWNS[self.breakdown.currentIndex()][0]

@@ -252,7 +252,7 @@ class ActionBar(Retranslating, QWidget):
                 f"QPushButton {{ background:{colour}; color:white; border-radius:8px; padding:4px; }}"
                 f"QPushButton:disabled {{ background:#dfe4e8; color:#90a4ae; }}")
             button.setEnabled(False)
-            button.clicked.connect(lambda _=False, a=action: self.triggered.emit(a))
+            button.clicked.connect(lambda _checked=False, a=action: self.triggered.emit(a))
             layout.addWidget(button, 0, column)
             self.buttons[action] = button
             # A QShortcut fires at once; a button's own shortcut "animates" the click for 100 ms first.

@@ -232,7 +232,7 @@ class CounterSession(QObject):
         self._login_pending = True
         self.login_busy.emit(True)
 
-        def done(_: object) -> None:
+        def done(_officer: object) -> None:
             self._login_pending = False
             self.login_busy.emit(False)
             if generation != self._generation:

@@ -103,8 +103,8 @@ class TransferDialog(Retranslating, QDialog):
 
         self.to_service.toggled.connect(self._sync)
         self.to_counter.toggled.connect(self._sync)
-        self.service_box.activated.connect(lambda _: self.to_service.setChecked(True))
-        self.counter_box.activated.connect(lambda _: self.to_counter.setChecked(True))
+        self.service_box.activated.connect(lambda _index: self.to_service.setChecked(True))
+        self.counter_box.activated.connect(lambda _index: self.to_counter.setChecked(True))
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         self.to_service.setEnabled(self.service_box.count() > 0)

@@ -151,7 +151,7 @@ class CounterWindow(Retranslating, QMainWindow):
         self._close_dialog()
         dialog = TransferDialog(s.ticket, s.services, s.counters, s.counter, self)
         dialog.chosen.connect(s.transfer)
-        dialog.finished.connect(lambda _: self.main.focus_call_box())
+        dialog.finished.connect(lambda _result: self.main.focus_call_box())
         self.transfer_dialog = dialog
         dialog.open()
 

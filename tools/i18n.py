@@ -9,8 +9,8 @@ exactly the string Python evaluates (escapes, implicit concatenation).
 ``compile`` turns every ``assets/locale/<lang>/LC_MESSAGES/onestop.po`` into its ``.mo``
 with GNU ``msgfmt`` (``pybabel compile -d assets/locale -D onestop`` does the same); the
 ``.mo`` files are committed and shipped as package data, so an installed PC needs no tool.
-``check`` fails when a committed ``.mo`` is not its ``.po`` compiled, or a text of any program
-has no English entry.
+``check`` fails when a committed ``.mo`` is not its ``.po`` compiled, a text of any program
+has no English entry, or a function of a translated module binds the name ``_``.
 """
 
 from __future__ import annotations
@@ -66,6 +66,29 @@ def inline_messages(paths: list[Path]) -> list[Message]:
                     continue       # ``_(TABLE[key])``: the table's entries are marked with ``N_``
                 raise SystemExit(f"{where}: {node.func.id}() needs string literals")
             found.append(Message(context, msgid, where, counts))
+    return found
+
+
+def shadowed_underscore(paths: list[Path]) -> list[str]:
+    """Places that bind the name ``_`` (a parameter, ``*_``, a loop or assignment target) in a module that
+    translates with ``_()``: inside that function ``_("…")`` would call the wrong thing."""
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        imports = any(isinstance(n, ast.ImportFrom) and n.module == "ui_common.i18n" and any(a.name == "_" for a in n.names)
+                      for n in tree.body)
+        if not imports:
+            continue
+        for node in ast.walk(tree):
+            names: list[ast.arg | ast.Name] = []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                a = node.args
+                names += [*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x)]
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.append(node)
+            for name in names:
+                if (name.arg if isinstance(name, ast.arg) else name.id) == "_":
+                    found.append(f"{path.relative_to(ROOT).as_posix()}:{name.lineno}: binds _ (shadows the translation)")
     return found
 
 
@@ -155,6 +178,7 @@ def check() -> int:
 
     problems = [f"{po}: the committed .mo is not this .po compiled (run: python -m tools.i18n compile)"
                 for po in SHIPPED_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po") if not _compiled_matches(po)]
+    problems += shadowed_underscore(_inline_paths())
     reload()
     english = translations("en")
     problems += [f"no English for {text!r}" for context, text in _sources() if text.strip(" -—")

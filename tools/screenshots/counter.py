@@ -186,7 +186,8 @@ def render(out_dir: Path) -> list[Path]:
     from ui_common import i18n
 
     QTest.mouseClick(window.main.top.language, Qt.MouseButton.LeftButton)
-    _wait(lambda: i18n.language() == "en" and window.main.actions.buttons[Action.CALL_NEXT].text().endswith("Call next"))
+    call_next = window.main.actions.buttons[Action.CALL_NEXT]
+    _wait(lambda: i18n.language() == "en" and call_next.text().endswith("Call next"))
     QTest.qWait(1100)
     saved.append(out_dir / "counter-main-en.png")
     window.grab().save(str(saved[-1]))
