@@ -75,8 +75,8 @@ def shadowed_underscore(paths: list[Path]) -> list[str]:
     found = []
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        imports = any(isinstance(n, ast.ImportFrom) and n.module == "ui_common.i18n" and any(a.name == "_" for a in n.names)
-                      for n in tree.body)
+        imports = any(isinstance(n, ast.ImportFrom) and n.module == "ui_common.i18n"
+                      and any(a.name == "_" for a in n.names) for n in tree.body)
         if not imports:
             continue
         for node in ast.walk(tree):
@@ -88,7 +88,8 @@ def shadowed_underscore(paths: list[Path]) -> list[str]:
                 names.append(node)
             for name in names:
                 if (name.arg if isinstance(name, ast.arg) else name.id) == "_":
-                    found.append(f"{path.relative_to(ROOT).as_posix()}:{name.lineno}: binds _ (shadows the translation)")
+                    where = f"{path.relative_to(ROOT).as_posix()}:{name.lineno}"
+                    found.append(f"{where}: binds _ (shadows the translation)")
     return found
 
 
