@@ -12,11 +12,14 @@ no ``lrelease`` step tied to Qt.  See docs/translations.md.
 from __future__ import annotations
 
 import gettext
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+log = logging.getLogger(__name__)
 
 DOMAIN = "onestop"
 SOURCE_LANG = "vi"
@@ -88,7 +91,17 @@ def tr(lang: str, message: str, *, context: str | None = None, **values: object)
     """
     catalog = translations(lang)
     text = catalog.pgettext(context, message) if context else catalog.gettext(message)
-    return text.format(**values) if values else text
+    return _filled(text, message, values) if values else text
+
+
+def _filled(text: str, message: str, values: dict[str, object]) -> str:
+    """``text`` with its placeholders filled; a translation with a wrong one (``{nn}``, a stray brace,
+    from a file a site dropped in) shows the Vietnamese text instead of breaking the screen."""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation %r of %r has a bad placeholder: shown in Vietnamese", text, message)
+        return message.format(**values)
 
 
 def in_language(vi: str, en: str, lang: str) -> str:
@@ -104,7 +117,7 @@ def in_language(vi: str, en: str, lang: str) -> str:
 
 def trn(lang: str, message: str, n: int, **values: object) -> str:
     """A text that counts: Vietnamese has one form, English two, other languages what their catalog says."""
-    return translations(lang).ngettext(message, message, n).format(n=n, **values)
+    return _filled(translations(lang).ngettext(message, message, n), message, {"n": n, **values})
 
 
 def next_language(lang: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from locale_sample import SAMPLE_LANG, use_sample_language
 
@@ -53,3 +55,16 @@ def test_the_hall_display_shows_vietnamese_over_a_second_language_a_site_may_cho
     with pytest.raises(InvalidInput):
         i18n.set_language("zz")
     assert i18n.language() == SAMPLE_LANG
+
+
+def test_a_dropped_translation_with_a_wrong_placeholder_shows_vietnamese_rather_than_breaking(tmp_path, monkeypatch):
+    folder = tmp_path / "locale" / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "onestop.po"
+    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Đã gọi số {code}"\nmsgstr "Called {kode"\n', encoding="utf-8")
+    subprocess.run(["msgfmt", "-o", str(folder / "onestop.mo"), str(po)], check=True)
+    monkeypatch.setenv(translations.ENV_DIR, str(tmp_path / "locale"))
+    translations.reload()
+    assert "xx" in translations.available_languages()
+    assert translations.tr("xx", "Đã gọi số {code}", code="A012") == "Đã gọi số A012"
