@@ -57,6 +57,7 @@ def test_the_whole_counter_window_shows_english_after_one_press_and_nothing_stay
         counter_ui, workstation):
     d = counter_ui
     login = d.window.login
+    d.qtbot.waitUntil(lambda: login.site_name is not None and login.counter.count() > 0, timeout=5000)
     assert login.language.text() == "English"          # the button names the language it goes to
     _switch(d, login.language, "en")
     assert login.button.text() == "Log in" and login.language.text() == "Tiếng Việt"
