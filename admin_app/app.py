@@ -28,7 +28,7 @@ def main(args: argparse.Namespace) -> int:
     start_language(PROGRAM, getattr(args, "lang", None) or os.environ.get(LANG_ENV) or None)
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
     heartbeat = watchdog.start(app)  # noqa: F841 - beats in the login dialog's loop and the window's
-    login = LoginDialog(site.name)
+    login = LoginDialog(site.name, site_name_en=site.name_en)
 
     def stop_login(*_: object) -> None:
         # QDialog.exec() runs its own event loop, which app.quit() does not end.

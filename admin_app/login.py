@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEd
 from db.officers import OfficerInfo, authenticate
 from ui_common import theme
 from ui_common.errors import error_text
-from ui_common.i18n import LanguageButton, Retranslating, _, language
+from ui_common.i18n import LanguageButton, Retranslating, _, language, site_text
 from ui_common.tasks import Lane
 
 ROLES = ("supervisor", "admin")
 
 
 class LoginDialog(Retranslating, QDialog):
-    def __init__(self, site_name: str = "", parent=None) -> None:
+    def __init__(self, site_name: str = "", parent=None, *, site_name_en: str = "") -> None:
         super().__init__(parent)
         self.officer: OfficerInfo | None = None
         self._lane = Lane("admin-login")
@@ -30,7 +30,8 @@ class LoginDialog(Retranslating, QDialog):
         self.title = title = QLabel()
         title.setFont(theme.font(22, bold=True))
         title.setStyleSheet(f"color:{theme.NAVY};")
-        site = QLabel(site_name)
+        self.site_names = (site_name, site_name_en)
+        self.site = site = QLabel()
         site.setWordWrap(True)
         site.setStyleSheet(f"color:{theme.GREY};")
 
@@ -71,6 +72,7 @@ class LoginDialog(Retranslating, QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Đăng nhập quản trị"))
         self.title.setText(_("Quản trị hệ thống xếp hàng"))
+        self.site.setText(site_text(*self.site_names))
         self.username.setPlaceholderText(_("vd. quang"))
         self.login_button.setText(_("Đăng nhập"))
         self.note.setText(_("Chỉ dành cho giám sát viên và quản trị viên."))

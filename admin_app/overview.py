@@ -28,7 +28,7 @@ from db.site import list_services
 from db.status import HallStatus, hall_status
 from ui_common import theme
 from ui_common.feed import FeedWatcher
-from ui_common.i18n import N_, _, site_text
+from ui_common.i18n import N_, _, _p, site_text
 from ui_common.tasks import Lane
 
 STATE_TEXT = {statuses.CALLED: N_("Đang gọi"), statuses.SERVING: N_("Đang phục vụ")}
@@ -95,7 +95,7 @@ class OverviewTab(QWidget):
 
         left = QGroupBox(_("Hàng chờ theo dịch vụ"))
         QVBoxLayout(left).addWidget(self.services)
-        right = QGroupBox(_("Quầy"))
+        right = QGroupBox(_p("nhóm", "Quầy"))
         QVBoxLayout(right).addWidget(self.counters)
         grid = QGridLayout()
         grid.addWidget(left, 0, 0)
