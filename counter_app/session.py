@@ -131,9 +131,6 @@ class CounterSession(QObject):
         if "login" in self._shown and self.officer is None:
             self.login_failed.emit(self._shown["login"][0]())
 
-    def clear_messages(self) -> None:
-        self._shown.clear()
-
     # ------------------------------------------------------------ derived state
     def enabled(self) -> frozenset[Action]:
         if self.officer is None or self.locked:
