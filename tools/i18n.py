@@ -65,7 +65,8 @@ def inline_messages(paths: list[Path]) -> list[Message]:
                 if node.func.id in ("_", "both", "both_line"):
                     continue       # ``_(TABLE[key])``: the table's entries are marked with ``N_``
                 raise SystemExit(f"{where}: {node.func.id}() needs string literals")
-            found.append(Message(context, msgid, where, counts))
+            # the file only, no line: a catalog must not change each time code moves in a file
+            found.append(Message(context, msgid, path.relative_to(ROOT).as_posix(), counts))
     return found
 
 
