@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -17,15 +18,17 @@ def main(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QDialog
 
     from admin_app.login import LoginDialog
-    from admin_app.window import AdminWindow
+    from admin_app.window import PROGRAM, AdminWindow
     from ui_common import theme, watchdog
     from ui_common.app import make_app, quit_on_signals
+    from ui_common.i18n import LANG_ENV, start_language
 
     app = make_app("onestop-admin", sys.argv[:1])
     app.setFont(theme.font(14))
+    start_language(PROGRAM, getattr(args, "lang", None) or os.environ.get(LANG_ENV) or None)
     keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
     heartbeat = watchdog.start(app)  # noqa: F841 - beats in the login dialog's loop and the window's
-    login = LoginDialog(site.name)
+    login = LoginDialog(site.name, site_name_en=site.name_en)
 
     def stop_login(*_: object) -> None:
         # QDialog.exec() runs its own event loop, which app.quit() does not end.

@@ -19,12 +19,13 @@ from db.audit import entries
 from db.integrity import VerifyResult, last_verification
 from ui_common import theme
 from ui_common.errors import error_text
+from ui_common.i18n import N_, _, language
 from ui_common.tasks import Lane
 
 #: how far back the tab lists entries (``onestop audit --from`` reads any range)
 DAYS_SHOWN = 31
-COLUMNS = ("Thời điểm / When", "Người thực hiện / Who", "Thao tác / Action", "Đối tượng / Target",
-           "Trước / Before", "Sau / After")
+COLUMNS = (N_("Thời điểm"), N_("Người thực hiện"), N_("Thao tác"), N_("Đối tượng"),
+           N_("Trước"), N_("Sau"))
 
 
 def _compact(value) -> str:
@@ -34,15 +35,13 @@ def _compact(value) -> str:
 def verification_text(result: VerifyResult | None, tz_name: str) -> tuple[str, bool]:
     """The line shown above the trail, and whether it is good news."""
     if result is None:
-        return ("Chưa kiểm tra tính toàn vẹn lần nào (onestop verify) / "
-                "No integrity check has been run yet (onestop verify)", False)
+        return (_("Chưa kiểm tra tính toàn vẹn lần nào (onestop verify)"), False)
     when = datetime.fromtimestamp(result.at or 0, tz=ZoneInfo(tz_name)).strftime("%d/%m/%Y %H:%M")
     if result.ok:
-        return (f"Kiểm tra toàn vẹn lần cuối {when}: không phát hiện sửa đổi / "
-                f"Last integrity check {when}: no tampering found", True)
+        return (_("Kiểm tra toàn vẹn lần cuối {when}: không phát hiện sửa đổi", when=when), True)
     shown = "; ".join(result.problems[:5]) + (" …" if len(result.problems) > 5 else "")
-    return (f"Kiểm tra toàn vẹn lần cuối {when}: {len(result.problems)} vấn đề / "
-            f"Last integrity check {when}: {len(result.problems)} problem(s) — {shown}", False)
+    return (_("Kiểm tra toàn vẹn lần cuối {when}: {n} vấn đề — {shown}", when=when, n=len(result.problems),
+              shown=shown), False)
 
 
 class AuditTab(QWidget):
@@ -55,18 +54,17 @@ class AuditTab(QWidget):
         self.verification.setWordWrap(True)
         self.verification.setFont(theme.font(15, bold=True))
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([_(title) for title in COLUMNS])
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         for column in (4, 5):   # before / after share what is left; the whole JSON is in the tooltip
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.Stretch)
-        self.reload_button = QPushButton("Tải lại / Reload")
+        self.reload_button = QPushButton(_("Tải lại"))
         self.error = QLabel()
         self.error.setStyleSheet(f"color:{theme.RED};")
         layout = QVBoxLayout(self)
         layout.addWidget(self.verification)
-        layout.addWidget(QLabel(f"Nhật ký thay đổi {DAYS_SHOWN} ngày gần nhất (onestop audit) / "
-                                f"Changes of the last {DAYS_SHOWN} days (onestop audit)"))
+        layout.addWidget(QLabel(_("Nhật ký thay đổi {n} ngày gần nhất (onestop audit)", n=DAYS_SHOWN)))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.reload_button)
@@ -76,7 +74,7 @@ class AuditTab(QWidget):
     def refresh(self) -> None:
         since = datetime.fromtimestamp(self._now(), tz=ZoneInfo(self._tz)).date() - timedelta(days=DAYS_SHOWN)
         self._lane.run(lambda: (entries(since), last_verification()), self._show,
-                       lambda exc: self.error.setText(error_text(exc, None)))
+                       lambda exc: self.error.setText(error_text(exc, language())))
 
     def _show(self, loaded) -> None:
         trail, result = loaded

@@ -38,16 +38,17 @@ from db.values import BookingInfo
 from ui_common import theme
 from ui_common.errors import error_text
 from ui_common.feed import FeedWatcher
+from ui_common.i18n import N_, _, language
 from ui_common.tasks import Lane
 
 #: events after which the tab reads again
 BOOKING_EVENTS = frozenset({"booked", "booking_cancelled", "checked_in", "booking_capacity_changed", "site_imported"})
 SLOW_READ_MS = 60_000     # a booking becomes a no-show by the clock alone: read now and then anyway
 STATUS_TEXT = {
-    statuses.BOOKED: "Đã đặt / Booked",
-    statuses.CHECKED_IN: "Đã đến / Checked in",
-    statuses.BOOKING_CANCELLED: "Đã huỷ / Cancelled",
-    statuses.BOOKING_NO_SHOW: "Không đến / No-show",
+    statuses.BOOKED: N_("Đã đặt"),
+    statuses.CHECKED_IN: N_("Đã đến"),
+    statuses.BOOKING_CANCELLED: N_("Đã huỷ"),
+    statuses.BOOKING_NO_SHOW: N_("Không đến"),
 }
 STATUS_COLOUR = {statuses.CHECKED_IN: theme.GREEN, statuses.BOOKING_CANCELLED: theme.GREY,
                  statuses.BOOKING_NO_SHOW: theme.RED}
@@ -76,31 +77,30 @@ class BookingsTab(QWidget):
         self.shown_day: date | None = None              # the day whose bookings the table holds
         may = allowed(actor, Action.MANAGE_BOOKINGS)
 
-        self.services = make_table(["Mã\nCode", "Dịch vụ\nService", "Độ dài khung\nSlot length",
-                                    "Chỗ mỗi khung\nPlaces per slot", "Lịch hẹn sắp tới\nUpcoming"], stretch=1)
-        self.takes = QCheckBox("Nhận đặt lịch hẹn / Takes bookings")
+        self.services = make_table([_("Mã"), _("Dịch vụ"), _("Độ dài khung"),
+                                    _("Chỗ mỗi khung"), _("Lịch hẹn sắp tới")], stretch=1)
+        self.takes = QCheckBox(_("Nhận đặt lịch hẹn"))
         self.slot_min = QSpinBox()
         self.slot_min.setRange(*SLOT_MIN_RANGE)
         self.slot_min.setSingleStep(5)
-        self.slot_min.setSuffix(" phút / min")
+        self.slot_min.setSuffix(_("phút"))
         self.slot_min.setValue(15)
         self.per_slot = QSpinBox()
         self.per_slot.setRange(*PER_SLOT_RANGE)
         self.per_slot.setValue(2)
-        self.save_button = admin_button("Lưu / Save", may)
+        self.save_button = admin_button(_("Lưu"), may)
         editor = QHBoxLayout()
         editor.addWidget(self.takes)
         editor.addSpacing(12)
-        editor.addWidget(QLabel("Mỗi khung / Each slot:"))
+        editor.addWidget(QLabel(_("Mỗi khung")))
         editor.addWidget(self.slot_min)
-        editor.addWidget(QLabel("Số chỗ / Places:"))
+        editor.addWidget(QLabel(_("Số chỗ")))
         editor.addWidget(self.per_slot)
         editor.addStretch(1)
         editor.addWidget(self.save_button)
-        hint = QLabel("Phần thời gian còn lại của quầy dành cho người đến trực tiếp. "
-                      "The counters' other time stays for walk-ins.")
+        hint = QLabel(_("Phần thời gian còn lại của quầy dành cho người đến trực tiếp."))
         hint.setStyleSheet(f"color:{theme.GREY};")
-        slots_box = QGroupBox("Khung giờ hẹn theo dịch vụ / Appointment slots by service")
+        slots_box = QGroupBox(_("Khung giờ hẹn theo dịch vụ"))
         column = QVBoxLayout(slots_box)
         column.addWidget(self.services, 1)
         column.addLayout(editor)
@@ -109,20 +109,20 @@ class BookingsTab(QWidget):
         self.day = QDateEdit()
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("dd/MM/yyyy")
-        self.today_button = QPushButton("Hôm nay / Today")
-        self.tomorrow_button = QPushButton("Ngày mai / Tomorrow")
+        self.today_button = QPushButton(_("Hôm nay"))
+        self.tomorrow_button = QPushButton(_("Ngày mai"))
         self.summary = QLabel("")
         self.summary.setStyleSheet(f"color:{theme.NAVY}; font-weight:bold;")
         picker = QHBoxLayout()
-        picker.addWidget(QLabel("Ngày / Day:"))
+        picker.addWidget(QLabel(_("Ngày")))
         picker.addWidget(self.day)
         picker.addWidget(self.today_button)
         picker.addWidget(self.tomorrow_button)
         picker.addSpacing(16)
         picker.addWidget(self.summary, 1)
-        self.table = make_table(["Giờ\nTime", "Dịch vụ\nService", "Mã lịch hẹn\nCode", "Họ tên\nName",
-                                 "Điện thoại\nPhone", "Trạng thái\nStatus", "Số\nTicket"], stretch=3)
-        list_box = QGroupBox("Lịch hẹn trong ngày / Bookings of the day")
+        self.table = make_table([_("Giờ"), _("Dịch vụ"), _("Mã lịch hẹn"), _("Họ tên"),
+                                 _("Điện thoại"), _("Trạng thái"), _("Số")], stretch=3)
+        list_box = QGroupBox(_("Lịch hẹn trong ngày"))
         column = QVBoxLayout(list_box)
         column.addLayout(picker)
         column.addWidget(self.table, 1)
@@ -193,7 +193,7 @@ class BookingsTab(QWidget):
 
     def _read_failed(self, exc: BaseException) -> None:
         self._reading = False
-        self.message.error(error_text(exc, None))
+        self.message.error(error_text(exc, language()))
         if self._dirty:
             self.refresh()
 
@@ -208,8 +208,8 @@ class BookingsTab(QWidget):
     def _show(self) -> None:
         keep = selected_key(self.services)
         fill_table(self.services, [
-            [c.code, c.name if c.active else f"{c.name} (ngừng / inactive)",
-             f"{c.slot_min} phút" if c.bookable else "–", c.per_slot if c.bookable else "–",
+            [c.code, c.name if c.active else _("{name} (ngừng)", name=c.name),
+             _("{m} phút", m=c.slot_min) if c.bookable else "–", c.per_slot if c.bookable else "–",
              c.upcoming if c.bookable else ""]
             for c in self.capacities], numeric={3, 4},
             colours={(r, 2): theme.GREY for r, c in enumerate(self.capacities) if not c.bookable})
@@ -219,16 +219,16 @@ class BookingsTab(QWidget):
         rows, colours = [], {}
         for r, b in enumerate(self.bookings):
             rows.append([f"{b.slot_start:%H:%M}", b.service_name, b.code, b.name, mask_phone(b.phone),
-                         STATUS_TEXT.get(b.status, b.status), b.ticket_code or ""])
+                         _(STATUS_TEXT[b.status]) if b.status in STATUS_TEXT else b.status, b.ticket_code or ""])
             if b.status in STATUS_COLOUR:
                 colours[(r, 5)] = STATUS_COLOUR[b.status]
         fill_table(self.table, rows, colours=colours)
         count = {s: sum(1 for b in self.bookings if b.status == s) for s in STATUS_TEXT}
         day = self.shown_day
         self.summary.setText(
-            f"{day:%d/%m/%Y}: {len(self.bookings)} lịch hẹn / bookings · đã đến / checked in "
-            f"{count[statuses.CHECKED_IN]} · không đến / no-show {count[statuses.BOOKING_NO_SHOW]} · "
-            f"huỷ / cancelled {count[statuses.BOOKING_CANCELLED]}" if day is not None else "")
+            _("{day}: {n} lịch hẹn · đã đến {arrived} · không đến {no_show} · huỷ {cancelled}", day=f"{day:%d/%m/%Y}",
+              n=len(self.bookings), arrived=count[statuses.CHECKED_IN], no_show=count[statuses.BOOKING_NO_SHOW],
+              cancelled=count[statuses.BOOKING_CANCELLED]) if day is not None else "")
 
     # ---------------------------------------------------------------- editing the slots
     def selected_capacity(self) -> BookingCapacity | None:
@@ -252,19 +252,19 @@ class BookingsTab(QWidget):
     def save(self) -> None:
         capacity = self.selected_capacity()
         if capacity is None:
-            self.message.error("Chọn một dịch vụ trước / Choose a service first")
+            self.message.error(_("Chọn một dịch vụ trước"))
             return
         code, moment = capacity.code, self._now()
         slot_min, per_slot = (self.slot_min.value(), self.per_slot.value()) if self.takes.isChecked() else (None, None)
 
         def done(result: BookingCapacity) -> None:
             if result.bookable:
-                self.message.ok(f"Đã lưu / Saved {code}: {result.slot_min} phút / min, "
-                                f"{result.per_slot} chỗ mỗi khung / places per slot")
+                self.message.ok(_("Đã lưu {code}: {m} phút, {n} chỗ mỗi khung", code=code, m=result.slot_min,
+                                  n=result.per_slot))
             else:
-                self.message.ok(f"{code}: không nhận đặt lịch mới / takes no new bookings")
+                self.message.ok(_("{code}: không nhận đặt lịch mới", code=code))
             self.refresh()
 
         self._lane.run(lambda: admin_ops.set_booking_capacity(code, slot_min, per_slot, actor=self.actor,
                                                                    now=moment),
-                       done, lambda exc: self.message.error(error_text(exc, None)))
+                       done, lambda exc: self.message.error(error_text(exc, language())))

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor
 
 from ui_common import theme
+from ui_common.i18n import _, site_text
 
 LEVEL_COLOURS = {3: theme.GREEN, 2: theme.GOLD, 1: theme.RED}
 
@@ -49,11 +50,11 @@ def _axes(chart: QChart, series: QBarSeries, categories: list[str], top: float, 
 
 def arrivals_chart(arrivals: list[dict[str, int]]) -> QChart:
     """Tickets issued per hour of the day, over the whole range (when to staff counters)."""
-    chart = _base("Số phát theo giờ / Tickets issued per hour")
+    chart = _base(_("Số phát theo giờ"))
     busy = [a["hour"] for a in arrivals if a["issued"]]
     first, last = (min(busy + [7]), max(busy + [17])) if busy else (7, 17)
     shown = [a for a in arrivals if first <= a["hour"] <= last]
-    bars = QBarSet("Số phát / Issued")
+    bars = QBarSet(_("Số phát"))
     bars.setColor(QColor(theme.NAVY))
     for a in shown:
         bars.append(a["issued"])
@@ -67,8 +68,8 @@ def arrivals_chart(arrivals: list[dict[str, int]]) -> QChart:
 
 def wait_chart(histogram: list[dict[str, Any]]) -> QChart:
     """Served tickets per waiting-time bucket (minutes)."""
-    chart = _base("Thời gian chờ / Waiting time")
-    bars = QBarSet("Phiếu đã phục vụ / Served tickets")
+    chart = _base(_("Thời gian chờ"))
+    bars = QBarSet(_("Phiếu đã phục vụ"))
     bars.setColor(QColor("#1565c0"))
     labels = []
     for bucket in histogram:
@@ -80,21 +81,21 @@ def wait_chart(histogram: list[dict[str, Any]]) -> QChart:
     series.setBarWidth(0.9)
     chart.addSeries(series)
     _axes(chart, series, labels, max((b["served"] for b in histogram), default=0),
-          "phút chờ (mỗi cột 5 phút) / minutes waited (5-min bars)")
+          _("phút chờ (mỗi cột 5 phút)"))
     chart.legend().setVisible(False)
     return chart
 
 
 def satisfaction_chart(ratings: dict[str, Any], levels: list[tuple[int, str, str]]) -> QChart:
     """Rated tickets per satisfaction level, with the level's share in the legend."""
-    chart = _base(f"Hài lòng / Satisfaction ({ratings['count']} phiếu / rated)")
+    chart = _base(_("Hài lòng ({n} phiếu)", n=ratings["count"]))
     series = QBarSeries()
     top = 0
-    for value, label, _label_en in levels:
+    for value, label, label_en in levels:
         count = ratings["by_value"].get(str(value), 0)
         pct = ratings["pct_by_value"].get(str(value))
         share = f" {pct:.0f} %" if pct is not None else ""
-        bars = QBarSet(f"{label}{share}")  # English is in the title; long legends get cut
+        bars = QBarSet(f"{site_text(label, label_en)}{share}")
         bars.setColor(QColor(LEVEL_COLOURS.get(value, theme.GREY)))
         bars.append(count)
         series.append(bars)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui_common.i18n import _
+
 
 def line(text: str = "", *, password: bool = False, placeholder: str = "") -> QLineEdit:
     edit = QLineEdit(text)
@@ -31,7 +33,7 @@ def number(value: int, low: int = 0, high: int = 99999, *, none_below: bool = Fa
     box.setRange(low, high)
     box.setValue(value)
     if none_below:
-        box.setSpecialValueText("không / none")
+        box.setSpecialValueText(_("không"))
     return box
 
 
@@ -53,9 +55,11 @@ class FormDialog(QDialog):
         self.setMinimumWidth(480)
         self._fields = fields
         form = QFormLayout()
-        for _, label, widget in fields:
+        for _key, label, widget in fields:
             form.addRow(label, widget)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons = QDialogButtonBox()
+        buttons.addButton(_("Đồng ý"), QDialogButtonBox.ButtonRole.AcceptRole)     # Qt's own "OK" is English only
+        buttons.addButton(_("Huỷ"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -64,7 +68,7 @@ class FormDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key, _, widget in self._fields:
+        for key, _label, widget in self._fields:
             if isinstance(widget, QLineEdit):
                 result[key] = widget.text().strip()
             elif isinstance(widget, QSpinBox):

@@ -8,49 +8,55 @@ lockout) as a wrong PIN; the window never opens for them.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from db.officers import OfficerInfo, authenticate
 from ui_common import theme
 from ui_common.errors import error_text
+from ui_common.i18n import LanguageButton, Retranslating, _, language, site_text
 from ui_common.tasks import Lane
 
 ROLES = ("supervisor", "admin")
 
 
-class LoginDialog(QDialog):
-    def __init__(self, site_name: str = "", parent=None) -> None:
+class LoginDialog(Retranslating, QDialog):
+    def __init__(self, site_name: str = "", parent=None, *, site_name_en: str = "") -> None:
         super().__init__(parent)
         self.officer: OfficerInfo | None = None
         self._lane = Lane("admin-login")
-        self.setWindowTitle("Đăng nhập quản trị / Admin login")
         self.setMinimumWidth(460)
 
-        title = QLabel("Quản trị hệ thống xếp hàng\nQueue administration")
+        self.language = LanguageButton("onestop-admin")
+        self.title = title = QLabel()
         title.setFont(theme.font(22, bold=True))
         title.setStyleSheet(f"color:{theme.NAVY};")
-        site = QLabel(site_name)
+        self.site_names = (site_name, site_name_en)
+        self.site = site = QLabel()
         site.setWordWrap(True)
         site.setStyleSheet(f"color:{theme.GREY};")
 
         self.username = QLineEdit()
-        self.username.setPlaceholderText("vd. quang")
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.Password)
         self.pin.setMaxLength(12)
-        self.login_button = QPushButton("Đăng nhập / Log in")
+        self.login_button = QPushButton()
         self.login_button.setDefault(True)
         self.login_button.setStyleSheet(f"background:{theme.NAVY}; color:white; padding:8px; font-weight:bold;")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color:{theme.RED}; font-weight:bold;")
-        note = QLabel("Chỉ dành cho giám sát viên và quản trị viên.\nSupervisors and administrators only.")
+        self.note = note = QLabel()
         note.setStyleSheet(f"color:{theme.GREY};")
 
         form = QFormLayout()
-        form.addRow("Tên đăng nhập / Username", self.username)
-        form.addRow("Mã PIN / PIN", self.pin)
+        self.username_label, self.pin_label = QLabel(), QLabel()
+        form.addRow(self.username_label, self.username)
+        form.addRow(self.pin_label, self.pin)
         layout = QVBoxLayout(self)
+        corner = QHBoxLayout()
+        corner.addStretch(1)
+        corner.addWidget(self.language)
+        layout.addLayout(corner)
         layout.addWidget(title)
         layout.addWidget(site)
         layout.addSpacing(8)
@@ -61,11 +67,23 @@ class LoginDialog(QDialog):
 
         self.login_button.clicked.connect(self.try_login)
         self.pin.returnPressed.connect(self.try_login)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Đăng nhập quản trị"))
+        self.title.setText(_("Quản trị hệ thống xếp hàng"))
+        self.site.setText(site_text(*self.site_names))
+        self.username.setPlaceholderText(_("vd. quang"))
+        self.login_button.setText(_("Đăng nhập"))
+        self.note.setText(_("Chỉ dành cho giám sát viên và quản trị viên."))
+        self.username_label.setText(_("Tên đăng nhập"))
+        self.pin_label.setText(_("Mã PIN"))
+        self.message.setText("")
 
     def try_login(self) -> None:
         username, pin = self.username.text().strip(), self.pin.text().strip()
         if not username or not pin:
-            self.message.setText("Nhập tên đăng nhập và mã PIN / Enter your username and PIN")
+            self.message.setText(_("Nhập tên đăng nhập và mã PIN"))
             return
         if self._lane.busy:
             return  # a second press while checking does nothing
@@ -82,7 +100,7 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(True)
         self.pin.clear()
         self.pin.setFocus(Qt.OtherFocusReason)
-        self.message.setText(error_text(exc, None))
+        self.message.setText(error_text(exc, language()))
 
     def done(self, result: int) -> None:
         self._lane.close()

@@ -28,9 +28,10 @@ from db.site import list_services
 from db.status import HallStatus, hall_status
 from ui_common import theme
 from ui_common.feed import FeedWatcher
+from ui_common.i18n import N_, _, _p, site_text
 from ui_common.tasks import Lane
 
-STATE_TEXT = {statuses.CALLED: "Đang gọi / Calling", statuses.SERVING: "Đang phục vụ / Serving"}
+STATE_TEXT = {statuses.CALLED: N_("Đang gọi"), statuses.SERVING: N_("Đang phục vụ")}
 CLOCK_MS = 1000            # re-draw the clock-based figures (no database read)
 SLOW_READ_MS = 60_000      # read again even without events: the service day changes at midnight
 TODAY_EVERY_S = 10.0       # today's totals (the report query) at most this often, and owed after events
@@ -76,25 +77,25 @@ class OverviewTab(QWidget):
         self.reads = 0                           # database reads so far (tests, diagnostics)
         self.status: HallStatus | None = None
 
-        self.waiting = _Figure("Đang chờ / Waiting now")
-        self.longest = _Figure("Chờ lâu nhất / Longest wait")
-        self.busy = _Figure("Quầy đang làm việc / Counters busy")
-        self.today = _Figure("Hôm nay: phát · phục vụ / Today: issued · served")
-        self.today_wait = _Figure("Hôm nay: chờ TB · đạt MT / Today: mean wait · on time")
+        self.waiting = _Figure(_("Đang chờ"))
+        self.longest = _Figure(_("Chờ lâu nhất"))
+        self.busy = _Figure(_("Quầy đang làm việc"))
+        self.today = _Figure(_("Hôm nay: phát · phục vụ"))
+        self.today_wait = _Figure(_("Hôm nay: chờ TB · đạt MT"))
         figures = QHBoxLayout()
         for figure in (self.waiting, self.longest, self.busy, self.today, self.today_wait):
             figures.addWidget(figure)
 
-        self.services = make_table(["Mã\nCode", "Dịch vụ\nService", "Đang chờ\nWaiting", "Ưu tiên\nPriority",
-                                    "Chờ lâu nhất\nLongest", "Mục tiêu\nTarget", "Số tiếp theo\nNext"], stretch=1)
-        self.counters = make_table(["Quầy\nCounter", "Tên\nName", "Cán bộ\nOfficer", "Trạng thái\nState",
-                                    "Số\nTicket", "Dịch vụ\nService", "Từ lúc gọi\nSince call"], stretch=1)
+        self.services = make_table([_("Mã"), _("Dịch vụ"), _("Đang chờ"), _("Ưu tiên"),
+                                    _("Chờ lâu nhất"), _("Mục tiêu"), _("Số tiếp theo")], stretch=1)
+        self.counters = make_table([_("Quầy"), _("Tên"), _("Cán bộ"), _("Trạng thái"),
+                                    _("Số"), _("Dịch vụ"), _("Từ lúc gọi")], stretch=1)
         self.updated = QLabel("")
         self.updated.setStyleSheet(f"color:{theme.GREY};")
 
-        left = QGroupBox("Hàng chờ theo dịch vụ / Queues by service")
+        left = QGroupBox(_("Hàng chờ theo dịch vụ"))
         QVBoxLayout(left).addWidget(self.services)
-        right = QGroupBox("Quầy / Counters")
+        right = QGroupBox(_p("nhóm", "Quầy"))
         QVBoxLayout(right).addWidget(self.counters)
         grid = QGridLayout()
         grid.addWidget(left, 0, 0)
@@ -129,7 +130,7 @@ class OverviewTab(QWidget):
         # A window dropped without being closed must not leave the feed's thread running:
         # ``destroyed`` comes before the children (the watcher) go.  The slot holds the
         # watcher only, never this tab.
-        self.destroyed.connect(lambda *_: watcher.stop())
+        self.destroyed.connect(lambda *_args: watcher.stop())
         watcher.start()
         self.refresh()
         self.clock_timer.start()
@@ -178,7 +179,7 @@ class OverviewTab(QWidget):
         self._offline = True
         if self._on_online:
             self._on_online(False)
-        self.updated.setText("Mất kết nối CSDL / Database offline")
+        self.updated.setText(_("Mất kết nối CSDL"))
         if exc is not None:
             self.retry_timer.start()
 
@@ -211,8 +212,9 @@ class OverviewTab(QWidget):
         rows, colours = [], {}
         for r, s in enumerate(services):
             target = targets.get(s.code)
-            rows.append([s.code, s.name, s.waiting, s.priority_waiting or "", duration(wait(s.longest_wait_s)),
-                         f"{target} phút" if target else "", "  ".join(s.next_codes)])
+            rows.append([s.code, site_text(s.name, s.name_en), s.waiting, s.priority_waiting or "",
+                         duration(wait(s.longest_wait_s)), _("{m} phút", m=target) if target else "",
+                         "  ".join(s.next_codes)])
             if target and s.longest_wait_s is not None and wait(s.longest_wait_s) > target * 60:
                 colours[(r, 4)] = theme.RED
         fill_table(self.services, rows, numeric={2, 3, 4}, colours=colours)
@@ -221,13 +223,13 @@ class OverviewTab(QWidget):
         for r, c in enumerate(status.counters):
             current = c.current
             if c.paused:
-                state = "Tạm dừng / Paused"
+                state = _("Tạm dừng")
                 colours[(r, 3)] = theme.GREY
             elif current is not None:
-                state = STATE_TEXT.get(current.status, current.status)
+                state = _(STATE_TEXT[current.status]) if current.status in STATE_TEXT else current.status
                 colours[(r, 3)] = theme.GREEN if current.status == statuses.SERVING else theme.GOLD
             else:
-                state = "Trống / Free" if c.officer else "Chưa có cán bộ / No officer"
+                state = _("Trống") if c.officer else _("Chưa có cán bộ")
             since = (duration(moment - current.called_at.timestamp())
                      if current is not None and current.called_at is not None else "")
             rows.append([c.number, c.name, c.officer_name or "", state, current.code if current else "",
@@ -252,4 +254,4 @@ class OverviewTab(QWidget):
         if self._offline:
             return   # keep saying so; the figures are those of the last good read
         local = clock.local_datetime(self._read_at, self._timezone)
-        self.updated.setText(f"Cập nhật / Updated {local:%H:%M:%S} · ngày / day {status.service_day}")
+        self.updated.setText(_("Cập nhật {time} · ngày {day}", time=f"{local:%H:%M:%S}", day=status.service_day))

@@ -35,15 +35,16 @@ from db.dossiers import ratings_export
 from db.reports import build_report, report_labels, wait_histogram
 from ui_common import theme
 from ui_common.errors import error_text
+from ui_common.i18n import N_, _, language, site_text
 from ui_common.tasks import Lane
 
 #: the breakdown that lists rated dossiers (``onestop ratings-export``) instead of FIGURES
 DOSSIERS = "by_dossier"
-BREAKDOWNS = [("by_day", "Theo ngày / By day"), ("by_service", "Theo dịch vụ / By service"),
-              ("by_counter", "Theo quầy / By counter"), ("by_officer", "Theo cán bộ / By officer"),
-              (DOSSIERS, "Đánh giá theo hồ sơ / Ratings by dossier")]
-PRESETS = ["Tháng này / This month", "Hôm nay / Today", "7 ngày qua / Last 7 days", "Tháng trước / Last month",
-           "Năm nay / This year"]
+BREAKDOWNS = [("by_day", N_("Theo ngày")), ("by_service", N_("Theo dịch vụ")),
+              ("by_counter", N_("Theo quầy")), ("by_officer", N_("Theo cán bộ")),
+              (DOSSIERS, N_("Đánh giá theo hồ sơ"))]
+PRESETS = [N_("Tháng này"), N_("Hôm nay"), N_("7 ngày qua"), N_("Tháng trước"),
+           N_("Năm nay")]
 #: figure columns shown on screen (all of them go into CSV/XLSX)
 SHOWN = ("issued", "served", "no_show", "cancelled", "transferred", "wait_s.mean", "wait_s.median", "wait_s.p90",
          "service_s.mean", "within_target_pct", "dossiers", "ratings.count", "ratings.rated_share_pct")
@@ -79,26 +80,26 @@ class ReportsTab(QWidget):
         self.labels: dict[str, Any] = {}
 
         self.preset = QComboBox()
-        self.preset.addItems(PRESETS)
+        self.preset.addItems([_(text) for text in PRESETS])
         self.date_from = QDateEdit()
         self.date_to = QDateEdit()
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
-        self.show_button = QPushButton("Xem báo cáo / Show")
+        self.show_button = QPushButton(_("Xem báo cáo"))
         self.show_button.setStyleSheet(f"background:{theme.NAVY}; color:white; padding:6px 14px; font-weight:bold;")
         self.breakdown = QComboBox()
-        for _, text in BREAKDOWNS:
-            self.breakdown.addItem(text)
+        for _section, text in BREAKDOWNS:
+            self.breakdown.addItem(_(text))
         self.breakdown.setCurrentIndex(1)
-        self.csv_button = QPushButton("Xuất CSV / Export CSV")
-        self.xlsx_button = QPushButton("Xuất Excel / Export XLSX")
+        self.csv_button = QPushButton(_("Xuất CSV"))
+        self.xlsx_button = QPushButton(_("Xuất Excel"))
 
         controls = QHBoxLayout()
         controls.addWidget(self.preset)
-        controls.addWidget(QLabel("Từ / From"))
+        controls.addWidget(QLabel(_("Từ")))
         controls.addWidget(self.date_from)
-        controls.addWidget(QLabel("đến / to"))
+        controls.addWidget(QLabel(_("đến")))
         controls.addWidget(self.date_to)
         controls.addWidget(self.show_button)
         controls.addSpacing(16)
@@ -167,17 +168,17 @@ class ReportsTab(QWidget):
             return
         first, last = self.range()
         if first > last:
-            self.message.error("Ngày bắt đầu sau ngày kết thúc / The start date is after the end date")
+            self.message.error(_("Ngày bắt đầu sau ngày kết thúc"))
             return
         self.show_button.setEnabled(False)
-        self.message.setText("Đang tính… / Computing…")
+        self.message.setText(_("Đang tính…"))
         self._lane.run(lambda: (build_report(first, last), wait_histogram(first, last), report_labels(),
                                 ratings_export(first.isoformat(), last.isoformat())),
                        self._loaded, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.show_button.setEnabled(True)
-        self.message.error(error_text(exc, None))
+        self.message.error(error_text(exc, language()))
 
     def _loaded(self, result) -> None:
         self.report, self.histogram, self.labels, self.dossier_rows = result
@@ -185,13 +186,14 @@ class ReportsTab(QWidget):
         self.message.clear_message()
         totals = self.report["totals"]
         self.summary.setText(
-            f"{self.report['from']} → {self.report['to']}:  phát / issued {totals['issued']}  ·  "
-            f"phục vụ / served {totals['served']}  ·  chờ TB / mean wait "
-            f"{report_export.format_duration(totals['wait_s']['mean'])}  ·  trung vị / median "
-            f"{report_export.format_duration(totals['wait_s']['median'])}  ·  đạt mục tiêu / on time "
-            f"{report_export.format_value(totals['within_target_pct'], 'pct')}  ·  đánh giá / rated "
-            f"{report_export.format_value(totals['ratings']['rated_share_pct'], 'pct')}  ·  hồ sơ được đánh giá / "
-            f"rated dossiers {len(self.dossier_rows)}")
+            _("{start} → {end}:  phát {issued}  ·  phục vụ {served}  ·  chờ TB {mean}  ·  trung vị {median}  ·  "
+              "đạt mục tiêu {on_time}  ·  đánh giá {rated}  ·  hồ sơ được đánh giá {dossiers}",
+              start=self.report["from"], end=self.report["to"], issued=totals["issued"], served=totals["served"],
+              mean=report_export.format_duration(totals["wait_s"]["mean"]),
+              median=report_export.format_duration(totals["wait_s"]["median"]),
+              on_time=report_export.format_value(totals["within_target_pct"], "pct"),
+              rated=report_export.format_value(totals["ratings"]["rated_share_pct"], "pct"),
+              dossiers=len(self.dossier_rows)))
         self._render_table()
         self._set_chart(self.arrivals_view, arrivals_chart(self.report["arrivals_by_hour"]))
         self._set_chart(self.wait_view, wait_chart(self.histogram))
@@ -207,14 +209,14 @@ class ReportsTab(QWidget):
         if old is not None:
             old.deleteLater()
 
-    def _render_table(self, *_: object) -> None:
+    def _render_table(self, *_args: object) -> None:
         if self.report is None:
             return
         section = BREAKDOWNS[self.breakdown.currentIndex()][0]
         if section == DOSSIERS:
             columns = report_export.DOSSIER_COLUMNS
             self.table.setColumnCount(len(columns))
-            self.table.setHorizontalHeaderLabels([f"{c.vi}\n{c.en}" for c in columns])
+            self.table.setHorizontalHeaderLabels([site_text(c.vi, c.en) for c in columns])
             rows = [["" if c.get(r) is None else str(c.get(r)) for c in columns] for r in self.dossier_rows]
             fill_table(self.table, rows, numeric={4, 6})
             return
@@ -223,26 +225,26 @@ class ReportsTab(QWidget):
         figures = [by_id[i] for i in SHOWN]
         columns = keys + figures
         self.table.setColumnCount(len(columns))
-        self.table.setHorizontalHeaderLabels([f"{c.vi}\n{c.en}" for c in columns])
+        self.table.setHorizontalHeaderLabels([site_text(c.vi, c.en) for c in columns])
         rows = [[report_export.format_value(c.get(r), c.kind) if c.kind != "text" else (c.get(r) or "")
                  for c in columns] for r in report_export.section_rows(self.report, section)]
         rows.append([report_export.format_value(c.get(self.report["totals"]), c.kind) if c in figures else ""
                      for c in columns])
-        rows[-1][0] = "Tổng / Total"
+        rows[-1][0] = _("Tổng")
         fill_table(self.table, rows, numeric=set(range(len(keys), len(columns))), bold_rows={len(rows) - 1})
 
     # ---------------------------------------------------------------- exports
     def export(self, fmt: str, path: str | Path | None = None) -> None:
         """Write the shown report as CSV or XLSX; asks for a file name unless ``path`` is given."""
         if self.report is None:
-            self.message.error("Hãy bấm “Xem báo cáo” trước / Show a report first")
+            self.message.error(_("Hãy bấm “Xem báo cáo” trước"))
             return
         dossiers = BREAKDOWNS[self.breakdown.currentIndex()][0] == DOSSIERS
         if path is None:
             stem = "danh-gia-ho-so" if dossiers else "bao-cao"
             suggested = f"{stem}_{self.report['from']}_{self.report['to']}.{fmt}"
             filters = "CSV (*.csv)" if fmt == "csv" else "Excel (*.xlsx)"
-            path, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo / Save report", suggested, filters)
+            path, _filter = QFileDialog.getSaveFileName(self, _("Lưu báo cáo"), suggested, filters)
             if not path:
                 return
         report, labels, rows = self.report, self.labels, self.dossier_rows
@@ -256,5 +258,5 @@ class ReportsTab(QWidget):
             def write() -> None:
                 (report_export.write_csv if fmt == "csv" else report_export.write_xlsx)(report, path, labels)
         self._lane.run(write,
-                       lambda _: self.message.ok(f"Đã lưu / Saved: {path}"),
-                       lambda exc: self.message.error(f"Không lưu được / Could not save: {exc}"))
+                       lambda _written: self.message.ok(_("Đã lưu: {path}", path=path)),
+                       lambda exc: self.message.error(_("Không lưu được: {problem}", problem=exc)))

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QPushButto
 
 from db.report_export import format_duration
 from ui_common import theme
+from ui_common.i18n import N_, _
 
-ADMIN_ONLY = "Chỉ quản trị viên / Admin only"
+ADMIN_ONLY = N_("Chỉ quản trị viên")
 
 
 def duration(seconds: float | int | None) -> str:
@@ -104,5 +105,5 @@ def admin_button(text: str, allowed: bool) -> QPushButton:
     button = QPushButton(text)
     button.setEnabled(allowed)
     if not allowed:
-        button.setToolTip(ADMIN_ONLY)
+        button.setToolTip(_(ADMIN_ONLY))
     return button

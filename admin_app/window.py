@@ -1,4 +1,11 @@
-"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs."""
+"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs.
+
+A language switch rebuilds the tabs (``retranslate``): each tab sets its texts once, when it is
+made, and reloads its data from the database when it starts, so building it again in the new
+language is the simplest way to leave no text behind.  The tab shown stays shown; a form being
+filled in is lost (the officer chose to switch).  The counter program, whose screen holds a
+citizen being served, retranslates its widgets in place instead.
+"""
 
 from __future__ import annotations
 
@@ -17,33 +24,48 @@ from db.officers import OfficerInfo
 from db.values import SiteInfo
 from ui_common import theme
 from ui_common.feed import FeedWatcher
+from ui_common.i18n import N_, LanguageButton, Retranslating, _, site_text
 from ui_common.tasks import Lane
 from ui_common.widgets import ClockSkewBanner, OfflineBanner
 
-ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản trị viên / administrator"}
+PROGRAM = "onestop-admin"      # the workstation setting that remembers the language
+ROLE_TEXT = {"supervisor": N_("giám sát viên"), "admin": N_("quản trị viên")}
 
 
-class AdminWindow(QMainWindow):
+class AdminWindow(Retranslating, QMainWindow):
     def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.officer = officer
-        self.setWindowTitle(f"Quản trị / Administration – {site.name}")
+        self.site = site
+        self._now = now
+        self._started = False
+        self._feed: FeedWatcher | None = None
+        self.tabs: QTabWidget | None = None
         self.resize(1366, 768)
+        self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
+        self._build()
+
+    def _build(self) -> None:
+        """Header, banners and tabs in the current language; replaces the ones shown before."""
+        officer, site, now = self.officer, self.site, self._now
+        self.setWindowTitle(_("Quản trị – {site}", site=site_text(site.name, site.name_en)))
         # Two lanes: the every-second overview never waits behind a long report or a backup.
         self.live = Lane("admin-live")
         self.work = Lane("admin-work")
 
-        title = QLabel(site.name)
+        title = QLabel(site_text(site.name, site.name_en))
         title.setFont(theme.font(20, bold=True))
         title.setStyleSheet("color:white;")
-        who = QLabel(f"{officer.full_name} · {ROLE_TEXT.get(officer.role, officer.role)}")
+        who = QLabel(f"{officer.full_name} · {_(ROLE_TEXT.get(officer.role, officer.role))}")
         who.setStyleSheet("color:white;")
-        self.logout_button = QPushButton("Đăng xuất / Log out")
+        self.language = LanguageButton(PROGRAM)
+        self.logout_button = QPushButton(_("Đăng xuất"))
         header = QWidget()
         header.setStyleSheet(f"background:{theme.NAVY};")
         row = QHBoxLayout(header)
         row.addWidget(title, 1)
         row.addWidget(who)
+        row.addWidget(self.language)
         row.addWidget(self.logout_button)
 
         self.banner = OfflineBanner()
@@ -54,13 +76,15 @@ class AdminWindow(QMainWindow):
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
         self.audit = AuditTab(self.work, timezone=site.timezone, now=now)
+        shown = self.tabs.currentIndex() if self.tabs is not None else 0
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.overview, "Tổng quan / Overview")
-        self.tabs.addTab(self.reports, "Báo cáo / Reports")
-        self.tabs.addTab(self.bookings, "Lịch hẹn / Bookings")
-        self.tabs.addTab(self.management, "Quản lý / Management")
-        self.tabs.addTab(self.settings, "Cài đặt / Settings")
-        self.tabs.addTab(self.audit, "Nhật ký / Audit")
+        self.tabs.addTab(self.overview, _("Tổng quan"))
+        self.tabs.addTab(self.reports, _("Báo cáo"))
+        self.tabs.addTab(self.bookings, _("Lịch hẹn"))
+        self.tabs.addTab(self.management, _("Quản lý"))
+        self.tabs.addTab(self.settings, _("Cài đặt"))
+        self.tabs.addTab(self.audit, _("Nhật ký"))
+        self.tabs.setCurrentIndex(shown)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -69,24 +93,38 @@ class AdminWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.clock_banner)
         layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
-        self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
+        self.setCentralWidget(central)     # the previous one (if any) is deleted by Qt
         self.logout_button.clicked.connect(self.close)
+
+    def retranslate(self) -> None:
+        """The language changed: build the tabs again in it (see the module docstring)."""
+        if self.tabs is None:
+            return
+        started = self._started
+        self._stop()
+        self._build()
+        if started:
+            self.start()
 
     def start(self) -> None:
         """Begin the live refresh and load the lists (separate from __init__ so tests control it)."""
         # One follower of the event log for the window: the overview starts (and stops) it,
         # the bookings tab listens to it as well.
-        feed = FeedWatcher(parent=self)
-        self.overview.start(feed)
-        self.bookings.start(feed)
+        self._started = True
+        self._feed = FeedWatcher(parent=self)
+        self.overview.start(self._feed)
+        self.bookings.start(self._feed)
         self.management.refresh()
         self.settings.refresh()
         self.audit.refresh()
 
-    def closeEvent(self, event) -> None:
+    def _stop(self) -> None:
         self.overview.stop()
         self.bookings.stop()
         self.live.close()
         self.work.close()
+        self._feed = None      # stopped by the overview; a child of the window, it goes with it
+
+    def closeEvent(self, event) -> None:
+        self._stop()
         super().closeEvent(event)

@@ -8,6 +8,7 @@ exercise exactly the wiring the officers get.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from ui_common.feed import FeedWatcher
 from ui_common.pyside_workarounds import keep_singletons_alive
 
 log = logging.getLogger(__name__)
+PROGRAM = "onestop-counter"      # the workstation setting that remembers the language (ui_common.i18n)
 
 
 class CounterProgram(QObject):
@@ -89,10 +91,12 @@ def main(args: Any) -> int:
     from db.errors import DatabaseUnavailable
     from ui_common import watchdog
     from ui_common.app import make_app, quit_on_signals
+    from ui_common.i18n import LANG_ENV, start_language
     from ui_common.widgets import place_fullscreen
 
     keep_singletons_alive()
     app = make_app("onestop-counter")
+    start_language(PROGRAM, getattr(args, "lang", None) or os.environ.get(LANG_ENV) or None)
     try:
         connect(getattr(args, "db", None))
     except DatabaseUnavailable as exc:  # start anyway: the banner shows and the feed reconnects

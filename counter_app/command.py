@@ -35,6 +35,8 @@ def register(subparsers) -> None:
     parser.add_argument("--lock-after", type=arguments.seconds(0, 24 * 60, "--lock-after"), default=10.0, metavar="MIN",
                         help="lock the screen after MIN minutes without input; 0 = never (default 10)")
     parser.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    arguments.add_language_option(parser, "language shown: vi, en or one a site dropped in (default $ONESTOP_LANG, "
+                                          "else the last one chosen on this PC, else vi)")
     parser.add_argument("--ready-exit", action="store_true", help=argparse.SUPPRESS)  # start-up benchmark
     add_db_option(parser)
     parser.set_defaults(func=_run)

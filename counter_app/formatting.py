@@ -1,29 +1,31 @@
-"""Short Vietnamese renderings of durations and states for the counter screen.
+"""Short renderings of durations and states for the counter screen, in the program's language.
 
-Kept apart from the widgets so the wording is tested without a window.
+Kept apart from the widgets so the wording is tested without a window.  The tables hold
+Vietnamese msgids (``N_``); ``status_text`` and ``keypad_text`` translate them when shown.
 """
 
 from __future__ import annotations
 
 from db import statuses
+from ui_common.i18n import N_, _
 
 STATUS_VI = {
-    statuses.CALLED: "Đã gọi - chờ công dân đến",
-    statuses.SERVING: "Đang phục vụ",
-    statuses.DONE: "Đã hoàn thành",
-    statuses.NO_SHOW: "Vắng mặt",
-    "transferred": "Đã chuyển",
-    statuses.WAITING: "Đang chờ",
-    statuses.CANCELLED: "Đã huỷ",
+    statuses.CALLED: N_("Đã gọi - chờ công dân đến"),
+    statuses.SERVING: N_("Đang phục vụ"),
+    statuses.DONE: N_("Đã hoàn thành"),
+    statuses.NO_SHOW: N_("Vắng mặt"),
+    "transferred": N_("Đã chuyển"),
+    statuses.WAITING: N_("Đang chờ"),
+    statuses.CANCELLED: N_("Đã huỷ"),
 }
 
 KEYPAD_VI = {
-    "connected": "đã kết nối",
-    "waiting_for_device": "đang chờ thiết bị (chưa cắm?)",
-    "waiting": "đang chờ thiết bị",
-    "stopped": "đã dừng",
-    "error": "lỗi",
-    "off": "không dùng",
+    "connected": N_("đã kết nối"),
+    "waiting_for_device": N_("đang chờ thiết bị (chưa cắm?)"),
+    "waiting": N_("đang chờ thiết bị"),
+    "stopped": N_("đã dừng"),
+    "error": N_("lỗi"),
+    "off": N_("không dùng"),
 }
 
 
@@ -43,11 +45,15 @@ def minutes_text(seconds: float | None) -> str:
         return "-"
     minutes = int(max(0, seconds) // 60)
     if minutes < 1:
-        return "dưới 1 phút"
+        return _("dưới 1 phút")
     if minutes < 60:
-        return f"{minutes} phút"
-    return f"{minutes // 60} giờ {minutes % 60:02d} phút"
+        return _("{m} phút", m=minutes)
+    return _("{h} giờ {m} phút", h=minutes // 60, m=f"{minutes % 60:02d}")
+
+
+def status_text(status: str) -> str:
+    return _(STATUS_VI[status]) if status in STATUS_VI else status
 
 
 def keypad_text(state: str) -> str:
-    return KEYPAD_VI.get(state, state)
+    return _(KEYPAD_VI[state]) if state in KEYPAD_VI else state

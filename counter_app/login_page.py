@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from db.values import CounterInfo
 from ui_common import theme
+from ui_common.i18n import LanguageButton, Retranslating, _, site_text
 
 
 def _card() -> tuple[QFrame, QVBoxLayout]:
@@ -45,8 +46,8 @@ def _centred(card: QFrame, parent: QWidget) -> None:
     outer.addStretch(2)
 
 
-def _card_header(layout: QVBoxLayout, title: str, line: str, *, name: str, px: int) -> QLabel:
-    """The card's navy title and, under it, a wrapped line the page fills in (returned)."""
+def _card_header(layout: QVBoxLayout, title: str, line: str, *, name: str, px: int) -> tuple[QLabel, QLabel]:
+    """The card's navy title and, under it, a wrapped line the page fills in (both returned)."""
     heading = QLabel(title)
     heading.setFont(theme.font(30, bold=True))
     heading.setStyleSheet(f"color:{theme.NAVY};")
@@ -56,7 +57,7 @@ def _card_header(layout: QVBoxLayout, title: str, line: str, *, name: str, px: i
     label.setWordWrap(True)
     layout.addWidget(heading)
     layout.addWidget(label)
-    return label
+    return heading, label
 
 
 def _message_label(name: str) -> QLabel:
@@ -68,7 +69,7 @@ def _message_label(name: str) -> QLabel:
     return label
 
 
-class LoginPage(QWidget):
+class LoginPage(Retranslating, QWidget):
     """Username + PIN (masked) + counter; emits ``submitted(username, pin, counter)``."""
 
     submitted = Signal(str, str, int)
@@ -80,15 +81,23 @@ class LoginPage(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#login_page {{ background:{theme.LIGHT}; }}")
         card, layout = _card()
+        self.language = LanguageButton("onestop-counter")
+        self.language.setFont(theme.font(15, bold=True))
+        self.language.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        corner = QHBoxLayout()
+        corner.addStretch(1)
+        corner.addWidget(self.language)
+        layout.addLayout(corner)
 
-        self.site = _card_header(layout, "Đăng nhập quầy giao dịch", "Bộ phận Một cửa", name="login_site", px=17)
+        self.title, self.site = _card_header(layout, "", "", name="login_site", px=17)
         self.site.setStyleSheet(f"color:{theme.GREY};")
+        self.site_name: tuple[str, str] | None = None
+        self.missing_counter = False
 
         form = QFormLayout()
         form.setSpacing(12)
         self.username = QLineEdit()
         self.username.setObjectName("username")
-        self.username.setPlaceholderText("vd: lan")
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -96,21 +105,23 @@ class LoginPage(QWidget):
         self.counter = QComboBox()
         self.counter.setObjectName("counter")
         self.counter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.counter_fixed = QLabel(f"Quầy {fixed_counter}" if fixed_counter else "")
+        self.counter_fixed = QLabel("")
+        self.counter_fixed_name: str | None = None
         self.counter_fixed.setObjectName("counter_fixed")
         for field in (self.username, self.pin, self.counter, self.counter_fixed):
             field.setFont(theme.font(22))
             field.setMinimumHeight(46)
-        form.addRow(self._form_label("Tên đăng nhập"), self.username)
-        form.addRow(self._form_label("Mã PIN"), self.pin)
-        form.addRow(self._form_label("Quầy"), self.counter_fixed if fixed_counter else self.counter)
+        self.labels = [self._form_label(), self._form_label(), self._form_label()]
+        form.addRow(self.labels[0], self.username)
+        form.addRow(self.labels[1], self.pin)
+        form.addRow(self.labels[2], self.counter_fixed if fixed_counter else self.counter)
         self.counter.setVisible(fixed_counter is None)
         self.counter_fixed.setVisible(fixed_counter is not None)
         layout.addLayout(form)
 
         self.message = _message_label("login_message")
         layout.addWidget(self.message)
-        self.button = QPushButton("Đăng nhập")
+        self.button = QPushButton()
         self.button.setObjectName("login")
         self.button.setFont(theme.font(22, bold=True))
         self.button.setMinimumHeight(56)
@@ -122,10 +133,23 @@ class LoginPage(QWidget):
         self.button.clicked.connect(self._submit)
         self.username.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self._submit)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Đăng nhập quầy giao dịch"))
+        self.site.setText(site_text(*self.site_name) if self.site_name else _("Bộ phận Một cửa"))
+        self.username.setPlaceholderText(_("vd: lan"))
+        for label, text in zip(self.labels, (_("Tên đăng nhập"), _("Mã PIN"), _("Quầy")), strict=True):
+            label.setText(text)
+        self.button.setText(_("Đăng nhập"))
+        if self.fixed_counter:
+            self.counter_fixed.setText(self.counter_fixed_name or _("Quầy {n}", n=self.fixed_counter))
+        if self.missing_counter:
+            self.message.setText(_("Không có quầy số {n}", n=self.fixed_counter))
 
     @staticmethod
-    def _form_label(text: str) -> QLabel:
-        label = QLabel(text)
+    def _form_label() -> QLabel:
+        label = QLabel()
         label.setFont(theme.font(18))
         label.setMinimumHeight(46)   # centred on its field, not stuck to the field's top edge
         label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -148,11 +172,12 @@ class LoginPage(QWidget):
         index = self.counter.findData(chosen)
         if index >= 0:
             self.counter.setCurrentIndex(index)
-        if self.fixed_counter and not any(c.number == self.fixed_counter for c in counters):
-            self.show_error(f"Không có quầy số {self.fixed_counter}")
+        self.missing_counter = bool(self.fixed_counter) and not any(c.number == self.fixed_counter for c in counters)
+        if self.missing_counter:
+            self.show_error(_("Không có quầy số {n}", n=self.fixed_counter))
         elif self.fixed_counter:
-            name = next(c.name for c in counters if c.number == self.fixed_counter)
-            self.counter_fixed.setText(name)
+            self.counter_fixed_name = next(c.name for c in counters if c.number == self.fixed_counter)
+            self.counter_fixed.setText(self.counter_fixed_name)
 
     @Slot(str)
     def show_error(self, text: str) -> None:
@@ -160,9 +185,10 @@ class LoginPage(QWidget):
         self.pin.clear()
         self.pin.setFocus()
 
-    @Slot(str)
-    def set_site_name(self, name: str) -> None:
-        self.site.setText(name)
+    @Slot(str, str)
+    def set_site_name(self, name: str, name_en: str = "") -> None:
+        self.site_name = (name, name_en)
+        self.site.setText(site_text(name, name_en))
 
     @Slot(bool)
     def set_busy(self, busy: bool) -> None:
@@ -174,7 +200,7 @@ class LoginPage(QWidget):
         (self.pin if self.username.text() else self.username).setFocus()
 
 
-class LockPage(QWidget):
+class LockPage(Retranslating, QWidget):
     """Shown after inactivity: the same officer's PIN unlocks; logging out frees the counter."""
 
     unlock_requested = Signal(str)
@@ -186,18 +212,18 @@ class LockPage(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(f"#lock_page {{ background:{theme.NAVY}; }}")
         card, layout = _card()
-        self.who = _card_header(layout, "Màn hình đã khoá", "", name="lock_who", px=18)
+        self.title, self.who = _card_header(layout, "", "", name="lock_who", px=18)
+        self.identity = ("", "", "")
         self.pin = QLineEdit()
         self.pin.setObjectName("unlock_pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText("Nhập mã PIN để mở khoá")
         self.pin.setFont(theme.font(22))
         self.pin.setMinimumHeight(46)
         self.message = _message_label("unlock_message")
         buttons = QHBoxLayout()
-        self.unlock_button = QPushButton("Mở khoá")
+        self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("unlock")
-        self.logout_button = QPushButton("Đăng xuất")
+        self.logout_button = QPushButton()
         self.logout_button.setObjectName("lock_logout")
         for button in (self.unlock_button, self.logout_button):
             button.setFont(theme.font(20, bold=True))
@@ -212,6 +238,17 @@ class LockPage(QWidget):
         self.unlock_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
         self.logout_button.clicked.connect(self.logout_requested)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Màn hình đã khoá"))
+        self.pin.setPlaceholderText(_("Nhập mã PIN để mở khoá"))
+        self.unlock_button.setText(_("Mở khoá"))
+        self.logout_button.setText(_("Đăng xuất"))
+        if self.identity[0] or self.identity[1]:
+            full_name, username, counter_name = self.identity
+            self.who.setText(f"{full_name} ({username}) - {counter_name}\n"
+                             + _("Đã khoá do không thao tác. Nhập lại mã PIN để tiếp tục."))
 
     def _submit(self) -> None:
         if self.unlock_button.isEnabled():
@@ -219,8 +256,8 @@ class LockPage(QWidget):
             self.unlock_requested.emit(self.pin.text())
 
     def prepare(self, full_name: str, username: str, counter_name: str) -> None:
-        self.who.setText(f"{full_name} ({username}) - {counter_name}\n"
-                         "Đã khoá do không thao tác. Nhập lại mã PIN để tiếp tục.")
+        self.identity = (full_name, username, counter_name)
+        self.retranslate()
         self.pin.clear()
         self.message.setText("")
         self.pin.setFocus()

@@ -30,23 +30,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.formatting import STATUS_VI, clock_text, keypad_text, minutes_text
+from counter_app.formatting import clock_text, keypad_text, minutes_text, status_text
 from counter_app.rules import SHORTCUTS, Action
 from counter_app.snapshot import CounterSnapshot
 from db import statuses
 from db.values import RatingInfo, RatingLevel, TicketInfo
 from ui_common import theme
+from ui_common.i18n import N_, LanguageButton, Retranslating, _, _p, site_text
 
+#: msgids (translated where shown)
 BUTTON_TEXT = {
-    Action.CALL_NEXT: "Gọi số tiếp",
-    Action.RECALL: "Gọi lại",
-    Action.START: "Bắt đầu",
-    Action.DONE: "Hoàn thành",
-    Action.NO_SHOW: "Vắng mặt",
-    Action.TRANSFER: "Chuyển",
-    Action.PAUSE: "Tạm dừng",
+    Action.CALL_NEXT: N_("Gọi số tiếp"),
+    Action.RECALL: N_("Gọi lại"),
+    Action.START: N_("Bắt đầu"),
+    Action.DONE: N_("Hoàn thành"),
+    Action.NO_SHOW: N_("Vắng mặt"),
+    Action.TRANSFER: N_("Chuyển"),
+    Action.PAUSE: N_("Tạm dừng"),
 }
-RESUME_TEXT = "Tiếp tục"
+#: the pause key once paused is ``_p("quầy", "Tiếp tục")``: "Resume" (the kiosk's "Tiếp tục" is "Continue")
 #: the appointment mark (ticket card badge, next-up list): teal, apart from priority red
 APPOINTMENT = "#00796b"
 BUTTON_COLOUR = {
@@ -60,7 +62,7 @@ BUTTON_COLOUR = {
 }
 
 
-def _box(title: str, name: str) -> tuple[QFrame, QVBoxLayout]:
+def _box(title: str, name: str) -> tuple[QFrame, QVBoxLayout, QLabel]:
     frame = QFrame()
     frame.setObjectName(name)
     frame.setStyleSheet(f"#{name} {{ background:{theme.WHITE}; border:1px solid #cfd8dc; border-radius:8px; }}")
@@ -71,7 +73,7 @@ def _box(title: str, name: str) -> tuple[QFrame, QVBoxLayout]:
     heading.setFont(theme.font(17, bold=True))
     heading.setStyleSheet(f"color:{theme.NAVY}; border:none;")
     layout.addWidget(heading)
-    return frame, layout
+    return frame, layout, heading
 
 
 def _label(name: str, px: int, *, bold: bool = False, colour: str = theme.TEXT) -> QLabel:
@@ -86,7 +88,7 @@ def _seconds_since(moment: datetime | None, now: float) -> float | None:
     return None if moment is None else now - moment.timestamp()
 
 
-class TicketPanel(QFrame):
+class TicketPanel(Retranslating, QFrame):
     """The ticket being handled, very large, with its waiting time and a running service timer."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -98,7 +100,6 @@ class TicketPanel(QFrame):
         self.code = _label("ticket_code", 120, bold=True, colour=theme.NAVY)
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.priority = _label("ticket_priority", 18, bold=True, colour=theme.WHITE)
-        self.priority.setText("  ƯU TIÊN  ")
         self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;")
         self.appointment = _label("ticket_appointment", 18, bold=True, colour=theme.WHITE)
         self.service = _label("ticket_service", 26, bold=True)
@@ -144,35 +145,45 @@ class TicketPanel(QFrame):
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_timer)
         self._tick.start(1000)
+        self.note_text: str | None = None
+        self.dossier_codes: tuple[str, ...] = ()
         self.set_ticket(None)
+
+    def retranslate(self) -> None:
+        self.set_ticket(self.ticket)
+        self._show_note()
+        self._show_dossiers()
 
     @Slot(object)
     def set_ticket(self, ticket: TicketInfo | None) -> None:
         if ticket is None or self.ticket is None or ticket.id != self.ticket.id:
-            self.note.setText("")  # a note belongs to one ticket; the next snapshot brings the new one's
+            self.note_text = None  # a note belongs to one ticket; the next snapshot brings the new one's
+            self._show_note()
         self.ticket = ticket
-        self.priority.setText("  ƯU TIÊN  " if ticket and ticket.priority else "")
+        self.priority.setText(f"  {_('ƯU TIÊN')}  " if ticket and ticket.priority else "")
         self.priority.setStyleSheet(f"background:{theme.RED}; color:white; border-radius:4px; padding:2px 6px;"
                                     if ticket and ticket.priority else "background:transparent; border:none;")
-        self.appointment.setText(f"  LỊCH HẸN {ticket.slot_start:%H:%M}  " if ticket and ticket.appointment else "")
+        self.appointment.setText(f"  {_('LỊCH HẸN {time}', time=f'{ticket.slot_start:%H:%M}')}  "
+                                 if ticket and ticket.appointment else "")
         self.appointment.setStyleSheet(f"background:{APPOINTMENT}; color:white; border-radius:4px; padding:2px 6px;"
                                        if ticket and ticket.appointment else "background:transparent; border:none;")
         if ticket is None:
             self.code.setText("- - -")
             self.code.setStyleSheet("color:#b0bec5; border:none;")
-            self.service.setText("Chưa có công dân tại quầy")
-            self.status.setText("Quầy đang tạm dừng - nhấn F7 để tiếp tục" if self.paused
-                                else "Sẵn sàng - nhấn F1 để gọi số tiếp theo")
+            self.service.setText(_("Chưa có công dân tại quầy"))
+            self.status.setText(_("Quầy đang tạm dừng - nhấn F7 để tiếp tục") if self.paused
+                                else _("Sẵn sàng - nhấn F1 để gọi số tiếp theo"))
             self.waited.setText("")
             self.timer_caption.setText("")
             self.timer.setText("")
             return
         self.code.setText(ticket.code)
         self.code.setStyleSheet(f"color:{theme.NAVY}; border:none;")
-        self.service.setText(ticket.service_name)
-        self.status.setText(STATUS_VI.get(ticket.status, ticket.status))
+        self.service.setText(site_text(ticket.service_name, ticket.service_name_en))
+        self.status.setText(status_text(ticket.status))
         waited = (ticket.called_at.timestamp() - ticket.issued_at.timestamp()) if ticket.called_at else None
-        self.waited.setText(f"Đã chờ: {minutes_text(waited)} (lấy số lúc {ticket.issued_at:%H:%M})")
+        self.waited.setText(_("Đã chờ: {waited} (lấy số lúc {time})", waited=minutes_text(waited),
+                              time=f"{ticket.issued_at:%H:%M}"))
         self._update_timer()
 
     @Slot(bool)
@@ -184,11 +195,21 @@ class TicketPanel(QFrame):
     @Slot(tuple)
     def set_dossiers(self, codes: tuple[str, ...]) -> None:
         """The dossier codes attached to the ticket shown (none: nothing, so the card stays calm)."""
-        self.dossiers.setText("Hồ sơ: " + ", ".join(codes) if codes and self.ticket else "")
+        self.dossier_codes = tuple(codes)
+        self._show_dossiers()
+
+    def _show_dossiers(self) -> None:
+        codes = self.dossier_codes
+        self.dossiers.setText(_("Hồ sơ: {codes}", codes=", ".join(codes)) if codes and self.ticket else "")
 
     @Slot(object)
     def set_note(self, note: str | None) -> None:
-        self.note.setText(f"Ghi chú chuyển quầy: {note}" if note and self.ticket else "")
+        self.note_text = note
+        self._show_note()
+
+    def _show_note(self) -> None:
+        note = self.note_text
+        self.note.setText(_("Ghi chú chuyển quầy: {note}", note=note) if note and self.ticket else "")
 
     def _update_timer(self) -> None:
         ticket = self.ticket
@@ -196,10 +217,10 @@ class TicketPanel(QFrame):
             return
         now = time.time()
         if ticket.status == statuses.SERVING:
-            self.timer_caption.setText("Thời gian phục vụ")
+            self.timer_caption.setText(_("Thời gian phục vụ"))
             self.timer.setText(clock_text(_seconds_since(ticket.started_at, now)))
         else:
-            self.timer_caption.setText("Đã gọi cách đây")
+            self.timer_caption.setText(_("Đã gọi cách đây"))
             self.timer.setText(clock_text(_seconds_since(ticket.called_at, now)))
 
     def resizeEvent(self, event) -> None:
@@ -208,7 +229,7 @@ class TicketPanel(QFrame):
         self.code.setFont(theme.font(size, bold=True))
 
 
-class ActionBar(QWidget):
+class ActionBar(Retranslating, QWidget):
     """F1..F7; a button is enabled only when the session says the action is valid."""
 
     triggered = Signal(object)   # Action
@@ -231,7 +252,7 @@ class ActionBar(QWidget):
                 f"QPushButton {{ background:{colour}; color:white; border-radius:8px; padding:4px; }}"
                 f"QPushButton:disabled {{ background:#dfe4e8; color:#90a4ae; }}")
             button.setEnabled(False)
-            button.clicked.connect(lambda _=False, a=action: self.triggered.emit(a))
+            button.clicked.connect(lambda _checked=False, a=action: self.triggered.emit(a))
             layout.addWidget(button, 0, column)
             self.buttons[action] = button
             # A QShortcut fires at once; a button's own shortcut "animates" the click for 100 ms first.
@@ -239,7 +260,11 @@ class ActionBar(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.setAutoRepeat(False)
             shortcut.activated.connect(lambda a=action: self._shortcut(a))
+        self.paused = False
         self.set_paused(False)
+
+    def retranslate(self) -> None:
+        self.set_paused(self.paused)
 
     def _shortcut(self, action: Action) -> None:
         if self.buttons[action].isEnabled():
@@ -252,8 +277,9 @@ class ActionBar(QWidget):
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:
+        self.paused = paused
         for action, button in self.buttons.items():
-            text = RESUME_TEXT if action is Action.PAUSE and paused else BUTTON_TEXT[action]
+            text = _p("quầy", "Tiếp tục") if action is Action.PAUSE and paused else _(BUTTON_TEXT[action])
             button.setText(f"{SHORTCUTS[action]}\n{text}")
 
 
@@ -268,13 +294,14 @@ class ScanMode:
 #: counter calls the ticket scanned; a counter holding a ticket attaches the
 #: dossier code of the receipt scanned (docs/dossiers.md).
 SCAN_MODES: dict[Action, ScanMode] = {
-    Action.DOSSIER: ScanMode("Mã hồ sơ:", "Nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận, rồi Enter", "Gắn hồ sơ"),
-    Action.CALL_TICKET: ScanMode("Gọi số cụ thể:", "Nhập số (vd: A012) hoặc quét mã QR trên phiếu, rồi Enter",
-                                 "Gọi số này"),
+    Action.DOSSIER: ScanMode(N_("Mã hồ sơ:"), N_("Nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận, rồi Enter"),
+                             N_("Gắn hồ sơ")),
+    Action.CALL_TICKET: ScanMode(N_("Gọi số cụ thể:"), N_("Nhập số (vd: A012) hoặc quét mã QR trên phiếu, rồi Enter"),
+                                 N_("Gọi số này")),
 }
 
 
-class ScanBox(QWidget):
+class ScanBox(Retranslating, QWidget):
     """The one line a scanner types into (it types the code + Enter), with its button.
 
     What it does follows the counter's state (``SCAN_MODES``): ``submitted``
@@ -311,9 +338,12 @@ class ScanBox(QWidget):
 
     def _show_mode(self) -> None:
         mode = SCAN_MODES[self.mode]
-        self.caption.setText(mode.caption)
-        self.edit.setPlaceholderText(mode.placeholder)
-        self.button.setText(mode.button)
+        self.caption.setText(_(mode.caption))
+        self.edit.setPlaceholderText(_(mode.placeholder))
+        self.button.setText(_(mode.button))
+
+    def retranslate(self) -> None:
+        self._show_mode()
 
     def _submit(self) -> None:
         text = self.edit.text()
@@ -332,14 +362,14 @@ class ScanBox(QWidget):
         self.button.setEnabled(self.enabled)
 
 
-class WaitingPanel(QFrame):
+class WaitingPanel(Retranslating, QFrame):
     """The counter's services: waiting counts, priority, next codes, longest wait; then the call order."""
 
-    COLUMNS = ("Dịch vụ", "Chờ", "Ưu tiên", "Số tiếp theo", "Chờ lâu nhất")
+    COLUMNS = (N_("Dịch vụ"), N_("Chờ"), N_("Ưu tiên"), N_("Số tiếp theo"), N_("Chờ lâu nhất"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame, layout = _box("Công dân đang chờ", "waiting_box")
+        frame, layout, self.heading = _box("", "waiting_box")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
@@ -347,7 +377,6 @@ class WaitingPanel(QFrame):
         layout.addWidget(self.total)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("waiting_table")
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -363,22 +392,32 @@ class WaitingPanel(QFrame):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.table)
-        caption = _label("next_caption", 15, bold=True)
-        caption.setText("Thứ tự gọi tiếp theo (F1):")
-        layout.addWidget(caption)
+        self.next_caption = _label("next_caption", 15, bold=True)
+        layout.addWidget(self.next_caption)
         self.next_up = _label("next_up", 18, bold=True, colour=theme.NAVY)
         self.next_up.setWordWrap(True)
         self.next_up.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.next_up)
         layout.addStretch(1)
+        self.snapshot: CounterSnapshot | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Công dân đang chờ"))
+        self.table.setHorizontalHeaderLabels([_(title) for title in self.COLUMNS])
+        self.next_caption.setText(_("Thứ tự gọi tiếp theo (F1):"))
+        if self.snapshot is not None:
+            self.set_snapshot(self.snapshot)
 
     @Slot(object)
     def set_snapshot(self, snapshot: CounterSnapshot) -> None:
+        self.snapshot = snapshot
         lines = snapshot.services
-        self.total.setText(f"Tổng số đang chờ các dịch vụ của quầy: {snapshot.waiting_total}")
+        self.total.setText(_("Tổng số đang chờ các dịch vụ của quầy: {n}", n=snapshot.waiting_total))
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            values = (line.name, str(line.waiting), str(line.priority_waiting) if line.priority_waiting else "-",
+            name = site_text(line.name, line.name_en)
+            values = (name, str(line.waiting), str(line.priority_waiting) if line.priority_waiting else "-",
                       ", ".join(line.next_codes) or "-", minutes_text(line.longest_wait_s) if line.waiting else "-")
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
@@ -396,21 +435,22 @@ class WaitingPanel(QFrame):
             if ticket.priority:
                 parts.append(f"<span style='color:{theme.RED}'>★{ticket.code}</span>")
             elif ticket.appointment:
-                parts.append(f"<span style='color:{APPOINTMENT}'>{ticket.code} (hẹn {ticket.slot_start:%H:%M})</span>")
+                mark = _("{code} (hẹn {time})", code=ticket.code, time=f"{ticket.slot_start:%H:%M}")
+                parts.append(f"<span style='color:{APPOINTMENT}'>{mark}</span>")
             elif ticket.target_counter is not None:
                 parts.append(f"<span style='color:#6a1b9a'>{ticket.code}→</span>")
             else:
                 parts.append(ticket.code)
         self.next_up.setText("&nbsp; ".join(parts) if parts else
-                             "<span style='color:#90a4ae'>Không có ai đang chờ</span>")
+                             f"<span style='color:#90a4ae'>{_('Không có ai đang chờ')}</span>")
 
 
-class DayPanel(QFrame):
+class DayPanel(Retranslating, QFrame):
     """Today's own figures: served, no-show, median service time, ratings received."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame, layout = _box("Kết quả hôm nay của tôi", "day_box")
+        frame, layout, self.heading = _box("", "day_box")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
@@ -421,6 +461,13 @@ class DayPanel(QFrame):
         for label in (self.served, self.median, self.ratings):
             layout.addWidget(label)
         self.levels: tuple[RatingLevel, ...] = ()
+        self.snapshot: CounterSnapshot | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Kết quả hôm nay của tôi"))
+        if self.snapshot is not None:
+            self.set_snapshot(self.snapshot)
 
     def set_levels(self, levels: tuple[RatingLevel, ...]) -> None:
         self.levels = tuple(sorted(levels, key=lambda lv: -lv.value))
@@ -430,27 +477,30 @@ class DayPanel(QFrame):
         day = snapshot.figures
         if day is None:
             return
-        self.served.setText(f"Đã phục vụ: <b>{day.served}</b> &nbsp; Vắng mặt: <b>{day.no_show}</b>")
-        self.median.setText(f"Thời gian phục vụ (trung vị): <b>{clock_text(day.median_service_s)}</b>"
-                            if day.median_service_s is not None else "Thời gian phục vụ (trung vị): -")
+        self.snapshot = snapshot
+        self.served.setText(_("Đã phục vụ: <b>{served}</b> &nbsp; Vắng mặt: <b>{no_show}</b>",
+                              served=day.served, no_show=day.no_show))
+        self.median.setText(_("Thời gian phục vụ (trung vị): <b>{time}</b>", time=clock_text(day.median_service_s))
+                            if day.median_service_s is not None else _("Thời gian phục vụ (trung vị): -"))
         if not day.rated:
-            self.ratings.setText("Đánh giá nhận được: chưa có")
+            self.ratings.setText(_("Đánh giá nhận được: chưa có"))
             return
-        parts = [f"{lv.label} <b>{day.ratings.get(lv.value, 0)}</b>" for lv in self.levels]
+        parts = [f"{site_text(lv.label, lv.label_en)} <b>{day.ratings.get(lv.value, 0)}</b>" for lv in self.levels]
         others = sum(v for k, v in day.ratings.items() if k not in {lv.value for lv in self.levels})
         if others:
-            parts.append(f"khác <b>{others}</b>")
-        self.ratings.setText(f"Đánh giá nhận được: <b>{day.rated}</b> lượt<br>" + " &nbsp;·&nbsp; ".join(parts))
+            parts.append(_("khác <b>{n}</b>", n=others))
+        self.ratings.setText(_("Đánh giá nhận được: <b>{n}</b> lượt", n=day.rated) + "<br>"
+                             + " &nbsp;·&nbsp; ".join(parts))
 
 
-class KeypadPanel(QFrame):
+class KeypadPanel(Retranslating, QFrame):
     """The rating keypad's state and the last rating received at this counter."""
 
     COLOURS = {"connected": theme.GREEN, "waiting_for_device": "#ef6c00", "waiting": "#ef6c00", "error": theme.RED}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        frame, layout = _box("Bàn phím đánh giá", "keypad_box")
+        frame, layout, self.heading = _box("", "keypad_box")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(frame)
@@ -459,31 +509,42 @@ class KeypadPanel(QFrame):
         self.last.setWordWrap(True)
         layout.addWidget(self.state)
         layout.addWidget(self.last)
-        self.levels: dict[int, str] = {}
-        self.set_state("off")
-        self.set_rating(None)
+        self.levels: dict[int, RatingLevel] = {}
+        self.keypad_state = "off"
+        self.rating: RatingInfo | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Bàn phím đánh giá"))
+        self.set_state(self.keypad_state)
+        self.set_rating(self.rating)
 
     def set_levels(self, levels: tuple[RatingLevel, ...]) -> None:
-        self.levels = {lv.value: lv.label for lv in levels}
+        self.levels = {lv.value: lv for lv in levels}
 
     @Slot(str)
     def set_state(self, state: str) -> None:
+        self.keypad_state = state
         colour = self.COLOURS.get(state, theme.GREY)
-        self.state.setText(f"● Trạng thái: {keypad_text(state)}")
+        self.state.setText("● " + _("Trạng thái: {state}", state=keypad_text(state)))
         self.state.setStyleSheet(f"color:{colour}; border:none;")
 
     @Slot(object)
     def set_rating(self, rating: RatingInfo | None) -> None:
+        self.rating = rating
         if rating is None:
-            self.last.setText("Đánh giá gần nhất: chưa có")
+            self.last.setText(_("Đánh giá gần nhất: chưa có"))
             return
-        label = getattr(rating, "label", "") or self.levels.get(rating.value, str(rating.value))
-        ticket = f" - số {rating.ticket_code}" if rating.ticket_code else " - không gắn với số nào"
-        self.last.setText(f"Đánh giá gần nhất: <b>{label}</b> ({rating.value}){ticket}, lúc {rating.pressed_at:%H:%M:%S}")
+        level = self.levels.get(rating.value)
+        label = site_text(level.label, level.label_en) if level else (getattr(rating, "label", "") or str(rating.value))
+        ticket = (_(" - số {code}", code=rating.ticket_code) if rating.ticket_code
+                  else _(" - không gắn với số nào"))
+        self.last.setText(_("Đánh giá gần nhất: <b>{label}</b> ({value}){ticket}, lúc {time}", label=label,
+                            value=rating.value, ticket=ticket, time=f"{rating.pressed_at:%H:%M:%S}"))
 
 
-class TopBar(QFrame):
-    """Counter, officer, clock; lock and logout."""
+class TopBar(Retranslating, QFrame):
+    """Counter, officer, clock; the language switch, lock and logout."""
 
     lock_requested = Signal()
     logout_requested = Signal()
@@ -501,18 +562,19 @@ class TopBar(QFrame):
         self.officer = QLabel("")
         self.officer.setObjectName("top_officer")
         self.officer.setFont(theme.font(17))
-        self.paused = QLabel("TẠM DỪNG")
+        self.paused = QLabel()
         self.paused.setObjectName("top_paused")
         self.paused.setFont(theme.font(17, bold=True))
         self.paused.setStyleSheet(f"background:{theme.GOLD}; color:{theme.TEXT}; padding:2px 8px; border-radius:4px;")
         self.paused.hide()
         self.clock = QLabel("")
         self.clock.setFont(theme.font(20, bold=True))
-        self.lock_button = QPushButton("Khoá màn hình")
+        self.language = LanguageButton("onestop-counter")
+        self.lock_button = QPushButton()
         self.lock_button.setObjectName("lock")
-        self.logout_button = QPushButton("Đăng xuất")
+        self.logout_button = QPushButton()
         self.logout_button.setObjectName("logout")
-        for button in (self.lock_button, self.logout_button):
+        for button in (self.language, self.lock_button, self.logout_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setFont(theme.font(15, bold=True))
             button.setStyleSheet("QPushButton { background:white; color:#0b2e59; border-radius:5px; padding:6px 12px; }")
@@ -524,6 +586,7 @@ class TopBar(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.clock)
         layout.addSpacing(16)
+        layout.addWidget(self.language)
         layout.addWidget(self.lock_button)
         layout.addWidget(self.logout_button)
         self.lock_button.clicked.connect(self.lock_requested)
@@ -532,6 +595,15 @@ class TopBar(QFrame):
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(1000)
         self._update_clock()
+        self.identity: tuple[str, str] = ("", "")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.paused.setText(_("TẠM DỪNG"))
+        self.lock_button.setText(_("Khoá màn hình"))
+        self.logout_button.setText(_("Đăng xuất"))
+        if self.identity[0]:
+            self.officer.setText(_("Cán bộ: {name} ({username})", name=self.identity[0], username=self.identity[1]))
 
     def _update_clock(self) -> None:
         # the site's time, not the PC's time zone setting
@@ -542,7 +614,8 @@ class TopBar(QFrame):
         self.timezone = timezone
         self._update_clock()
         self.counter.setText(counter_name)
-        self.officer.setText(f"Cán bộ: {officer_name} ({username})")
+        self.identity = (officer_name, username)
+        self.retranslate()
 
     @Slot(bool)
     def set_paused(self, paused: bool) -> None:

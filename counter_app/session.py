@@ -33,7 +33,9 @@ from db import dossiers, queue, statuses
 from db.officers import OfficerInfo, authenticate, sign_in_at_counter, sign_out
 from db.site import list_counters, list_services, load_site
 from db.values import CounterInfo, RatingInfo, ServiceInfo, SiteInfo, TicketInfo
-from ui_common.errors import error_text
+from ui_common import i18n
+from ui_common.errors import error_render, error_text
+from ui_common.i18n import _
 from ui_common.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ class CounterSession(QObject):
     """State of one counter workstation; all database work off the UI thread."""
 
     counters_loaded = Signal(list)        # list[CounterInfo] for the login screen
-    site_named = Signal(str)              # the office's name, shown on the login screen
+    site_named = Signal(str, str)         # the office's name and English name, shown on the login screen
     counters_failed = Signal(str)
     login_busy = Signal(bool)
     signed_in = Signal(object)            # SignIn
@@ -82,11 +84,11 @@ class CounterSession(QObject):
     keypad_state_changed = Signal(str)    # connected | waiting | error | off
     rating_received = Signal(object)      # RatingInfo of this counter
 
-    def __init__(self, *, fixed_counter: int | None = None, lang: str = "vi",
-                 parent: QObject | None = None) -> None:
+    def __init__(self, *, fixed_counter: int | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.fixed_counter = fixed_counter
-        self.lang = lang
+        # what is on screen now, kept unrendered so a language switch shows it again in the new language
+        self._shown: dict[str, tuple[Callable[[], str], str]] = {}
         self.counter: int | None = None
         self.officer: OfficerInfo | None = None
         self.site: SiteInfo | None = None
@@ -106,6 +108,29 @@ class CounterSession(QObject):
         self._refreshing = False
         self._dirty = False
 
+    @property
+    def lang(self) -> str:
+        """The language the workstation shows (``ui_common.i18n``); refusals are worded in it."""
+        return i18n.language()
+
+    # ------------------------------------------------------------ texts that follow the language
+    def say(self, render: Callable[[], str], kind: str = "info") -> None:
+        """Show a message on the working screen; ``render`` words it in the current language."""
+        self._shown["message"] = (render, kind)
+        self.message.emit(render(), kind)
+
+    def _refuse_login(self, render: Callable[[], str]) -> None:
+        self._shown["login"] = (render, "")
+        self.login_failed.emit(render())
+
+    def retranslate(self) -> None:
+        """The language changed: word again the message and the login refusal on screen."""
+        if "message" in self._shown:
+            render, kind = self._shown["message"]
+            self.message.emit(render(), kind)
+        if "login" in self._shown and self.officer is None:
+            self.login_failed.emit(self._shown["login"][0]())
+
     # ------------------------------------------------------------ derived state
     def enabled(self) -> frozenset[Action]:
         if self.officer is None or self.locked:
@@ -119,11 +144,11 @@ class CounterSession(QObject):
     # ------------------------------------------------------------ login / logout / lock
     @Slot()
     def load_counters(self) -> None:
-        def loaded(result: tuple[str, list[CounterInfo]]) -> None:
-            self.site_named.emit(result[0])
+        def loaded(result: tuple[SiteInfo, list[CounterInfo]]) -> None:
+            self.site_named.emit(result[0].name, result[0].name_en)
             self.counters_loaded.emit(result[1])
 
-        run_task(lambda: (load_site().name, list_counters()), loaded,
+        run_task(lambda: (load_site(), list_counters()), loaded,
                  lambda exc: self.counters_failed.emit(error_text(exc, self.lang)))
 
     @Slot(str, str, int)
@@ -132,11 +157,10 @@ class CounterSession(QObject):
             return
         counter = self.fixed_counter or counter
         if not username.strip() or not pin:
-            self.login_failed.emit("Hãy nhập tên đăng nhập và mã PIN" if self.lang == "vi"
-                                   else "Enter your username and PIN")
+            self._refuse_login(lambda: _("Hãy nhập tên đăng nhập và mã PIN"))
             return
         if not counter:
-            self.login_failed.emit("Hãy chọn quầy" if self.lang == "vi" else "Choose a counter")
+            self._refuse_login(lambda: _("Hãy chọn quầy"))
             return
         self._login_pending = True
         self.login_busy.emit(True)
@@ -145,13 +169,14 @@ class CounterSession(QObject):
     def _login_refused(self, exc: Exception) -> None:
         self._login_pending = False
         self.login_busy.emit(False)
-        self.login_failed.emit(error_text(exc, self.lang))
+        self._refuse_login(error_render(exc, i18n.language))
 
     def _signed_in(self, result: SignIn) -> None:
         self._login_pending = False
         self.login_busy.emit(False)
         self._generation += 1
         self.officer, self.counter, self.site = result.officer, result.counter, result.site
+        self._shown.pop("login", None)
         self.services, self.counters = result.services, result.counters
         self.ticket, self.paused, self.busy, self.locked = None, False, None, False
         self.snapshot = None
@@ -183,10 +208,8 @@ class CounterSession(QObject):
         self.ticket, self.snapshot, self.busy, self.locked = None, None, None, False
         self._emit_actions()
         self.signed_out.emit()
-        self.login_failed.emit(
-            (f"Bạn đã được đăng xuất: {who} vừa đăng nhập tại quầy này" if who
-             else "Bạn đã được đăng xuất khỏi quầy này (đăng nhập ở nơi khác)") if self.lang == "vi"
-            else (f"Signed out: {who} signed in at this counter" if who else "Signed out: signed in elsewhere"))
+        self._refuse_login(lambda: _("Bạn đã được đăng xuất: {who} vừa đăng nhập tại quầy này", who=who) if who
+                           else _("Bạn đã được đăng xuất khỏi quầy này (đăng nhập ở nơi khác)"))
 
     @Slot()
     def lock(self) -> None:
@@ -206,7 +229,7 @@ class CounterSession(QObject):
         self._login_pending = True
         self.login_busy.emit(True)
 
-        def done(_: object) -> None:
+        def done(_officer: object) -> None:
             self._login_pending = False
             self.login_busy.emit(False)
             if generation != self._generation:
@@ -255,7 +278,7 @@ class CounterSession(QObject):
                 return
             self.busy = None
             self._action_seq += 1
-            self.message.emit(error_text(exc, self.lang), "error")
+            self.say(error_render(exc, i18n.language), "error")
             self._emit_actions()
             self.refresh()  # the refusal may mean our picture is stale (another PC acted)
 
@@ -267,10 +290,10 @@ class CounterSession(QObject):
 
     def _called(self, ticket: TicketInfo | None) -> None:
         if ticket is None:
-            self.message.emit("Không có công dân nào đang chờ" if self.lang == "vi" else "Nobody is waiting", "info")
+            self.say(lambda: _("Không có công dân nào đang chờ"))
             return
         self._set_ticket(ticket)
-        self.message.emit(f"Đã gọi số {ticket.code}" if self.lang == "vi" else f"Called {ticket.code}", "info")
+        self.say(lambda: _("Đã gọi số {code}", code=ticket.code))
 
     @Slot()
     def call_next(self) -> None:
@@ -285,7 +308,7 @@ class CounterSession(QObject):
         try:
             reference = parse_call_input(text, self.site)
         except Exception as exc:
-            self.message.emit(error_text(exc, self.lang), "error")
+            self.say(error_render(exc, i18n.language), "error")
             return
         counter, officer = self.counter, self.officer.username if self.officer else None
         self._act(Action.CALL_TICKET, lambda: queue.call_ticket(counter, reference, officer=officer), self._called)
@@ -299,15 +322,12 @@ class CounterSession(QObject):
             code, ticket = result.code, result.ticket.code
             if result.also_on:
                 others = ", ".join(result.also_on)
-                self.message.emit(f"Đã gắn hồ sơ {code} cho số {ticket} - lưu ý: hôm nay hồ sơ này cũng đã gắn với số {others}"
-                                  if self.lang == "vi" else
-                                  f"Dossier {code} attached to {ticket} - note: it is also on {others} today", "warning")
+                self.say(lambda: _("Đã gắn hồ sơ {code} cho số {ticket} - lưu ý: hôm nay hồ sơ này cũng đã gắn "
+                                    "với số {others}", code=code, ticket=ticket, others=others), "warning")
             elif result.added:
-                self.message.emit(f"Đã gắn hồ sơ {code} cho số {ticket}" if self.lang == "vi"
-                                  else f"Dossier {code} attached to {ticket}", "info")
+                self.say(lambda: _("Đã gắn hồ sơ {code} cho số {ticket}", code=code, ticket=ticket))
             else:
-                self.message.emit(f"Số {ticket} đã có hồ sơ {code}" if self.lang == "vi"
-                                  else f"{ticket} already has dossier {code}", "info")
+                self.say(lambda: _("Số {ticket} đã có hồ sơ {code}", code=code, ticket=ticket))
             self.dossiers_changed.emit(tuple(result.ticket.extra.get("dossiers", ())))
 
         self._act(Action.DOSSIER, lambda: dossiers.attach(counter, text, officer=officer, scanned=True), attached)
@@ -318,7 +338,7 @@ class CounterSession(QObject):
 
         def shown(ticket: TicketInfo) -> None:
             self._set_ticket(ticket)
-            self.message.emit(f"Đã gọi lại số {ticket.code}" if self.lang == "vi" else f"Recalled {ticket.code}", "info")
+            self.say(lambda: _("Đã gọi lại số {code}", code=ticket.code))
 
         self._act(Action.RECALL, lambda: queue.recall(counter), shown)
 
@@ -327,31 +347,34 @@ class CounterSession(QObject):
         counter = self.counter
         self._act(Action.START, lambda: queue.start_service(counter), self._set_ticket)
 
-    def _closed(self, verb_vi: str, verb_en: str) -> Callable[[TicketInfo], None]:
+    def _closed(self, outcome: Callable[[], str]) -> Callable[[TicketInfo], None]:
         def closed(ticket: TicketInfo) -> None:
             self._set_ticket(None)
-            self.message.emit(f"Số {ticket.code}: {verb_vi}" if self.lang == "vi" else f"{ticket.code}: {verb_en}", "info")
+            self.say(lambda: _("Số {code}: {outcome}", code=ticket.code, outcome=outcome()))
 
         return closed
 
     @Slot()
     def done(self) -> None:
         counter = self.counter
-        self._act(Action.DONE, lambda: queue.finish_service(counter), self._closed("đã hoàn thành", "done"))
+        self._act(Action.DONE, lambda: queue.finish_service(counter), self._closed(lambda: _("đã hoàn thành")))
 
     @Slot()
     def no_show(self) -> None:
         counter = self.counter
-        self._act(Action.NO_SHOW, lambda: queue.mark_no_show(counter), self._closed("vắng mặt", "no-show"))
+        self._act(Action.NO_SHOW, lambda: queue.mark_no_show(counter), self._closed(lambda: _("vắng mặt")))
 
     @Slot(object, object, str)
     def transfer(self, to_service: str | None, to_counter: int | None, note: str = "") -> None:
         counter = self.counter
-        where_vi = f"dịch vụ {to_service}" if to_service else f"quầy {to_counter}"
-        where_en = f"service {to_service}" if to_service else f"counter {to_counter}"
+
+        def where() -> str:
+            return (_("đã chuyển sang dịch vụ {service}", service=to_service) if to_service
+                    else _("đã chuyển sang quầy {counter}", counter=to_counter))
+
         self._act(Action.TRANSFER,
                   lambda: queue.transfer(counter, to_service=to_service, to_counter=to_counter, note=note or None),
-                  self._closed(f"đã chuyển sang {where_vi}", f"transferred to {where_en}"))
+                  self._closed(where))
 
     @Slot()
     def toggle_pause(self) -> None:
@@ -360,8 +383,8 @@ class CounterSession(QObject):
         def applied(paused: bool) -> None:
             self.paused = bool(paused)
             self.paused_changed.emit(self.paused)
-            self.message.emit(("Quầy tạm dừng" if self.paused else "Quầy hoạt động trở lại") if self.lang == "vi"
-                              else ("Counter paused" if self.paused else "Counter resumed"), "info")
+            paused_now = self.paused
+            self.say(lambda: _("Quầy tạm dừng") if paused_now else _("Quầy hoạt động trở lại"))
 
         self._act(Action.PAUSE, lambda: queue.set_paused(counter, wanted), applied)
 

@@ -31,6 +31,7 @@ class ServiceLine:
     priority_waiting: int
     next_codes: tuple[str, ...]
     longest_wait_s: int | None
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def load_snapshot(counter_number: int, officer: str | None, *, now: float | None
     services = tuple(
         ServiceLine(code=code, name=by_code[code].name, waiting=by_code[code].waiting,
                     priority_waiting=by_code[code].priority_waiting, next_codes=by_code[code].next_codes,
-                    longest_wait_s=by_code[code].longest_wait_s)
+                    longest_wait_s=by_code[code].longest_wait_s, name_en=by_code[code].name_en)
         for code in counter.services if code in by_code
     )
     next_up = tuple(waiting_tickets(counter_number, now=moment, limit=NEXT_SHOWN))

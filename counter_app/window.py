@@ -16,16 +16,18 @@ from counter_app.main_page import MainPage
 from counter_app.rules import Action
 from counter_app.session import CounterSession, SignIn
 from counter_app.transfer_dialog import TransferDialog
+from ui_common.i18n import Retranslating, _
 from ui_common.widgets import ClockSkewBanner, OfflineBanner
 
 
-class CounterWindow(QMainWindow):
+class CounterWindow(Retranslating, QMainWindow):
+    """Login, working and lock pages; every page retranslates itself on a language switch (``ui_common.i18n``)."""
+
     def __init__(self, session: CounterSession, idle: IdleWatcher | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.idle = idle
-        self.setWindowTitle("Quầy giao dịch - onestop-queue")
         self.resize(1366, 800)
         self.banner = OfflineBanner()
         self.clock_banner = ClockSkewBanner()
@@ -47,6 +49,11 @@ class CounterWindow(QMainWindow):
         self._wire()
         self.stack.setCurrentWidget(self.login)
         self.login.reset()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Quầy giao dịch - onestop-queue"))
+        self.session.retranslate()    # the message on screen, worded again
 
     def _wire(self) -> None:
         s, main = self.session, self.main
@@ -84,12 +91,13 @@ class CounterWindow(QMainWindow):
     @Slot(object)
     def _signed_in(self, result: SignIn) -> None:
         counter = next((c for c in result.counters if c.number == result.counter), None)
-        name = counter.name if counter else f"Quầy {result.counter}"
+        name = counter.name if counter else _("Quầy {n}", n=result.counter)
         self.main.top.set_identity(name, result.officer.full_name, result.officer.username, result.site.timezone)
         self.main.day.set_levels(result.site.rating_levels)
         self.main.keypad.set_levels(result.site.rating_levels)
         self.main.keypad.set_state(self.session.keypad_state)
-        self.main.show_message(f"Xin chào {result.officer.full_name}", "info")
+        full_name = result.officer.full_name
+        self.session.say(lambda: _("Xin chào {name}", name=full_name))
         self.main.set_paused(False)
         self.stack.setCurrentWidget(self.main)
         self.main.focus_call_box()
@@ -102,7 +110,7 @@ class CounterWindow(QMainWindow):
         if self.idle is not None:
             self.idle.disarm()
         self.main.ticket.set_ticket(None)
-        self.main.show_message("", "info")
+        self.session.say(lambda: "")
         self.stack.setCurrentWidget(self.login)
         self.login.reset()
         self.session.load_counters()
@@ -143,7 +151,7 @@ class CounterWindow(QMainWindow):
         self._close_dialog()
         dialog = TransferDialog(s.ticket, s.services, s.counters, s.counter, self)
         dialog.chosen.connect(s.transfer)
-        dialog.finished.connect(lambda _: self.main.focus_call_box())
+        dialog.finished.connect(lambda _result: self.main.focus_call_box())
         self.transfer_dialog = dialog
         dialog.open()
 

@@ -9,6 +9,7 @@ the wiring the hall gets.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -116,10 +117,14 @@ def main(args: Any) -> int:
     from db.errors import DatabaseUnavailable
     from ui_common import watchdog
     from ui_common.app import make_app, quit_on_signals
+    from ui_common.i18n import LANG_ENV, check_language, set_language
     from ui_common.widgets import place_fullscreen
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = make_app("onestop-display")
+    lang = getattr(args, "lang", None) or os.environ.get(LANG_ENV)
+    if lang:   # the board's second language; no remembered choice (nobody switches a hall board)
+        set_language(check_language(lang))
     try:
         connect(getattr(args, "db", None))
     except DatabaseUnavailable as exc:  # start anyway: the board shows "offline" and keeps retrying

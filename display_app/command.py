@@ -23,5 +23,7 @@ def register(subparsers) -> None:
     parser.add_argument("--windowed", action="store_true",
                         help="a window (1280x720; 800x480 with --counter) instead of full screen")
     parser.add_argument("--no-voice", action="store_true", help="show calls without announcing them")
+    arguments.add_language_option(parser, "the language shown under Vietnamese on the board "
+                                          "(default $ONESTOP_LANG, else en)")
     add_db_option(parser)
     parser.set_defaults(func=_run)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from display_app import painting as P
 from display_app.model import BoardView, CallEntry, CounterCell
+from ui_common.i18n import both, both_line
 
 BLINK_MS = 400
 
@@ -36,7 +37,7 @@ class CounterScreen(QWidget):
         self._blink = QTimer(self)
         self._blink.setInterval(BLINK_MS)
         self._blink.timeout.connect(self._on_blink)
-        self.setWindowTitle(f"Quầy {number}")
+        self.setWindowTitle(both("Quầy {n}", n=number)[0])
         self.setMinimumSize(320, 200)
 
     # -- what is shown (read by tests and screenshots)
@@ -59,8 +60,8 @@ class CounterScreen(QWidget):
         if self.cell.code:
             return self.cell.code
         if self.cell.paused:
-            return "Tạm dừng / Paused"
-        return "Mời chờ / Please wait"
+            return both_line("Tạm dừng")
+        return both_line("Mời chờ")
 
     # -- slots wired by DisplayProgram
     @Slot(object)
@@ -112,9 +113,10 @@ class CounterScreen(QWidget):
         band = QRectF(0, 0, w, h * 0.34)
         painter.fillRect(band, P.HEADER)
         label_w = w * 0.5
-        P.draw_text(painter, QRectF(w * 0.04, h * 0.03, label_w, h * 0.17), "QUẦY", h * 0.15, bold=True,
+        counter, counter_2 = both("QUẦY")
+        P.draw_text(painter, QRectF(w * 0.04, h * 0.03, label_w, h * 0.17), counter, h * 0.15, bold=True,
                     color=P.WHITE)
-        P.draw_text(painter, QRectF(w * 0.04, h * 0.20, label_w, h * 0.11), "COUNTER", h * 0.09, color=P.MUTED)
+        P.draw_text(painter, QRectF(w * 0.04, h * 0.20, label_w, h * 0.11), counter_2, h * 0.09, color=P.MUTED)
         P.draw_text(painter, QRectF(w * 0.45, 0, w * 0.51, band.height()), str(self.number), h * 0.30, bold=True,
                     color=P.ACCENT, align=Qt.AlignRight | Qt.AlignVCenter)
         body = QRectF(w * 0.04, h * 0.38, w * 0.92, h * 0.58)
@@ -123,18 +125,20 @@ class CounterScreen(QWidget):
             P.draw_text(painter, body, cell.code, h * 0.5, bold=True,
                         color=QColor("#7f0000") if bright else P.WHITE, align=Qt.AlignCenter)
         elif cell is not None and cell.paused:
-            P.draw_text(painter, QRectF(body.x(), body.y(), body.width(), body.height() * 0.6), "Tạm dừng",
+            paused, paused_2 = both("Tạm dừng")
+            P.draw_text(painter, QRectF(body.x(), body.y(), body.width(), body.height() * 0.6), paused,
                         h * 0.26, bold=True, color=P.PAUSED, align=Qt.AlignCenter)
             P.draw_text(painter, QRectF(body.x(), body.y() + body.height() * 0.6, body.width(), body.height() * 0.35),
-                        "Paused", h * 0.15, color=P.PAUSED, align=Qt.AlignCenter)
+                        paused_2, h * 0.15, color=P.PAUSED, align=Qt.AlignCenter)
         elif cell is not None:
-            P.draw_text(painter, QRectF(body.x(), body.y(), body.width(), body.height() * 0.6), "Mời chờ",
+            wait, wait_2 = both("Mời chờ")
+            P.draw_text(painter, QRectF(body.x(), body.y(), body.width(), body.height() * 0.6), wait,
                         h * 0.2, bold=True, color=P.MUTED, align=Qt.AlignCenter)
             P.draw_text(painter, QRectF(body.x(), body.y() + body.height() * 0.6, body.width(), body.height() * 0.35),
-                        "Please wait", h * 0.12, color=P.MUTED, align=Qt.AlignCenter)
+                        wait_2, h * 0.12, color=P.MUTED, align=Qt.AlignCenter)
         else:
             P.draw_text(painter, body, "—", h * 0.4, bold=True, color=P.MUTED, align=Qt.AlignCenter)
         if not self.online:
-            P.draw_text(painter, QRectF(w * 0.04, h * 0.90, w * 0.92, h * 0.09), "Mất kết nối / Offline", h * 0.07,
+            P.draw_text(painter, QRectF(w * 0.04, h * 0.90, w * 0.92, h * 0.09), both_line("Mất kết nối"), h * 0.07,
                         bold=True, color=P.OFFLINE, align=Qt.AlignRight | Qt.AlignVCenter)
         painter.end()

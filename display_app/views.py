@@ -23,9 +23,10 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
 
 from display_app import painting as P
 from display_app.model import BoardView, CallEntry, CounterCell, ServiceCount
+from ui_common.i18n import N_, both, both_line
 from ui_common.widgets import ClockSkewBanner
 
-DAY_NAMES_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+DAY_NAMES_VI = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"), N_("Thứ Bảy"), N_("Chủ Nhật"))
 
 #: fractions of the board height
 HEADER_H = 0.105
@@ -42,10 +43,10 @@ FLASH_PERIOD_MS = 450
 TICKER_FPS = 25            # smooth enough for a ticker; each frame costs ~0.03 % CPU
 TICKER_SPEED = 0.11          # board heights per second
 
-TEXT_NO_CALL = ("Chưa có số nào được gọi", "No number called yet")
-TEXT_LOADING = ("Đang kết nối cơ sở dữ liệu…", "Connecting to the database…")
-TEXT_DEFAULT_NOTICE = ("Xin vui lòng chờ đến lượt khi số của quý khách được gọi  •  "
-                       "Please wait until your number is called")
+#: msgids: the board shows each in Vietnamese and its second language (``ui_common.i18n.both``)
+TEXT_NO_CALL = N_("Chưa có số nào được gọi")
+TEXT_LOADING = N_("Đang kết nối cơ sở dữ liệu…")
+TEXT_DEFAULT_NOTICE = N_("Xin vui lòng chờ đến lượt khi số của quý khách được gọi")
 
 
 def _rounded(painter: QPainter, rect: QRectF, radius: float, color: QColor) -> None:
@@ -90,8 +91,7 @@ class HeaderBar(_Panel):
     def __init__(self, parent: QWidget | None = None, *, clock=time.time) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WA_OpaquePaintEvent, True)
-        self.name = TEXT_LOADING[0]
-        self.name_en = TEXT_LOADING[1]
+        self.name, self.name_en = both(TEXT_LOADING)
         self.tz = ZoneInfo("Asia/Ho_Chi_Minh")
         self.online = True
         self.voice_status = ""
@@ -149,7 +149,7 @@ class HeaderBar(_Panel):
                     self.u(0.026), color=WHITE_SOFT, align=Qt.AlignRight | Qt.AlignVCenter)
         # status marks between the names and the clock
         right = clock.x() - self.u(0.02)
-        for text, colour, shown in (("Mất kết nối / Offline", P.OFFLINE, not self.online),
+        for text, colour, shown in ((both_line("Mất kết nối"), P.OFFLINE, not self.online),
                                     (self.voice_status, QColor("#8d6e00"), bool(self.voice_status))):
             if not shown:
                 continue
@@ -234,10 +234,10 @@ class NowCallingPanel(_Panel):
         fg = QColor("#7f0000") if bright else P.WHITE
         sub = QColor("#3e2723") if bright else QColor("#ffe0e0")
         inner = rect.adjusted(self.u(0.02), self.u(0.012), -self.u(0.02), -self.u(0.012))
-        title = "ĐANG MỜI SỐ / NOW CALLING"
+        title = both_line("ĐANG MỜI SỐ")
         if self.call is not None and self.call.appointment:
             slot = f" {self.call.slot}" if self.call.slot else ""
-            title = f"ĐANG MỜI SỐ - LỊCH HẸN{slot} / NOW CALLING - APPOINTMENT{slot}"
+            title = both_line("ĐANG MỜI SỐ - LỊCH HẸN{slot}", slot=slot)
         P.draw_text(painter, QRectF(inner.x(), inner.y(), inner.width(), self.u(0.05)), title,
                     self.u(0.034), bold=True, color=sub, align=Qt.AlignCenter)
         number_box = QRectF(inner.x(), inner.y() + self.u(0.05), inner.width(), self.u(0.265))
@@ -245,13 +245,12 @@ class NowCallingPanel(_Panel):
         if self.call is not None:
             self.number_font = P.draw_text(painter, number_box, self.call.code, self.u(NUMBER_PX), bold=True,
                                            color=fg, align=Qt.AlignCenter)
-            big = f"Mời đến quầy số {self.call.counter}"
-            small = f"Please go to counter {self.call.counter}"
+            big, small = both("Mời đến quầy số {n}", n=self.call.counter)
             big_colour = QColor("#7f0000") if bright else P.ACCENT
         else:
             self.number_font = P.draw_text(painter, number_box, "—", self.u(NUMBER_PX), bold=True, color=fg,
                                            align=Qt.AlignCenter)
-            big, small = TEXT_NO_CALL if self.loaded else TEXT_LOADING
+            big, small = both(TEXT_NO_CALL if self.loaded else TEXT_LOADING)
             big_colour = fg
         P.draw_text(painter, QRectF(inner.x(), lines_y, inner.width(), self.u(0.085)), big, self.u(0.062),
                     bold=True, color=big_colour, align=Qt.AlignCenter)
@@ -352,7 +351,7 @@ class CounterGrid(_Panel):
         painter = self._begin()
         rect = QRectF(self.rect())
         _rounded(painter, rect, self.u(0.018), P.PANEL_DARK)
-        top = self._title(painter, rect, "CÁC QUẦY / COUNTERS")
+        top = self._title(painter, rect, both_line("CÁC QUẦY"))
         area = QRectF(rect.x() + self.u(0.014), top + self.u(0.004), rect.width() - self.u(0.028),
                       rect.bottom() - top - self.u(0.018))
         if not self.cells:
@@ -386,7 +385,7 @@ class CounterGrid(_Panel):
         h = box.height()
         badge = QRectF(box.x(), box.y(), min(h, box.width() * 0.34), h)
         _rounded(painter, badge.adjusted(h * 0.06, h * 0.06, -h * 0.03, -h * 0.06), radius * 0.8, P.PANEL_DARK)
-        P.draw_text(painter, QRectF(badge.x(), badge.y() + h * 0.08, badge.width(), h * 0.2), "QUẦY", h * 0.15,
+        P.draw_text(painter, QRectF(badge.x(), badge.y() + h * 0.08, badge.width(), h * 0.2), both("QUẦY")[0], h * 0.15,
                     bold=True, color=P.MUTED, align=Qt.AlignCenter)
         P.draw_text(painter, QRectF(badge.x() + h * 0.06, badge.y() + h * 0.26, badge.width() - h * 0.09, h * 0.62),
                     str(cell.number), h * 0.5, bold=True, color=P.ACCENT, align=Qt.AlignCenter)
@@ -398,10 +397,11 @@ class CounterGrid(_Panel):
             P.draw_text(painter, main, cell.code, h * 0.5, bold=True, color=QColor("#7f0000") if bright else P.WHITE,
                         align=Qt.AlignCenter)
         elif cell.paused:
-            P.draw_text(painter, QRectF(main.x(), main.y(), main.width(), main.height() * 0.6), "Tạm dừng",
+            paused, paused_2 = both("Tạm dừng")
+            P.draw_text(painter, QRectF(main.x(), main.y(), main.width(), main.height() * 0.6), paused,
                         h * 0.27, bold=True, color=P.PAUSED, align=Qt.AlignCenter)
             P.draw_text(painter, QRectF(main.x(), main.y() + main.height() * 0.58, main.width(), main.height() * 0.36),
-                        "Paused", h * 0.17, color=P.PAUSED, align=Qt.AlignCenter)
+                        paused_2, h * 0.17, color=P.PAUSED, align=Qt.AlignCenter)
         else:
             P.draw_text(painter, main, "—", h * 0.45, bold=True, color=P.MUTED, align=Qt.AlignCenter)
 
@@ -430,7 +430,7 @@ class RecentCalls(_Panel):
         painter = self._begin()
         rect = QRectF(self.rect())
         _rounded(painter, rect, self.u(0.018), P.PANEL_DARK)
-        top = self._title(painter, rect, "VỪA GỌI (số → quầy) / RECENT CALLS (no. → counter)")
+        top = self._title(painter, rect, both_line("VỪA GỌI (số → quầy)"))
         area = QRectF(rect.x() + self.u(0.02), top, rect.width() - self.u(0.04), rect.bottom() - top - self.u(0.012))
         col_w = area.width() / self.COLUMNS
         row_h = area.height() / self.ROWS
@@ -449,7 +449,7 @@ class RecentCalls(_Panel):
                 if call.slot:
                     P.draw_text(painter, mark, call.slot, px * 0.42, bold=True, color=P.ACCENT,
                                 align=Qt.AlignLeft | Qt.AlignTop)
-                P.draw_text(painter, mark, "hẹn", px * 0.42, bold=True, color=P.ACCENT,
+                P.draw_text(painter, mark, both("hẹn")[0], px * 0.42, bold=True, color=P.ACCENT,
                             align=Qt.AlignLeft | Qt.AlignBottom)
             P.draw_text(painter, QRectF(cell.x() + cell.width() * 0.55, cell.y(), cell.width() * 0.42, row_h),
                         f"→ {call.counter}", px, bold=True, color=P.ACCENT, align=Qt.AlignRight | Qt.AlignVCenter)
@@ -472,7 +472,7 @@ class WaitingPanel(_Panel):
         painter = self._begin()
         rect = QRectF(self.rect())
         _rounded(painter, rect, self.u(0.018), P.PANEL_DARK)
-        top = self._title(painter, rect, "ĐANG CHỜ (người) / WAITING (people)")
+        top = self._title(painter, rect, both_line("ĐANG CHỜ (người)"))
         n = len(self.services)
         if n:
             columns = 1 if n <= 3 else 2
@@ -623,7 +623,7 @@ class BoardWindow(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, clock=time.time) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Bảng gọi số / Hall display")
+        self.setWindowTitle(both_line("Bảng gọi số"))
         self.setAttribute(Qt.WA_OpaquePaintEvent, True)
         self.header = HeaderBar(self, clock=clock)
         self.now_calling = NowCallingPanel(self)
@@ -646,7 +646,7 @@ class BoardWindow(QWidget):
         self.counters.set_cells(view.counters, (newest.counter, newest.code) if newest else None)
         self.recent.set_calls(view.recent[1:] if newest and view.recent and view.recent[0] == newest else view.recent)
         self.waiting.set_services(view.services)
-        self.ticker.set_text((view.notice or TEXT_DEFAULT_NOTICE) if view.loaded else "")
+        self.ticker.set_text((view.notice or "  •  ".join(both(TEXT_DEFAULT_NOTICE))) if view.loaded else "")
 
     @Slot(object)
     def on_call(self, call: CallEntry) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from db import inputs
 from db.errors import InvalidInput
 from db.limits import INT_MAX
+from services.translations import check_language
 
 
 def _typed(check: Callable[[str], object], name: str) -> Callable[[str], object]:
@@ -122,5 +123,14 @@ day = _typed(lambda value: inputs.iso_day(value).isoformat(), "day")
 positive = integer(1, INT_MAX, "value")
 #: a screen index of a multi-monitor PC
 screen_index = integer(0, 15, "screen number")
+#: ``--lang CODE``: Vietnamese, English or a language a site dropped in (docs/translations.md)
+language = _typed(lambda value: check_language(inputs.TextRule("ngôn ngữ", "language", 16).check(value)), "language")
+
+
+def add_language_option(parser, help_text: str) -> None:
+    """``--lang CODE`` of the Qt programs; default ``$ONESTOP_LANG`` (checked when the program starts)."""
+    parser.add_argument("--lang", type=language, default=None, metavar="CODE", help=help_text)
+
+
 #: any other short word (a voice, an address, a URL): printable, at most 2048 characters
 word = text(2048, "value")

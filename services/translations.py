@@ -12,11 +12,14 @@ no ``lrelease`` step tied to Qt.  See docs/translations.md.
 from __future__ import annotations
 
 import gettext
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+log = logging.getLogger(__name__)
 
 DOMAIN = "onestop"
 SOURCE_LANG = "vi"
@@ -58,6 +61,17 @@ def _load(lang: str, dirs: tuple[Path, ...]) -> gettext.NullTranslations:
     return result
 
 
+def check_language(lang: str) -> str:
+    """``lang`` if it is Vietnamese or has a catalog in one of the folders; else InvalidInput (exit 2)."""
+    from db.errors import InvalidInput
+
+    langs = available_languages()
+    if lang not in langs:
+        raise InvalidInput(f"Không có ngôn ngữ {lang!r} (có: {', '.join(langs)})",
+                           f"no language {lang!r} (available: {', '.join(langs)})")
+    return lang
+
+
 def translations(lang: str) -> gettext.NullTranslations:
     """The catalog of ``lang`` (Vietnamese, the source, is the identity)."""
     if lang == SOURCE_LANG:
@@ -77,12 +91,33 @@ def tr(lang: str, message: str, *, context: str | None = None, **values: object)
     """
     catalog = translations(lang)
     text = catalog.pgettext(context, message) if context else catalog.gettext(message)
-    return text.format(**values) if values else text
+    return _filled(text, message, values) if values else text
+
+
+def _filled(text: str, message: str, values: dict[str, object]) -> str:
+    """``text`` with its placeholders filled; a translation with a wrong one (``{nn}``, a stray brace,
+    from a file a site dropped in) shows the Vietnamese text instead of breaking the screen."""
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation %r of %r has a bad placeholder: shown in Vietnamese", text, message)
+        return message.format(**values)
+
+
+def in_language(vi: str, en: str, lang: str) -> str:
+    """A text that carries its own English (site data's ``name_en``, a refusal's ``message_en``) in ``lang``.
+
+    Any other language looks the Vietnamese text up in the catalogs, so a site's ``.po`` may
+    translate its service names and the fixed refusal texts too; Vietnamese when absent.
+    """
+    if lang == "en":
+        return en or vi
+    return vi if lang == SOURCE_LANG else tr(lang, vi)
 
 
 def trn(lang: str, message: str, n: int, **values: object) -> str:
     """A text that counts: Vietnamese has one form, English two, other languages what their catalog says."""
-    return translations(lang).ngettext(message, message, n).format(n=n, **values)
+    return _filled(translations(lang).ngettext(message, message, n), message, {"n": n, **values})
 
 
 def next_language(lang: str) -> str:

@@ -15,6 +15,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import subprocess
+import sys
 
 import pytest
 from pg_server import PostgresServer, free_port
@@ -26,6 +27,15 @@ from ui_common.pyside_workarounds import keep_singletons_alive
 # qtbot's waits and the programs' timers call void Qt methods thousands of times:
 # on PySide6 6.12 + CPython 3.11 each drops a reference to None (see the module).
 keep_singletons_alive()
+
+
+@pytest.fixture(autouse=True)
+def _programs_back_in_vietnamese():
+    """A test that switched a Qt program's language (``ui_common.i18n``) leaves Vietnamese behind for the next."""
+    yield
+    i18n = sys.modules.get("ui_common.i18n")
+    if i18n is not None and i18n.language() != "vi":
+        i18n.set_language("vi")
 
 
 

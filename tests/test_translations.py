@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import pytest
 from locale_sample import SAMPLE_LANG, use_sample_language
 
 from services import translations
@@ -37,3 +40,31 @@ def test_an_error_shows_in_the_language_of_the_screen(tmp_path, monkeypatch):
     assert error_text(exc, "vi") == "Đang mời" and error_text(exc, "en") == "Now calling"
     assert error_text(exc, SAMPLE_LANG) == "[hmn] Now calling"
     assert error_text(NotFound("Lỗi lạ", "Odd"), SAMPLE_LANG) == "Lỗi lạ"
+
+
+def test_the_hall_display_shows_vietnamese_over_a_second_language_a_site_may_choose(tmp_path, monkeypatch, qapp):
+    from db.errors import InvalidInput
+    from ui_common import i18n
+
+    use_sample_language(tmp_path, monkeypatch)
+    assert i18n.both_line("Đang chờ") == "Đang chờ / Waiting"             # Vietnamese programs: English under it
+    i18n.set_language(SAMPLE_LANG)                                         # what `onestop display --lang hmn` does
+    assert i18n.both_line("Đang chờ") == "Đang chờ / [hmn] Waiting"
+    assert i18n.both_line("Tạm dừng") == "Tạm dừng"                        # not in the sample: one text, not twice
+    assert i18n._("Đang chờ") == "[hmn] Waiting"
+    with pytest.raises(InvalidInput):
+        i18n.set_language("zz")
+    assert i18n.language() == SAMPLE_LANG
+
+
+def test_a_dropped_translation_with_a_wrong_placeholder_shows_vietnamese_rather_than_breaking(tmp_path, monkeypatch):
+    folder = tmp_path / "locale" / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = folder / "onestop.po"
+    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "Đã gọi số {code}"\nmsgstr "Called {kode"\n', encoding="utf-8")
+    subprocess.run(["msgfmt", "-o", str(folder / "onestop.mo"), str(po)], check=True)
+    monkeypatch.setenv(translations.ENV_DIR, str(tmp_path / "locale"))
+    translations.reload()
+    assert "xx" in translations.available_languages()
+    assert translations.tr("xx", "Đã gọi số {code}", code="A012") == "Đã gọi số A012"

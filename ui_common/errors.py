@@ -11,9 +11,10 @@ it too.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from errors import UNEXPECTED_EN, UNEXPECTED_VI, OnestopError
-from services.translations import tr
+from services.translations import in_language
 
 log = logging.getLogger("onestop.ui")
 
@@ -40,9 +41,16 @@ def error_text(exc: BaseException, lang: str | None = "vi") -> str:
     vi, en = error_texts(exc)
     if lang is None:
         return vi if vi == en else f"{vi} / {en}"
-    if lang == "en":
-        return en
-    return vi if lang == "vi" else tr(lang, vi)
+    return in_language(vi, en, lang)
+
+
+def error_render(exc: BaseException, lang: Callable[[], str]) -> Callable[[], str]:
+    """``exc``'s message in whatever ``lang()`` is when it is shown (again, after a language switch).
+
+    The texts are taken once, so an unexpected failure is logged once however often it is re-worded.
+    """
+    vi, en = error_texts(exc)
+    return lambda: in_language(vi, en, lang())
 
 
 def log_unexpected(exc: BaseException, where: str = "") -> None:

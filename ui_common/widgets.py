@@ -7,26 +7,30 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from db import clock
-from ui_common import theme
+from services.translations import SOURCE_LANG, in_language
+from ui_common import i18n, theme
+from ui_common.i18n import Retranslating, _
 
 
-class OfflineBanner(QLabel):
-    """A red strip shown while the database is unreachable; hidden otherwise."""
-
-    TEXT = "Mất kết nối cơ sở dữ liệu - đang kết nối lại… / Database offline - reconnecting…"
+class OfflineBanner(Retranslating, QLabel):
+    """A red strip shown while the database is unreachable; hidden otherwise (officers' programs)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.TEXT, parent)
+        super().__init__(parent)
+        self.retranslate()
         self.setAlignment(Qt.AlignCenter)
         self.setStyleSheet(f"background:{theme.RED}; color:white; padding:6px; font-weight:bold;")
         self.setFont(theme.font(18, bold=True))
         self.hide()
 
+    def retranslate(self) -> None:
+        self.setText(_("Mất kết nối cơ sở dữ liệu - đang kết nối lại…"))
+
     def set_online(self, online: bool) -> None:
         self.setVisible(not online)
 
 
-class ClockSkewBanner(QLabel):
+class ClockSkewBanner(Retranslating, QLabel):
     """A gold strip while this PC's clock is far from the database server's (PostgreSQL only).
 
     Stored times come from the server whatever this PC says, but the clock in
@@ -34,7 +38,9 @@ class ClockSkewBanner(QLabel):
     reading them do not: the strip tells the officer to get the PC's time
     synchronisation fixed.  It reads the skew ``db.connection`` measured on
     its last server-time reading (every write transaction, and every minute
-    for programs that only read), so it costs no round trip of its own.
+    for programs that only read), so it costs no round trip of its own.  In Vietnamese it
+    carries the English too (the kiosk and the hall display are read by everyone); a program
+    switched to another language shows that one.
     """
 
     POLL_MS = 5000
@@ -52,12 +58,16 @@ class ClockSkewBanner(QLabel):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
 
+    def retranslate(self) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         warning = clock.skew_warning()
         if warning is None:
             self.hide()
             return
-        self.setText(f"{warning[0]} / {warning[1]}")
+        lang = i18n.language()
+        self.setText(f"{warning[0]} / {warning[1]}" if lang == SOURCE_LANG else in_language(*warning, lang))
         self.show()
 
 

@@ -38,7 +38,7 @@ def _rows(table) -> list[list[str]]:
 
 
 def test_the_tab_shows_changes_newest_first_and_the_last_verification(audit_tab, qtbot):
-    assert "No integrity check has been run yet" in audit_tab.verification.text()
+    assert "Chưa kiểm tra tính toàn vẹn lần nào" in audit_tab.verification.text()
     admin_ops.reset_pin("lan", "5555", actor=Actor(username="admin", role="admin"))
     verify()
     _reload(qtbot, audit_tab)
@@ -46,7 +46,7 @@ def test_the_tab_shows_changes_newest_first_and_the_last_verification(audit_tab,
     assert rows[0][1:4] == ["admin", "pin_reset", "lan"]
     assert '"pin": "reset"' in rows[0][5] and "5555" not in rows[0][5]
     assert any(r[2] == "site_imported" for r in rows)
-    assert "no tampering found" in audit_tab.verification.text()
+    assert "không phát hiện sửa đổi" in audit_tab.verification.text()
 
 
 def test_a_failed_verification_is_shown_with_what_it_found(audit_tab, qtbot):

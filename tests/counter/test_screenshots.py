@@ -19,7 +19,7 @@ RENDER = ("from pathlib import Path; import sys; from tools.screenshots.counter 
           "print('\\n'.join(p.name for p in render(Path(sys.argv[1]))))")
 
 
-def test_screenshots_render_the_four_screens(tmp_path, qapp):
+def test_screenshots_render_the_counter_screens(tmp_path, qapp):
     from tools.screenshots.counter import SIZE
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TZ": "UTC"}
@@ -27,7 +27,8 @@ def test_screenshots_render_the_four_screens(tmp_path, qapp):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     names = done.stdout.split()
-    assert names == ["counter-login.png", "counter-main.png", "counter-transfer.png", "counter-appointment.png"]
+    assert names == ["counter-login.png", "counter-main.png", "counter-transfer.png", "counter-appointment.png",
+                     "counter-main-en.png"]
     for name in names:
         image = QImage(str(tmp_path / name))
         assert (image.width(), image.height()) == SIZE

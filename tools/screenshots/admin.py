@@ -13,7 +13,8 @@ real admin program and saves:
 * ``admin-management.png``  the officers list;
 * ``admin-settings.png``    notice line, opening hours, site file, backup;
 * ``admin-bookings.png``    appointment slots per service and tomorrow's bookings;
-* ``admin-audit.png``       the audit trail and the last integrity check.
+* ``admin-audit.png``       the audit trail and the last integrity check;
+* ``admin-overview-en.png`` the overview after a switch to English (every tab is rebuilt).
 
 Offscreen Qt is enough (no display needed).
 """
@@ -189,7 +190,7 @@ def render(out_dir: Path) -> list[Path]:
     site = load_site()
     saved = []
 
-    login = LoginDialog(site.name)
+    login = LoginDialog(site.name, site_name_en=site.name_en)
     login.username.setText("lan")
     login.pin.setText("1234")
     login.login_button.click()
@@ -244,6 +245,16 @@ def render(out_dir: Path) -> list[Path]:
     _settle(app, window)
     saved.append(out_dir / "admin-audit.png")
     window.grab().save(str(saved[-1]))
+
+    # the language switch (what the header's button does, without remembering it on this PC)
+    from ui_common import i18n
+
+    window.tabs.setCurrentWidget(window.overview)
+    i18n.set_language("en")
+    _settle(app, window)
+    saved.append(out_dir / "admin-overview-en.png")
+    window.grab().save(str(saved[-1]))
+    i18n.set_language("vi")
     window.close()
     del officer
     return saved

@@ -9,7 +9,8 @@ and a real keypad line (a pty), and saves:
 * ``counter-login.png``     the login screen, filled in;
 * ``counter-main.png``      the working screen with a ticket being served;
 * ``counter-transfer.png``  the transfer dialog over the working screen;
-* ``counter-appointment.png`` the next citizen called is an appointment: the card's mark and slot time.
+* ``counter-appointment.png`` the next citizen called is an appointment: the card's mark and slot time;
+* ``counter-main-en.png``   that screen after a press of the language button (English).
 
 Offscreen Qt is enough (no display needed).
 """
@@ -71,6 +72,7 @@ def render(out_dir: Path) -> list[Path]:
     from PySide6.QtTest import QTest
 
     from counter_app.app import CounterProgram
+    from counter_app.rules import Action
     from db.connection import close, connect
     from db.site import import_site
     from db.site_config import load_site_file
@@ -80,6 +82,10 @@ def render(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = make_app("onestop-counter-screenshots")
     workdir = Path(tempfile.mkdtemp(prefix="onestop-shots-"))
+    from PySide6.QtCore import QSettings
+
+    # the language button remembers the choice: in this throwaway folder, not in the PC's settings
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir))
     connect(f"sqlite:///{(workdir / 'shots.db').as_posix()}")
     import_site(load_site_file(None))
     now = time.time()
@@ -175,6 +181,17 @@ def render(out_dir: Path) -> list[Path]:
     QTest.qWait(1100)
     saved.append(out_dir / "counter-appointment.png")
     window.grab().save(str(saved[-1]))
+
+    # the same screen after the officer pressed the language button: English, the whole window
+    from ui_common import i18n
+
+    QTest.mouseClick(window.main.top.language, Qt.MouseButton.LeftButton)
+    call_next = window.main.actions.buttons[Action.CALL_NEXT]
+    _wait(lambda: i18n.language() == "en" and call_next.text().endswith("Call next"))
+    QTest.qWait(1100)
+    saved.append(out_dir / "counter-main-en.png")
+    window.grab().save(str(saved[-1]))
+    i18n.set_language("vi")
 
     program.stop()
     window.close()

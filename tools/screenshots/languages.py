@@ -1,4 +1,4 @@
-"""Screenshot of a language a site dropped in: the kiosk home screen in the test's sample language.
+"""Screenshots of a language a site dropped in: the kiosk home screen and the counter's login, in the sample language.
 
 The sample catalog (``tests/data/locale_sample/hmn.po``, every text marked ``[hmn]``) is compiled
 into a throwaway site locale folder, exactly the steps of docs/translations.md.
@@ -47,7 +47,36 @@ def render(out_dir: Path) -> list[Path]:
             path = out / "kiosk-home-sample-language-portrait.png"
             kiosk.grab(str(path))
             written.append(path)
+        written.append(_counter_login(out, work))
     return written
+
+
+def _counter_login(out: Path, work: Path) -> Path:
+    """The counter's login card after two presses of its language button: the sample language."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
+
+    from counter_app.app import CounterProgram
+    from ui_common import i18n
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
+    program = CounterProgram(poll_s=0.1)
+    window = program.window
+    window.resize(1366, 768)
+    program.start()
+    window.show()
+    login = window.login
+    while login.counter.count() == 0:
+        QTest.qWait(20)
+    for _press in range(2):
+        login.language.click()
+    QTest.qWait(100)
+    assert i18n.language() == "hmn", i18n.language()
+    path = out / "counter-login-sample-language.png"
+    window.grab().save(str(path))
+    program.stop()
+    window.close()
+    return path
 
 
 if __name__ == "__main__":
