@@ -267,3 +267,22 @@ def _move_watermarks(site_id: int, kind: str, firsts: list[str], head: tuple[int
     _execute(f"UPDATE report_state SET event_id = ?, rating_id = ?, dossier_id = ? "
              f"WHERE site_id = ? AND kind = ? AND first_day IN ({day_list(firsts)}) "
              f"AND (event_id <> ? OR rating_id <> ? OR dossier_id <> ?)", (*head, site_id, kind, *head))
+
+
+def roll_sites(site_ids: list[int] | None = None, *, rebuild: bool = False) -> list[tuple[str, RollupResult]]:
+    """``onestop rollup``: refresh every site (or ``site_ids``) up to its own local yesterday.
+
+    One write transaction per batch of days, so kiosks and counters on SQLite wait at most for one
+    batch, never for the whole history.
+    """
+    from db.connection import with_retry, write_transaction
+    from db.models import Site
+
+    sites = with_retry(lambda: list(Site.select().order_by(Site.code)))
+    done = []
+    for site in sites:
+        if site_ids is not None and site.id not in site_ids:
+            continue
+        today = clock.service_day(clock.now_epoch(), site.timezone)
+        done.append((site.code, refresh(site.id, today, rebuild=rebuild, step=write_transaction)))
+    return done
