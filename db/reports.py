@@ -47,6 +47,13 @@ Definitions (documented for users in ``docs/reports.md``):
 * ``dossiers`` = dossier codes attached to the range's tickets, counted where
   the ticket was served (a ticket with two codes counts 2).
 * Times are rounded to 0.1 s, percentages to 0.01.
+
+Closed days come from the daily rollup (``db.rollup``, docs/rollup.md): the
+same grains (``db.report_grains``) stored once per day, summed with the live
+grain of today and of days not rolled (``_grain``), so the counts are those of
+the ticket rows.  Over ranges longer than 31 days the medians and p90 of the
+totals and breakdowns (not ``by_day``) are read from stored histograms
+(``db.report_hist``): within half a bucket, 5 s below 2 h.
 """
 
 from __future__ import annotations
