@@ -79,9 +79,14 @@ def raw_days(days: tuple[str, ...] | None) -> Iterator[None]:
 
 
 def in_range() -> str:
-    """The range's tickets of the covered sites (``SCOPE``, else this process's site)."""
+    """The range's tickets of the covered sites (``SCOPE``, else this process's site).
+
+    The unary ``+`` keeps SQLite from reading a site's whole history through ``ticket(service_id)``
+    (it did, given a list of days: 20 s instead of 0.3 s for a month of 3M tickets); the days are
+    always the narrower way in.  PostgreSQL reads ``+x`` as ``x``.
+    """
     return (f"t.service_day BETWEEN ? AND ?{days_only('t.service_day')} "
-            f"AND t.service_id IN ({SITE_SERVICES.format(site=sites_sql())})")
+            f"AND +t.service_id IN ({SITE_SERVICES.format(site=sites_sql())})")
 
 
 def sql(text: str) -> str:
@@ -122,7 +127,7 @@ def ticket_grain() -> str:
                SUM(CASE WHEN {DONE} AND s.target_wait_min IS NOT NULL THEN 1 ELSE 0 END) AS with_target,
                SUM(CASE WHEN {DONE} AND s.target_wait_min IS NOT NULL
                          AND {WAIT} <= s.target_wait_min * 60 THEN 1 ELSE 0 END) AS within
-        FROM ticket t JOIN service s ON s.id = t.service_id
+        FROM ticket t JOIN service s ON s.id = +t.service_id
         WHERE {in_range()}
         GROUP BY {GRAIN_COLUMNS}"""
 
