@@ -91,7 +91,7 @@ def changes_since(site_ids: Iterable[int], event_id: int, rating_id: int, dossie
                  (rating_id,)))
     note(2, rows(f"""
         SELECT s.site_id, t.service_day, MAX(d.id)
-        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id JOIN service s ON s.id = t.service_id
+        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id JOIN service s ON s.id = +t.service_id
         WHERE d.id > ? AND s.site_id IN ({sites}) GROUP BY s.site_id, t.service_day""", (dossier_id,)))
     return {key: (e, r, d) for key, (e, r, d) in found.items()}
 
