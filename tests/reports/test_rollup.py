@@ -183,3 +183,24 @@ def test_histogram_estimates_stay_within_half_a_bucket():
         assert abs(got_p90 - p90) <= _bound(p90) - 0.1
         # the two middle values may lie in different bands: each is within its own half bucket
         assert abs(got_median - median) <= max(_bound(values[(n + 1) // 2 - 1]), _bound(values[(n + 2) // 2 - 1]))
+
+
+def test_the_first_ticket_of_a_day_rolls_the_last_week_and_a_failing_rollup_never_stops_it(site_db, monkeypatch):
+    from datetime import timedelta
+
+    import peewee as pw
+    from rollup_data import midnight
+
+    from db import queue, rollup
+    from db.models import ReportState
+
+    fill(first=TODAY - timedelta(days=40), last=TODAY - timedelta(days=2), per_day=6)
+    queue._rolled_over.clear()
+    monkeypatch.setattr(rollup, "refresh", lambda *a, **k: (_ for _ in ()).throw(pw.ProgrammingError("denied")))
+    assert queue.issue_ticket("TP", now=midnight(TODAY - timedelta(days=1)) + 9 * 3600).code
+    assert ReportState.select().count() == 0
+    monkeypatch.undo()
+    queue.issue_ticket("TP", now=midnight(TODAY) + 9 * 3600)
+    rolled = {s.first_day for s in ReportState.select().where(ReportState.kind == "day")}
+    assert YESTERDAY in rolled and "2026-11-01" in rolled and "2026-10-31" not in rolled
+    assert TODAY.isoformat() not in rolled
