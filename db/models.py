@@ -446,6 +446,40 @@ class ReportDayRating(_RollupGrain):
         indexes = ((("site_id", "service_day"), False),)
 
 
+class ReportMonth(_RollupGrain):
+    """``report_day`` summed over a whole rolled month (``service_day`` = the month's first day).
+
+    A long report sums these for its whole months instead of 30 times as many day rows; the
+    ``by_day`` breakdown still reads ``report_day``.
+    """
+
+    issued = pw.IntegerField()
+    no_show = pw.IntegerField()
+    cancelled = pw.IntegerField()
+    transferred = pw.IntegerField()
+    served = pw.IntegerField()
+    wait_sum = pw.DoubleField(null=True)
+    wait_max = pw.DoubleField(null=True)
+    service_sum = pw.DoubleField(null=True)
+    service_max = pw.DoubleField(null=True)
+    with_target = pw.IntegerField()
+    within = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportMonthRating(_RollupGrain):
+    """``report_day_rating`` summed over a whole rolled month (``service_day`` = its first day)."""
+
+    value = pw.SmallIntegerField()
+    rated = pw.IntegerField()
+    served = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
 class ReportDayAppointment(_RollupGrain):
     """Served appointment tickets of one grain: count, summed and longest appointment wait."""
 
@@ -549,5 +583,8 @@ class ReportState(BaseModel):
 
 #: the rollup tables (schema step ``_v11_report_rollup``), each rebuilt from the ticket history
 ROLLUP_MODELS = [ReportDay, ReportDayRating, ReportDayAppointment, ReportDayDossier, ReportDayPress, ReportDayHour,
-                 ReportDayStats, ReportHist, ReportState]
+                 ReportDayStats, ReportMonth, ReportMonthRating, ReportHist, ReportState]
+#: the rollup tables holding one site's days (deleted and rebuilt day by day)
+ROLLUP_DAY_MODELS = [ReportDay, ReportDayRating, ReportDayAppointment, ReportDayDossier, ReportDayPress,
+                     ReportDayHour, ReportDayStats]
 ALL_MODELS += ROLLUP_MODELS

@@ -136,22 +136,30 @@ _floor_int = floor_int
 _DONE, _WAIT, _SERVICE, _APPT_WAIT = DONE, WAIT, SERVICE, APPT_WAIT
 
 
-def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: Iterable[Any]) -> list[tuple]:
+def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: Iterable[Any],
+            day_grain: str | None = None) -> list[tuple]:
     """Aggregate a small grouped "grain" CTE once more per breakdown, in one statement.
 
     ``branches`` are (label, grain column); an empty column is the grand total.
     Keys come back as text (one column type for all branches); ``_key``
     turns them back.  The grain is referenced several times, so both engines
-    materialise it: the ticket range is scanned once.
+    materialise it: the ticket range is scanned once.  With ``day_grain`` (the
+    grain of a long rolled range, ``_grains``) the "day" branch sums that one
+    and the others the month-level ``grain``; the live part, and so ``params``,
+    appears in both.
     """
     parts = []
     for label, column in branches:
+        source = "gd" if day_grain is not None and label == "day" else "g"
         if column:
-            parts.append(f"SELECT '{label}', CAST(g.{column} AS TEXT), {measures} FROM g GROUP BY g.{column}")
+            parts.append(f"SELECT '{label}', CAST({source}.{column} AS TEXT), {measures.replace('g.', source + '.')} "
+                         f"FROM {source} GROUP BY {source}.{column}")
         else:
             # No GROUP BY: one row even for an empty range (NULL sums), skipped by the caller.
             parts.append(f"SELECT '{label}', CAST('*' AS TEXT), {measures} FROM g")
-    return _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(parts), params)
+    ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
+    params = tuple(params)
+    return _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(parts), params * 2 if day_grain is not None else params)
 
 
 def _key(dim_name: str, text: str | None) -> Any:
@@ -178,6 +186,27 @@ def _grain(build: Callable[[], str], table: str, columns: str, plan: ReadPlan) -
     return f"{live}\nUNION ALL\n{rollup_read.rolled_sql(table, columns, plan.rolled_days, _sites_sql())}"
 
 
+def _grains(build: Callable[[], str], table: str, month_table: str, columns: str,
+            plan: ReadPlan) -> tuple[str, str | None]:
+    """(grain, day grain): ``_grain``, and for a plan with whole rolled months a cheaper pair.
+
+    Then the first sums ``month_table`` for those months (one row per key and month instead of
+    one per key and day) and the second, for the "day" breakdown only, is ``_grain`` itself.
+    """
+    day = _grain(build, table, columns, plan)
+    if not plan.grain_months:
+        return day, None
+    in_months = plan.month_days()
+    with raw_days(plan.raw_days):
+        live = build()
+    sites = _sites_sql()
+    firsts = tuple(f"{m}-01" for m in plan.grain_months)
+    rest = tuple(d for d in plan.rolled_days if d not in in_months)
+    grain = (f"{live}\nUNION ALL\n{rollup_read.rolled_sql(table, columns, rest, sites)}"
+             f"\nUNION ALL\n{rollup_read.rolled_sql(month_table, columns, firsts, sites)}")
+    return grain, day
+
+
 def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
                     ) -> tuple[dict[tuple[str, Any], tuple], dict[tuple[str, Any], dict]]:
     """Counts (issued side) and served sums/maxima (served side) for every breakdown.
@@ -186,7 +215,8 @@ def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
     busy province is a few thousand groups); each breakdown then sums the
     grain.  Means are sums over counts, so they roll up exactly.
     """
-    grain = _grain(ticket_grain, "report_day", f"{GRAIN_NAMES}, {', '.join(TICKET_MEASURES)}", plan)
+    grain, day_grain = _grains(ticket_grain, "report_day", "report_month",
+                               f"{GRAIN_NAMES}, {', '.join(TICKET_MEASURES)}", plan)
     measures = ("SUM(g.issued), SUM(g.no_show), SUM(g.cancelled), SUM(g.transferred), SUM(g.served), "
                 "SUM(g.wait_sum), MAX(g.wait_max), SUM(g.service_sum), MAX(g.service_max), "
                 "SUM(g.with_target), SUM(g.within)")
@@ -194,7 +224,7 @@ def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
     counts: dict[tuple[str, Any], tuple] = {}
     served: dict[tuple[str, Any], dict] = {}
     for label, text, issued, no_show, cancelled, transferred, n, wait_sum, wait_max, svc_sum, svc_max, \
-            with_target, within in _rollup(grain, branches, measures, span):
+            with_target, within in _rollup(grain, branches, measures, span, day_grain):
         if issued is None:
             continue  # the totals row of an empty range
         name = label.split(":")[-1]
@@ -229,16 +259,19 @@ def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
     over the presses of the range's tickets (``rating(ticket, pressed_at)``
     index); ratings count where the ticket was served.
     """
-    grain = _grain(rating_grain, "report_day_rating", f"{GRAIN_NAMES}, value, rated, served", plan)
+    grain, day_grain = _grains(rating_grain, "report_day_rating", "report_month_rating",
+                               f"{GRAIN_NAMES}, value, rated, served", plan)
     result: dict[tuple[str, Any], dict[int, tuple[int, int]]] = {}
     branches_sql = []
     for d in _ALL:
-        column = f"g.{d.served_col}" if d.served_col else "'*'"
-        group = f"GROUP BY {column}, g.value" if d.served_col else "GROUP BY g.value"
-        branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), g.value, SUM(g.rated), SUM(g.served) "
-                            f"FROM g {group}")
-    for label, text, value, rated, served in _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(branches_sql),
-                                                   (*span, True)):
+        g = "gd" if day_grain is not None and d.name == "day" else "g"
+        column = f"{g}.{d.served_col}" if d.served_col else "'*'"
+        group = f"GROUP BY {column}, {g}.value" if d.served_col else f"GROUP BY {g}.value"
+        branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), {g}.value, SUM({g}.rated), "
+                            f"SUM({g}.served) FROM {g} {group}")
+    ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
+    params = (*span, True) * (2 if day_grain is not None else 1)
+    for label, text, value, rated, served in _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(branches_sql), params):
         if rated is None:
             continue
         result.setdefault((label, _key(label, text)), {})[int(value)] = (int(rated), int(served or 0))

@@ -33,7 +33,7 @@ _READ_QUEUE = ("schema_version", "site", "service", "counter", "counter_service"
                "setting")  # the tracking-link secret: every ticket object carries its link
 #: the daily report rollup (docs/rollup.md): derived rows that reports read
 _ROLLUP = ("report_day", "report_day_rating", "report_day_appt", "report_day_dossier", "report_day_press",
-           "report_day_hour", "report_day_stats", "report_hist", "report_state")
+           "report_day_hour", "report_day_stats", "report_month", "report_month_rating", "report_hist", "report_state")
 #: the first issue or call of a day rolls the closed days up (``db.rollup.close_days_before``)
 _ROLLUP_WRITE = {"insert": _ROLLUP, "delete": _ROLLUP, "update": {"report_state": ("event_id", "rating_id",
                                                                                    "dossier_id")}}

@@ -27,12 +27,7 @@ import peewee as pw
 
 from db import clock, current_site, statuses
 from db.connection import database_proxy
-from db.models import (
-    ROLLUP_MODELS,
-    ReportDayStats,
-    ReportHist,
-    ReportState,
-)
+from db.models import ROLLUP_DAY_MODELS, ReportDayStats, ReportState
 from db.report_grains import (
     GRAIN_NAMES,
     MEASURES,
@@ -69,6 +64,15 @@ _DAY_TABLES = (
     ("report_day_dossier", f"{GRAIN_NAMES}, dossiers", dossier_grain, "span"),
     ("report_day_press", "service_day, counter_id, officer_id, n", press_grain, "press"),
     ("report_day_hour", "service_day, hour, issued", hour_grain, "span"),
+)
+
+
+_MONTH_KEYS = "issued_service_id, service_id, counter_id, officer_id"
+#: (month table, the day table it sums, its keys besides site and day, (column, aggregate) pairs)
+_MONTH_TABLES = (
+    ("report_month", "report_day", _MONTH_KEYS,
+     tuple((name, "MAX" if name.endswith("_max") else "SUM") for name in TICKET_MEASURES)),
+    ("report_month_rating", "report_day_rating", f"{_MONTH_KEYS}, value", (("rated", "SUM"), ("served", "SUM"))),
 )
 
 
@@ -211,10 +215,9 @@ def _delete(site_id: int, days: list[str]) -> None:
     if not days:
         return
     listed = day_list(days)
-    for model in ROLLUP_MODELS:
-        if model not in (ReportHist, ReportState):
-            table = model._meta.table_name
-            _execute(f"DELETE FROM {table} WHERE site_id = ? AND service_day IN ({listed})", (site_id,))
+    for model in ROLLUP_DAY_MODELS:
+        table = model._meta.table_name
+        _execute(f"DELETE FROM {table} WHERE site_id = ? AND service_day IN ({listed})", (site_id,))
     _execute(f"DELETE FROM report_state WHERE site_id = ? AND kind = 'day' AND first_day IN ({listed})", (site_id,))
 
 
@@ -247,7 +250,7 @@ def _build_days(site_id: int, days: list[str], head: tuple[int, int, int], count
 
 
 def _build_month(site_id: int, month: str, head: tuple[int, int, int]) -> None:
-    """Store the month's served-time histograms per breakdown and measure."""
+    """Store the month's served-time histograms per breakdown and measure, and its grain summed over its days."""
     first, last = month_bounds(month)
     _execute("DELETE FROM report_hist WHERE site_id = ? AND month = ?", (site_id, month))
     _execute("DELETE FROM report_state WHERE site_id = ? AND kind = 'month' AND first_day = ?", (site_id, first))
@@ -257,6 +260,12 @@ def _build_month(site_id: int, month: str, head: tuple[int, int, int]) -> None:
                      f"INSERT INTO report_hist (site_id, month, dim, group_key, measure, bucket, n) "
                      f"SELECT {int(site_id)}, '{month}', dim, group_key, '{measure}', bucket, n FROM d",
                      (first, last))
+    for table, source, keys, sums in _MONTH_TABLES:
+        _execute(f"DELETE FROM {table} WHERE site_id = ? AND service_day = ?", (site_id, first))
+        _execute(f"INSERT INTO {table} (site_id, service_day, {keys}, {', '.join(name for name, _ in sums)}) "
+                 f"SELECT site_id, '{first}', {keys}, {', '.join(f'{fn}({name})' for name, fn in sums)} "
+                 f"FROM {source} WHERE site_id = ? AND service_day BETWEEN ? AND ? GROUP BY site_id, {keys}",
+                 (site_id, first, last))
     _write_states(site_id, "month", [(first, last)], head, {})
 
 

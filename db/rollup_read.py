@@ -41,6 +41,12 @@ class ReadPlan:
     raw_days: tuple[str, ...] | None = None
     hist_months: tuple[str, ...] = ()
     hist_raw_days: tuple[str, ...] | None = None
+    #: fresh months whose days are all rolled: every breakdown but ``by_day`` sums ``report_month*`` for them
+    grain_months: tuple[str, ...] = ()
+
+    def month_days(self) -> set[str]:
+        """The days the ``grain_months`` stand for."""
+        return {d for m in self.grain_months for d in calendar(*month_bounds(m))}
 
     @property
     def uses_rollup(self) -> bool:
@@ -137,8 +143,10 @@ def plan(span: tuple[str, str], site_ids: tuple[int, ...]) -> ReadPlan:
     rolled_set = set(rolled)
     months = tuple(sorted(m[:7] for m, sites in month_sites.items() if len(sites) == wanted))
     in_months = {d for m in months for d in calendar(*month_bounds(m))}
+    whole = tuple(m for m in months if all(d in rolled_set for d in calendar(*month_bounds(m))))
     return ReadPlan(rolled_days=rolled, raw_days=tuple(d for d in everything if d not in rolled_set),
-                    hist_months=months, hist_raw_days=tuple(d for d in everything if d not in in_months))
+                    hist_months=months, hist_raw_days=tuple(d for d in everything if d not in in_months),
+                    grain_months=whole)
 
 
 def rolled_sql(table: str, columns: str, days: tuple[str, ...], sites: str) -> str:

@@ -87,7 +87,7 @@ def test_closed_days_are_rolled_and_today_stays_live(history):
     p = plan((FIRST.isoformat(), TODAY.isoformat()))
     assert p.rolled_days[0] == FIRST.isoformat() and p.rolled_days[-1] == YESTERDAY
     assert TODAY.isoformat() in p.raw_days
-    assert p.hist_months == ("2026-08", "2026-09", "2026-10")
+    assert p.hist_months == p.grain_months == ("2026-08", "2026-09", "2026-10")
 
 
 @pytest.mark.parametrize("span", [("2026-11-01", "2026-11-25"), ("2026-10-01", "2026-10-31"),
