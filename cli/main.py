@@ -56,13 +56,15 @@ def command_modules() -> tuple[ModuleType, ...]:
         printing_commands,
         queue_commands,
         report_commands,
+        rollup_commands,
         security_commands,
         sync_commands,
         voice_commands,
         web_commands,
     )
 
-    return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, dossier_commands,
+    return (queue_commands, printing_commands, keypad_commands, voice_commands, report_commands, rollup_commands,
+            dossier_commands,
             app_commands, booking_commands, event_commands, web_commands, security_commands,
             sync_commands)
 

@@ -399,3 +399,192 @@ ALL_MODELS = [SchemaVersion, Site, Service, Officer, Counter, CounterService, Nu
 #: the appointment tables (schema step ``_v8_bookings``)
 BOOKING_MODELS = [Booking, BookingSlot, BookingQuota, Notification, NotifyCursor]
 ALL_MODELS += BOOKING_MODELS
+
+
+# ----------------------------------------------------------------- the daily rollup (docs/rollup.md)
+# Derived data: every row can be rebuilt from the tables above (``onestop rollup --rebuild``), so ids
+# are plain integers, not foreign keys, and nothing else refers to these rows.
+
+class _RollupGrain(BaseModel):
+    """The keys of one report grain row: a site's service day, both services, the counter, the officer."""
+
+    site_id = pw.IntegerField()
+    service_day = pw.CharField(max_length=10)
+    issued_service_id = pw.IntegerField()
+    service_id = pw.IntegerField()
+    counter_id = pw.IntegerField(null=True)
+    officer_id = pw.IntegerField(null=True)
+
+
+class ReportDay(_RollupGrain):
+    """Ticket counts, time sums and maxima of one grain (the ``_ticket_figures`` grain of db/reports.py)."""
+
+    issued = pw.IntegerField()
+    no_show = pw.IntegerField()
+    cancelled = pw.IntegerField()
+    transferred = pw.IntegerField()
+    served = pw.IntegerField()
+    wait_sum = pw.DoubleField(null=True)
+    wait_max = pw.DoubleField(null=True)
+    service_sum = pw.DoubleField(null=True)
+    service_max = pw.DoubleField(null=True)
+    with_target = pw.IntegerField()
+    within = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayRating(_RollupGrain):
+    """Rated tickets (latest counted press) of one grain and rating value, and how many of them were served."""
+
+    value = pw.SmallIntegerField()
+    rated = pw.IntegerField()
+    served = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportMonth(_RollupGrain):
+    """``report_day`` summed over a whole rolled month (``service_day`` = the month's first day).
+
+    A long report sums these for its whole months instead of 30 times as many day rows; the
+    ``by_day`` breakdown still reads ``report_day``.
+    """
+
+    issued = pw.IntegerField()
+    no_show = pw.IntegerField()
+    cancelled = pw.IntegerField()
+    transferred = pw.IntegerField()
+    served = pw.IntegerField()
+    wait_sum = pw.DoubleField(null=True)
+    wait_max = pw.DoubleField(null=True)
+    service_sum = pw.DoubleField(null=True)
+    service_max = pw.DoubleField(null=True)
+    with_target = pw.IntegerField()
+    within = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportMonthRating(_RollupGrain):
+    """``report_day_rating`` summed over a whole rolled month (``service_day`` = its first day)."""
+
+    value = pw.SmallIntegerField()
+    rated = pw.IntegerField()
+    served = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayAppointment(_RollupGrain):
+    """Served appointment tickets of one grain: count, summed and longest appointment wait."""
+
+    n = pw.IntegerField()
+    total = pw.DoubleField(null=True)
+    longest = pw.DoubleField(null=True)
+
+    class Meta:
+        table_name = "report_day_appt"
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayDossier(_RollupGrain):
+    """Dossier codes attached to the tickets of one grain."""
+
+    dossiers = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayPress(BaseModel):
+    """Unattached counted presses of one site, press day, counter and officer."""
+
+    site_id = pw.IntegerField()
+    service_day = pw.CharField(max_length=10)
+    counter_id = pw.IntegerField()
+    officer_id = pw.IntegerField(null=True)
+    n = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayHour(BaseModel):
+    """Tickets issued per site-local hour of one site and day (``arrivals_by_hour``)."""
+
+    site_id = pw.IntegerField()
+    service_day = pw.CharField(max_length=10)
+    hour = pw.SmallIntegerField()
+    issued = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportDayStats(BaseModel):
+    """The exact median and p90 of one measure (wait, service, appt) over one site's day (``by_day``)."""
+
+    site_id = pw.IntegerField()
+    service_day = pw.CharField(max_length=10)
+    measure = pw.CharField(max_length=8)
+    median = pw.DoubleField(null=True)
+    p90 = pw.DoubleField(null=True)
+
+    class Meta:
+        indexes = ((("site_id", "service_day"), False),)
+
+
+class ReportHist(BaseModel):
+    """Served tickets per time bucket (db/histogram.py) of one site, month, breakdown key and measure.
+
+    ``dim`` is "" (totals, key 0), "service" (where served), "counter" or "officer".  Kept per month,
+    not per day: a day's buckets per key hold about as many rows as the day has tickets.
+    """
+
+    site_id = pw.IntegerField()
+    month = pw.CharField(max_length=7)          # YYYY-MM
+    dim = pw.CharField(max_length=8)
+    group_key = pw.IntegerField()
+    measure = pw.CharField(max_length=8)
+    bucket = pw.IntegerField()
+    n = pw.IntegerField()
+
+    class Meta:
+        indexes = ((("site_id", "month"), False),)
+
+
+class ReportState(BaseModel):
+    """What one rolled unit (a site's day, or a month's histograms) was built from: its fingerprint.
+
+    ``event_id`` / ``rating_id`` / ``dossier_id``: every change to the unit's tickets with a larger id
+    makes it stale (db/rollup_read.py); ``tickets`` is its ticket count when built; ``config`` a digest of
+    the waiting targets it used (``within_target`` depends on them).
+    """
+
+    site_id = pw.IntegerField()
+    kind = pw.CharField(max_length=8)           # day | month
+    first_day = pw.CharField(max_length=10)
+    last_day = pw.CharField(max_length=10)
+    event_id = pw.BigIntegerField()
+    rating_id = pw.BigIntegerField()
+    dossier_id = pw.BigIntegerField()
+    tickets = pw.IntegerField()
+    config = pw.CharField(max_length=64)
+    built_at = pw.DoubleField()
+
+    class Meta:
+        indexes = ((("site_id", "kind", "first_day"), True),)
+
+
+#: the rollup tables (schema step ``_v11_report_rollup``), each rebuilt from the ticket history
+ROLLUP_MODELS = [ReportDay, ReportDayRating, ReportDayAppointment, ReportDayDossier, ReportDayPress, ReportDayHour,
+                 ReportDayStats, ReportMonth, ReportMonthRating, ReportHist, ReportState]
+#: the rollup tables holding one site's days (deleted and rebuilt day by day)
+ROLLUP_DAY_MODELS = [ReportDay, ReportDayRating, ReportDayAppointment, ReportDayDossier, ReportDayPress,
+                     ReportDayHour, ReportDayStats]
+ALL_MODELS += ROLLUP_MODELS

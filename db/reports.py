@@ -47,25 +47,56 @@ Definitions (documented for users in ``docs/reports.md``):
 * ``dossiers`` = dossier codes attached to the range's tickets, counted where
   the ticket was served (a ticket with two codes counts 2).
 * Times are rounded to 0.1 s, percentages to 0.01.
+
+Closed days come from the daily rollup (``db.rollup``, docs/rollup.md): the
+same grains (``db.report_grains``) stored once per day, summed with the live
+grain of today and of days not rolled (``_grain``), so the counts are those of
+the ticket rows.  Over ranges longer than 31 days the medians and p90 of the
+totals and breakdowns (not ``by_day``) are read from stored histograms
+(``db.report_hist``): within half a bucket, 5 s below 2 h.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from db import current_site, inputs, statuses
-from db.connection import database_proxy, is_postgres, read_transaction, with_retry
+from db import current_site, inputs, report_hist, rollup_read
+from db.connection import read_transaction, with_retry
 from db.errors import InvalidInput
 from db.models import Counter, Officer, Service, Site
+from db.report_grains import (
+    APPT_WAIT,
+    DONE,
+    GRAIN_NAMES,
+    SCOPE,
+    SERVICE,
+    SITE_SERVICES,
+    TICKET_MEASURES,
+    WAIT,
+    appointment_grain,
+    dossier_grain,
+    floor_int,
+    hour_grain,
+    in_range,
+    percentile_sql,
+    press_grain,
+    rating_grain,
+    raw_days,
+    rows,
+    sites_sql,
+    ticket_grain,
+)
+from db.rollup_read import ReadPlan
 from db.site import site_info
 
 STAT_KEYS = ("mean", "median", "p90", "max")
+#: the plan that reads every day from the ticket rows (no rollup)
+_LIVE = ReadPlan()
 
 
 @dataclass(frozen=True)
@@ -80,78 +111,55 @@ class _Dimension:
     name: str                # "day", "service", ... ("" for the totals)
     issued_col: str          # grain column for issued / no_show / cancelled / transferred
     served_col: str          # grain column for served, times, ratings
-    press_key: str | None    # rating expression for unattached presses; None = not applicable
+    press_key: str | None    # press grain column for unattached presses; None = not applicable
 
     @property
     def key(self) -> str:
         return f"t.{self.served_col}" if self.served_col else "0"
 
 
-_TOTALS = _Dimension("", "", "", "0")
+_TOTALS = _Dimension("", "", "", "")
 _DIMENSIONS = (
-    _Dimension("day", "service_day", "service_day", "r.service_day"),
+    _Dimension("day", "service_day", "service_day", "service_day"),
     _Dimension("service", "issued_service_id", "service_id", None),
-    _Dimension("counter", "counter_id", "counter_id", "r.counter_id"),
-    _Dimension("officer", "officer_id", "officer_id", "r.officer_id"),
+    _Dimension("counter", "counter_id", "counter_id", "counter_id"),
+    _Dimension("officer", "officer_id", "officer_id", "officer_id"),
 )
 _ALL = (_TOTALS, *_DIMENSIONS)
 
-#: Site ids the queries cover; None = this process's site (``db.current_site``).  Set by ``build_all_sites_report``.
-_SCOPE: ContextVar[tuple[int, ...] | None] = ContextVar("report_scope", default=None)
+#: Site ids the queries cover; None = this process's site.  Set by ``build_all_sites_report``.
+_SCOPE = SCOPE
+_sites_sql = sites_sql
+_in_range = in_range
+_rows = rows
+_floor_int = floor_int
+_DONE, _WAIT, _SERVICE, _APPT_WAIT = DONE, WAIT, SERVICE, APPT_WAIT
 
 
-def _sites_sql() -> str:
-    """The covered site ids as an SQL list (integers from the database, never user text)."""
-    scope = _SCOPE.get()
-    return ", ".join(str(int(i)) for i in scope) if scope else str(current_site.site_id())
-
-
-def _in_range() -> str:
-    """The range's tickets of the covered sites (``_SCOPE``, else this process's site)."""
-    return f"t.service_day BETWEEN ? AND ? AND t.service_id IN ({_SITE_SERVICES.format(site=_sites_sql())})"
-
-
-_SITE_SERVICES = "SELECT id FROM service WHERE site_id IN ({site})"
-_SITE_COUNTERS = "SELECT id FROM counter WHERE site_id IN ({site})"
-_DONE = f"t.status = '{statuses.DONE}'"
-_WAIT = "(t.called_at - t.issued_at)"
-_SERVICE = "(t.finished_at - t.started_at)"
-#: appointment tickets: first call - max(slot start, check-in), 0 if called before the slot; NULL for walk-ins
-_APPT_WAIT = ("(CASE WHEN t.slot_at IS NULL THEN NULL WHEN t.called_at < t.slot_at THEN 0.0 "
-              "WHEN t.slot_at > t.issued_at THEN t.called_at - t.slot_at ELSE t.called_at - t.issued_at END)")
-
-
-def _sql(text: str) -> str:
-    """Our SQL is written with ``?``; psycopg wants ``%s`` (no literal ``?``/``%`` appear)."""
-    return text.replace("?", "%s") if is_postgres() else text
-
-
-def _floor_int(expr: str) -> str:
-    """Whole part of a non-negative number: SQLite's CAST truncates, PostgreSQL's rounds."""
-    return f"CAST(FLOOR({expr}) AS INTEGER)" if is_postgres() else f"CAST({expr} AS INTEGER)"
-
-
-def _rows(text: str, params: Iterable[Any]) -> list[tuple]:
-    cursor = database_proxy.obj.execute_sql(_sql(text), tuple(params))
-    return list(cursor.fetchall())
-
-
-def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: Iterable[Any]) -> list[tuple]:
+def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: Iterable[Any],
+            day_grain: str | None = None) -> list[tuple]:
     """Aggregate a small grouped "grain" CTE once more per breakdown, in one statement.
 
     ``branches`` are (label, grain column); an empty column is the grand total.
     Keys come back as text (one column type for all branches); ``_key``
     turns them back.  The grain is referenced several times, so both engines
-    materialise it: the ticket range is scanned once.
+    materialise it: the ticket range is scanned once.  With ``day_grain`` (the
+    grain of a long rolled range, ``_grains``) the "day" branch sums that one
+    and the others the month-level ``grain``; the live part, and so ``params``,
+    appears in both.
     """
     parts = []
     for label, column in branches:
+        source = "gd" if day_grain is not None and label == "day" else "g"
         if column:
-            parts.append(f"SELECT '{label}', CAST(g.{column} AS TEXT), {measures} FROM g GROUP BY g.{column}")
+            parts.append(f"SELECT '{label}', CAST({source}.{column} AS TEXT), {measures.replace('g.', source + '.')} "
+                         f"FROM {source} GROUP BY {source}.{column}")
         else:
             # No GROUP BY: one row even for an empty range (NULL sums), skipped by the caller.
             parts.append(f"SELECT '{label}', CAST('*' AS TEXT), {measures} FROM g")
-    return _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(parts), params)
+    ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
+    params = tuple(params)
+    return _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(parts), params * 2 if day_grain is not None else params)
 
 
 def _key(dim_name: str, text: str | None) -> Any:
@@ -165,33 +173,50 @@ def _key(dim_name: str, text: str | None) -> Any:
 
 # ----------------------------------------------------------------- the queries
 
-_GRAIN_COLUMNS = "t.service_day, t.issued_service_id, t.service_id, t.counter_id, t.officer_id"
+def _grain(build: Callable[[], str], table: str, columns: str, plan: ReadPlan) -> str:
+    """The grain ``build`` makes, live for the plan's raw days, ``UNION ALL`` the stored rows of its rolled days.
+
+    Both halves have the same columns (the rollup stores what ``build`` returns), so whatever sums
+    the grain gives the same figures either way; the stored half takes no parameters.
+    """
+    with raw_days(plan.raw_days):
+        live = build()
+    if not plan.rolled_days:
+        return live
+    return f"{live}\nUNION ALL\n{rollup_read.rolled_sql(table, columns, plan.rolled_days, _sites_sql())}"
 
 
-def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple], dict[tuple[str, Any], dict]]:
+def _grains(build: Callable[[], str], table: str, month_table: str, columns: str,
+            plan: ReadPlan) -> tuple[str, str | None]:
+    """(grain, day grain): ``_grain``, and for a plan with whole rolled months a cheaper pair.
+
+    Then the first sums ``month_table`` for those months (one row per key and month instead of
+    one per key and day) and the second, for the "day" breakdown only, is ``_grain`` itself.
+    """
+    day = _grain(build, table, columns, plan)
+    if not plan.grain_months:
+        return day, None
+    in_months = plan.month_days()
+    with raw_days(plan.raw_days):
+        live = build()
+    sites = _sites_sql()
+    firsts = tuple(f"{m}-01" for m in plan.grain_months)
+    rest = tuple(d for d in plan.rolled_days if d not in in_months)
+    grain = (f"{live}\nUNION ALL\n{rollup_read.rolled_sql(table, columns, rest, sites)}"
+             f"\nUNION ALL\n{rollup_read.rolled_sql(month_table, columns, firsts, sites)}")
+    return grain, day
+
+
+def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
+                    ) -> tuple[dict[tuple[str, Any], tuple], dict[tuple[str, Any], dict]]:
     """Counts (issued side) and served sums/maxima (served side) for every breakdown.
 
     The grain groups the range's tickets by every key at once (a month of a
     busy province is a few thousand groups); each breakdown then sums the
     grain.  Means are sums over counts, so they roll up exactly.
     """
-    grain = f"""
-        SELECT {_GRAIN_COLUMNS},
-               COUNT(*) AS issued,
-               SUM(CASE WHEN t.status = '{statuses.NO_SHOW}' THEN 1 ELSE 0 END) AS no_show,
-               SUM(CASE WHEN t.status = '{statuses.CANCELLED}' THEN 1 ELSE 0 END) AS cancelled,
-               SUM(CASE WHEN t.transfers > 0 THEN 1 ELSE 0 END) AS transferred,
-               SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS served,
-               SUM(CASE WHEN {_DONE} THEN {_WAIT} END) AS wait_sum,
-               MAX(CASE WHEN {_DONE} THEN {_WAIT} END) AS wait_max,
-               SUM(CASE WHEN {_DONE} THEN {_SERVICE} END) AS service_sum,
-               MAX(CASE WHEN {_DONE} THEN {_SERVICE} END) AS service_max,
-               SUM(CASE WHEN {_DONE} AND s.target_wait_min IS NOT NULL THEN 1 ELSE 0 END) AS with_target,
-               SUM(CASE WHEN {_DONE} AND s.target_wait_min IS NOT NULL
-                         AND {_WAIT} <= s.target_wait_min * 60 THEN 1 ELSE 0 END) AS within
-        FROM ticket t JOIN service s ON s.id = t.service_id
-        WHERE {_in_range()}
-        GROUP BY {_GRAIN_COLUMNS}"""
+    grain, day_grain = _grains(ticket_grain, "report_day", "report_month",
+                               f"{GRAIN_NAMES}, {', '.join(TICKET_MEASURES)}", plan)
     measures = ("SUM(g.issued), SUM(g.no_show), SUM(g.cancelled), SUM(g.transferred), SUM(g.served), "
                 "SUM(g.wait_sum), MAX(g.wait_max), SUM(g.service_sum), MAX(g.service_max), "
                 "SUM(g.with_target), SUM(g.within)")
@@ -199,7 +224,7 @@ def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple]
     counts: dict[tuple[str, Any], tuple] = {}
     served: dict[tuple[str, Any], dict] = {}
     for label, text, issued, no_show, cancelled, transferred, n, wait_sum, wait_max, svc_sum, svc_max, \
-            with_target, within in _rollup(grain, branches, measures, span):
+            with_target, within in _rollup(grain, branches, measures, span, day_grain):
         if issued is None:
             continue  # the totals row of an empty range
         name = label.split(":")[-1]
@@ -218,85 +243,51 @@ def _ticket_figures(span: tuple[str, str]) -> tuple[dict[tuple[str, Any], tuple]
 
 
 def _percentiles(dim: _Dimension, span: tuple[str, str], value: str) -> dict[Any, tuple[Any, Any]]:
-    """(median, p90) of ``value`` over served tickets, per served-side key.
+    """(median, p90) of ``value`` over served tickets, per served-side key (exact, from the ticket rows).
 
-    ``ROW_NUMBER`` and the partition size come from one named window, so the
-    rows are sorted once; only the two or three wanted ranks are aggregated:
-    median = mean of ranks (n+1)/2 and (n+2)/2 (integer division: the same rank
-    twice when n is odd), p90 = rank ceil(0.9 n) = (9n + 9) / 10.  One query
-    per breakdown: sorting all breakdowns' rows together costs more.
+    One query per breakdown (``report_grains.percentile_sql``): sorting all breakdowns' rows together
+    costs more.
     """
-    rows = _rows(f"""
-        WITH d AS (
-            SELECT {dim.key} AS k, {value} AS v
-            FROM ticket t
-            WHERE {_in_range()} AND {_DONE} AND {value} IS NOT NULL
-        ), r AS (
-            SELECT k, v, ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
-            FROM d
-            WINDOW w AS (PARTITION BY k ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-        )
-        SELECT k,
-               AVG(CASE WHEN rn = (n + 1) / 2 OR rn = (n + 2) / 2 THEN v END),
-               MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN v END)
-        FROM r
-        WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 OR rn = (9 * n + 9) / 10
-        GROUP BY k""", span)
-    return {k: (median, p90) for k, median, p90 in rows}
+    return {k: (median, p90) for k, median, p90 in _rows(percentile_sql(dim.key, value), span)}
 
 
-def _rating_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[int, tuple[int, int]]]:
+def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
+                    ) -> dict[tuple[str, Any], dict[int, tuple[int, int]]]:
     """Per breakdown key and rating value: (rated tickets, of which served).
 
     A ticket's rating is its latest counted press, picked by ``ROW_NUMBER``
     over the presses of the range's tickets (``rating(ticket, pressed_at)``
     index); ratings count where the ticket was served.
     """
-    grain = f"""
-        SELECT {_GRAIN_COLUMNS}, l.value,
-               COUNT(*) AS rated, SUM(CASE WHEN {_DONE} THEN 1 ELSE 0 END) AS served
-        FROM (SELECT r.ticket_id, r.value,
-                     ROW_NUMBER() OVER (PARTITION BY r.ticket_id ORDER BY r.pressed_at DESC, r.id DESC) AS rn
-              FROM rating r JOIN ticket t ON t.id = r.ticket_id
-              WHERE {_in_range()} AND r.counted = ?) l
-        JOIN ticket t ON t.id = l.ticket_id
-        WHERE l.rn = 1
-        GROUP BY {_GRAIN_COLUMNS}, l.value"""
+    grain, day_grain = _grains(rating_grain, "report_day_rating", "report_month_rating",
+                               f"{GRAIN_NAMES}, value, rated, served", plan)
     result: dict[tuple[str, Any], dict[int, tuple[int, int]]] = {}
     branches_sql = []
     for d in _ALL:
-        column = f"g.{d.served_col}" if d.served_col else "'*'"
-        group = f"GROUP BY {column}, g.value" if d.served_col else "GROUP BY g.value"
-        branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), g.value, SUM(g.rated), SUM(g.served) "
-                            f"FROM g {group}")
-    for label, text, value, rated, served in _rows(f"WITH g AS ({grain})\n" + "\nUNION ALL\n".join(branches_sql),
-                                                   (*span, True)):
+        g = "gd" if day_grain is not None and d.name == "day" else "g"
+        column = f"{g}.{d.served_col}" if d.served_col else "'*'"
+        group = f"GROUP BY {column}, {g}.value" if d.served_col else f"GROUP BY {g}.value"
+        branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), {g}.value, SUM({g}.rated), "
+                            f"SUM({g}.served) FROM {g} {group}")
+    ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
+    params = (*span, True) * (2 if day_grain is not None else 1)
+    for label, text, value, rated, served in _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(branches_sql), params):
         if rated is None:
             continue
         result.setdefault((label, _key(label, text)), {})[int(value)] = (int(rated), int(served or 0))
     return result
 
 
-def _unattached(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
+def _unattached(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], int]:
     """Counted presses that found no ticket, by the press's own day, counter and officer."""
-    parts = []
-    for d in _ALL:
-        if d.press_key is None:
-            continue
-        if d.name:
-            parts.append(f"SELECT '{d.name}', CAST({d.press_key} AS TEXT), COUNT(*) FROM r GROUP BY {d.press_key}")
-        else:
-            parts.append("SELECT '', CAST('*' AS TEXT), COUNT(*) FROM r")
-    rows = _rows("""
-        WITH r AS (SELECT * FROM rating r
-                   WHERE r.ticket_id IS NULL AND r.counted = ? AND r.service_day BETWEEN ? AND ?
-                     AND r.counter_id IN (""" + _SITE_COUNTERS.format(site=_sites_sql()) + """))
-        """ + "\nUNION ALL\n".join(parts), (True, *span))
-    return {(label, _key(label, text)): int(n) for label, text, n in rows if n}
+    grain = _grain(press_grain, "report_day_press", "service_day, counter_id, officer_id, n", plan)
+    branches = [(d.name, d.press_key) for d in _ALL if d.press_key is not None]
+    return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.n)",
+                                                                             (True, *span)) if n}
 
 
 def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[tuple[str, Any], tuple]:
-    """(made, checked_in, no_show, cancelled) per slot day, booked service and in total."""
+    """(made, checked_in, no_show, cancelled) per slot day, booked service and in total (always live)."""
     grain = """
         SELECT b.service_day, b.service_id,
                COUNT(*) AS made,
@@ -304,7 +295,7 @@ def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[
                SUM(CASE WHEN b.status = 'booked' AND b.slot_start + ? < ? THEN 1 ELSE 0 END) AS no_show,
                SUM(CASE WHEN b.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled
         FROM booking b
-        WHERE b.service_day BETWEEN ? AND ? AND b.service_id IN (""" + _SITE_SERVICES.format(
+        WHERE b.service_day BETWEEN ? AND ? AND b.service_id IN (""" + SITE_SERVICES.format(
         site=_sites_sql()) + """)
         GROUP BY b.service_day, b.service_id"""
     branches = [("", ""), ("day", "service_day"), ("service", "service_id")]
@@ -314,34 +305,29 @@ def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[
             for label, text, *values in rows if values[0] is not None}
 
 
-def _appointment_figures(span: tuple[str, str]) -> dict[tuple[str, Any], dict[str, Any]]:
+def _appointment_figures(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], dict[str, Any]]:
     """Served appointment tickets' waits (count, mean, max; median and p90 added later), served side."""
-    grain = f"""
-        SELECT {_GRAIN_COLUMNS}, COUNT(*) AS n, SUM({_APPT_WAIT}) AS total, MAX({_APPT_WAIT}) AS longest
-        FROM ticket t
-        WHERE {_in_range()} AND {_DONE} AND t.slot_at IS NOT NULL
-        GROUP BY {_GRAIN_COLUMNS}"""
+    grain = _grain(appointment_grain, "report_day_appt", f"{GRAIN_NAMES}, n, total, longest", plan)
     branches = [(d.name, d.served_col) for d in _ALL]
     result: dict[tuple[str, Any], dict[str, Any]] = {}
     for label, text, n, total, longest in _rollup(grain, branches, "SUM(g.n), SUM(g.total), MAX(g.longest)", span):
         if n:
             result[(label, _key(label, text))] = {"mean": float(total) / int(n), "max": longest}
     return result
-def _dossier_figures(span: tuple[str, str]) -> dict[tuple[str, Any], int]:
+
+
+def _dossier_figures(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], int]:
     """Dossier codes attached to the range's tickets, counted where the ticket was served."""
-    grain = f"""
-        SELECT {_GRAIN_COLUMNS}, COUNT(*) AS dossiers
-        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id
-        WHERE {_in_range()}
-        GROUP BY {_GRAIN_COLUMNS}"""
+    grain = _grain(dossier_grain, "report_day_dossier", f"{GRAIN_NAMES}, dossiers", plan)
     branches = [(d.name, d.served_col) for d in _ALL]
     return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.dossiers)", span)
             if n}
 
 
-def _arrivals(span: tuple[str, str]) -> list[dict[str, int]]:
-    rows = dict(_rows(f"SELECT t.issued_hour, COUNT(*) FROM ticket t WHERE {_in_range()} GROUP BY t.issued_hour", span))
-    return [{"hour": hour, "issued": int(rows.get(hour, 0))} for hour in range(24)]
+def _arrivals(span: tuple[str, str], plan: ReadPlan = _LIVE) -> list[dict[str, int]]:
+    grain = _grain(hour_grain, "report_day_hour", "service_day, hour, issued", plan)
+    rows = dict(_rows(f"WITH g AS ({grain}) SELECT g.hour, SUM(g.issued) FROM g GROUP BY g.hour", span))
+    return [{"hour": int(hour), "issued": int(rows.get(hour, 0))} for hour in range(24)]
 
 
 # ----------------------------------------------------------------- assembling
@@ -393,24 +379,24 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
 
 
 def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None = None,
-                    grace_s: float = 900.0) -> dict[str, dict[Any, dict[str, Any]]]:
-    """FIGURES for every key of every breakdown ("" = totals) that has any activity in the range."""
-    counts, served = _ticket_figures(span)
+                    grace_s: float = 900.0, plan: ReadPlan = _LIVE) -> dict[str, dict[Any, dict[str, Any]]]:
+    """FIGURES for every key of every breakdown ("" = totals) that has any activity in the range.
+
+    ``plan`` says which days the rollup answers (``db.rollup_read.plan``); the default reads every
+    day live.  Medians and p90 are exact for ranges up to ``EXACT_PERCENTILE_DAYS``; longer rolled
+    ranges read them from stored histograms (``db.report_hist``).
+    """
+    counts, served = _ticket_figures(span, plan)
     booked = _booking_figures(span, time.time() if now is None else now, grace_s)
-    appointments = _appointment_figures(span)
-    for dim in _ALL:
-        for k, (median, p90) in _percentiles(dim, span, _APPT_WAIT).items():
-            if (dim.name, k) in appointments:
-                appointments[(dim.name, k)].update(median=median, p90=p90)
-    for dim in _ALL:
-        for name, value in (("wait_s", _WAIT), ("service_s", _SERVICE)):
-            for k, (median, p90) in _percentiles(dim, span, value).items():
-                entry = served.get((dim.name, k))
-                if entry is not None:
-                    entry[name].update(median=median, p90=p90)
-    ratings = _rating_figures(span)
-    unattached = _unattached(span)
-    dossiers = _dossier_figures(span)
+    appointments = _appointment_figures(span, plan)
+    if plan.uses_rollup and _days(span) > rollup_read.EXACT_PERCENTILE_DAYS:
+        report_hist.add_percentiles(span, plan, served, appointments, single_site=len(_scope_ids()) == 1,
+                                    exact=_exact_percentiles)
+    else:
+        _exact_percentiles(span, served, appointments, dims=_ALL)
+    ratings = _rating_figures(span, plan)
+    unattached = _unattached(span, plan)
+    dossiers = _dossier_figures(span, plan)
     result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
     for name, key in (set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers) | set(booked)
                       | set(appointments)):
@@ -420,6 +406,39 @@ def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None 
                                      unattached.get((name, key), 0), levels, dossiers.get((name, key), 0),
                                      booked=booked.get((name, key)), appointment_wait=appointments.get((name, key)))
     return result
+
+
+def _exact_percentiles(span: tuple[str, str], served: dict, appointments: dict,
+                       dims: Iterable[_Dimension] = _ALL) -> None:
+    """Add the exact medians and p90 of ``dims`` (window functions over the ticket rows; ``RAW_DAYS`` applies)."""
+    dims = [d if isinstance(d, _Dimension) else _BY_NAME[d] for d in dims]
+    for dim in dims:
+        for k, (median, p90) in _percentiles(dim, span, _APPT_WAIT).items():
+            if (dim.name, k) in appointments:
+                appointments[(dim.name, k)].update(median=median, p90=p90)
+    for dim in dims:
+        for name, value in (("wait_s", _WAIT), ("service_s", _SERVICE)):
+            for k, (median, p90) in _percentiles(dim, span, value).items():
+                entry = served.get((dim.name, k))
+                if entry is not None:
+                    entry[name].update(median=median, p90=p90)
+
+
+_BY_NAME = {d.name: d for d in _ALL}
+
+
+def _days(span: tuple[str, str]) -> int:
+    return (date.fromisoformat(span[1]) - date.fromisoformat(span[0])).days + 1
+
+
+def _scope_ids() -> tuple[int, ...]:
+    """The covered site ids (``_SCOPE``, else this process's site)."""
+    return _SCOPE.get() or (current_site.site_id(),)
+
+
+def _plan(span: tuple[str, str]) -> ReadPlan:
+    """Which days of ``span`` the rollup answers for the covered sites (read in the report's transaction)."""
+    return rollup_read.plan(span, _scope_ids())
 
 
 def _parse_day(text: str, label: str) -> str:
@@ -445,9 +464,10 @@ def build_report(date_from: str | date, date_to: str | date, *, now: float | Non
         with read_transaction():
             site = current_site.row_or_none()
             levels = sorted((lv.value for lv in site_info(site).rating_levels), reverse=True) if site else [3, 2, 1]
-            parts = _all_breakdowns(span, levels, now, _grace_s(site))
+            plan = _plan(span)
+            parts = _all_breakdowns(span, levels, now, _grace_s(site), plan)
             totals = parts[""].get(0) or _figures(None, None, None, 0, levels)
-            arrivals = _arrivals(span)
+            arrivals = _arrivals(span, plan)
             services = list(current_site.rows(Service).order_by(Service.sort_order, Service.code))
             counters = list(current_site.rows(Counter).order_by(Counter.number))
             officers = {o.id: o.username for o in current_site.rows(Officer, Officer.id, Officer.username)}
@@ -507,8 +527,9 @@ def build_all_sites_report(date_from: str | date, date_to: str | date, *,
         token = _SCOPE.set(tuple(site.id for site in sites) or (-1,))
         try:
             with read_transaction():
-                parts = _all_breakdowns((day_from, day_to), levels, now)
-                arrivals = _arrivals((day_from, day_to))
+                plan = _plan((day_from, day_to))
+                parts = _all_breakdowns((day_from, day_to), levels, now, plan=plan)
+                arrivals = _arrivals((day_from, day_to), plan)
         finally:
             _SCOPE.reset(token)
         return {

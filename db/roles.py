@@ -31,9 +31,15 @@ from db.integrity import SEAL_FUNCTION
 _READ_QUEUE = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
                "ticket", "ticket_dossier", "rating", "event", "request",
                "setting")  # the tracking-link secret: every ticket object carries its link
+#: the daily report rollup (docs/rollup.md): derived rows that reports read
+_ROLLUP = ("report_day", "report_day_rating", "report_day_appt", "report_day_dossier", "report_day_press",
+           "report_day_hour", "report_day_stats", "report_month", "report_month_rating", "report_hist", "report_state")
+#: the first issue or call of a day rolls the closed days up (``db.rollup.close_days_before``)
+_ROLLUP_WRITE = {"insert": _ROLLUP, "delete": _ROLLUP, "update": {"report_state": ("event_id", "rating_id",
+                                                                                   "dossier_id")}}
 #: bookings hold citizens' names and phone numbers: only the programs that book, check in,
 #: notify or report read them (an appointment ticket carries its slot time in ``ticket.slot_at``)
-_READ = _READ_QUEUE + ("booking", "booking_slot", "booking_quota", "notification", "notify_cursor")
+_READ = _READ_QUEUE + ("booking", "booking_slot", "booking_quota", "notification", "notify_cursor") + _ROLLUP
 #: booking a place (web, API, CLI) and checking in (kiosk): the slot and quota counters move with it
 _BOOKING_WRITE = {"booking": None, "booking_slot": None, "booking_quota": None}
 #: ticket columns the queue operations set (call, recall, start, done, no-show, transfer, cancel)
@@ -66,17 +72,18 @@ class RoleSpec:
 GRANTS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "onestop_kiosk", "kiosk (issue, cancel on a failed print, close yesterday's queue, admin exit login)",
-        insert=("ticket", "number_sequence", "event", "audit", "request", "notification"),
+        insert=("ticket", "number_sequence", "event", "audit", "request", "notification") + _ROLLUP_WRITE["insert"],
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
                 "counter": ("current_ticket_id",), "booking": ("status", "ticket_id", "checked_in_at"),
-                **_LOGIN, **_REQUEST},
+                **_LOGIN, **_REQUEST, **_ROLLUP_WRITE["update"]},
+        delete=_ROLLUP_WRITE["delete"],
     ),
     RoleSpec(
         "onestop_counter", "counter workstation (call, serve, transfer, sign in, dossier codes, its keypad)",
-        insert=("event", "rating", "audit", "request", "ticket_dossier"),
+        insert=("event", "rating", "audit", "request", "ticket_dossier") + _ROLLUP_WRITE["insert"],
         update={"ticket": _TICKET_QUEUE_COLUMNS, "counter": ("officer_id", "current_ticket_id", "paused"), **_LOGIN,
-                **_REQUEST},
-        delete=("ticket_dossier",),  # a code attached by mistake is taken off again
+                **_REQUEST, **_ROLLUP_WRITE["update"]},
+        delete=("ticket_dossier",) + _ROLLUP_WRITE["delete"],  # a code attached by mistake is taken off again
     ),
     RoleSpec("onestop_display", "hall display (reads the queue and the event feed; writes nothing)",
              select=_READ_QUEUE, seal=False),
@@ -92,10 +99,11 @@ GRANTS: tuple[RoleSpec, ...] = (
         "onestop_web", "web service (ticket tracking, hall board, API: issuing with a key)",
         select=_READ + ("api_key",),
         insert=("ticket", "number_sequence", "event", "audit", "request", "setting", "booking", "booking_slot",
-                "booking_quota", "notification", "notify_cursor"),
+                "booking_quota", "notification", "notify_cursor") + _ROLLUP_WRITE["insert"],
         update={"number_sequence": ("last_number",), "ticket": ("status", "cancel_reason", "finished_at"),
                 "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_BOOKING_WRITE,
-                "notification": None, "notify_cursor": None, **_LOGIN, **_REQUEST},
+                "notification": None, "notify_cursor": None, **_LOGIN, **_REQUEST, **_ROLLUP_WRITE["update"]},
+        delete=_ROLLUP_WRITE["delete"],
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",

@@ -19,6 +19,7 @@ from db.errors import Forbidden
 from db.models import (
     ALL_MODELS,
     BOOKING_MODELS,
+    ROLLUP_MODELS,
     ApiKey,
     Counter,
     Event,
@@ -30,7 +31,7 @@ from db.models import (
     Ticket,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -151,11 +152,21 @@ def _v10_sites(migrator: SchemaMigrator) -> list:
     return []
 
 
+def _v11_report_rollup(migrator: SchemaMigrator) -> list:
+    """Version 11: the daily report rollup (docs/rollup.md): ``report_day*``, ``report_hist``, ``report_state``.
+
+    Only new tables; they start empty, so reports read the ticket history until days are rolled
+    (``onestop rollup`` once after the upgrade; then as days close).
+    """
+    database_proxy.obj.create_tables(ROLLUP_MODELS, safe=True)
+    return []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
     6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings, 9: _v9_api_key_scopes,
-    10: _v10_sites,
+    10: _v10_sites, 11: _v11_report_rollup,
 }
 
 

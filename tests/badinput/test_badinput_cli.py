@@ -178,6 +178,7 @@ ROWS: dict[tuple[str, ...], Row] = {
                         "--voice": arg(None, "code")}),
     ("report",): Row({"--from": arg("{today}", "date"), "--to": arg("{today}", "date"),
                       "--format": arg("json", "choice"), "--out": arg(None, "path_out", *WRITABLE_NAMES)}),
+    ("rollup",): Row(DB_ONLY),
     ("backup",): Row({"file": arg("{tmp}/backup.db", "path_out", *WRITABLE_NAMES)}),
     ("dossier",): Row({"code": arg("HS-1", "code", "sql_quote", "traversal", "negative", "zero", "huge",
                                    "negative_huge", "fraction", "exponent", "nan", "inf", "hex", "word",

@@ -1,0 +1,66 @@
+"""Medians and p90 of a long report range from the rollup (docs/rollup.md, "Medians and p90").
+
+Per day (``by_day``) they stay exact: each rolled day stores its own
+(``report_day_stats``), the other days are computed from their ticket rows.
+For the totals and per service, counter and officer they come from summed
+histograms: the stored month histograms (``report_hist``) of the months the
+range covers whole, plus the remaining days bucketed live.  The estimate is
+within half a bucket of the exact figure (``db.histogram``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from db.histogram import median_and_p90
+from db.report_grains import day_list, hist_by_dim, raw_days, rows, sites_sql
+from db.rollup_read import ReadPlan, hist_sql
+
+#: report_day_stats.measure -> where its figures go: the served entry's key, or None for appointments
+_TARGETS = {"wait": "wait_s", "service": "service_s", "appt": None}
+
+
+def add_percentiles(span: tuple[str, str], plan: ReadPlan, served: dict, appointments: dict, *,
+                    single_site: bool, exact: Callable[..., None]) -> None:
+    """Fill ``median``/``p90`` of every breakdown entry of ``served`` and ``appointments`` for a long range."""
+    if single_site:
+        _stored_day_stats(plan, served, appointments)
+        with raw_days(plan.raw_days):
+            exact(span, served, appointments, dims=("day",))
+    else:
+        exact(span, served, appointments, dims=("day",))  # a day's median over several sites is not stored
+    for measure, target in _TARGETS.items():
+        for (dim, key), pairs in _summed_buckets(measure, span, plan).items():
+            entry = appointments.get((dim, key)) if target is None else (served.get((dim, key)) or {}).get(target)
+            if entry is not None:
+                median, p90 = median_and_p90(pairs, entry.get("max"))
+                entry.update(median=median, p90=p90)
+
+
+def _stored_day_stats(plan: ReadPlan, served: dict, appointments: dict) -> None:
+    if not plan.rolled_days:
+        return
+    for day, measure, median, p90 in rows(
+            f"SELECT service_day, measure, median, p90 FROM report_day_stats WHERE site_id IN ({sites_sql()}) "
+            f"AND service_day IN ({day_list(plan.rolled_days)})", ()):
+        target = _TARGETS.get(measure)
+        entry = appointments.get(("day", day)) if target is None else (served.get(("day", day)) or {}).get(target)
+        if entry is not None:
+            entry.update(median=median, p90=p90)
+
+
+def _summed_buckets(measure: str, span: tuple[str, str], plan: ReadPlan) -> dict[tuple[str, Any], list]:
+    """(dim, key) -> [(bucket, n)] over the range: stored months + the other days live."""
+    with raw_days(plan.hist_raw_days):
+        live = hist_by_dim(measure)
+    stored = hist_sql(measure, plan.hist_months, sites_sql())
+    query = (f"WITH {live}\n"
+             f"SELECT x.dim, x.group_key, x.bucket, SUM(x.n) FROM "
+             f"(SELECT dim, group_key, bucket, n FROM d UNION ALL {stored}) x "
+             f"GROUP BY x.dim, x.group_key, x.bucket")
+    result: dict[tuple[str, Any], list] = {}
+    for dim, key, bucket, n in rows(query, span):
+        result.setdefault((dim, int(key)), []).append((int(bucket), int(n)))
+    return result
+

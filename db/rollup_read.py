@@ -1,0 +1,165 @@
+"""Which days of a report range the daily rollup may answer, and the SQL that reads them.
+
+A rolled unit (a site's day, or a site's month of histograms: ``report_state``)
+answers only while it is *fresh*: the waiting targets it used are still the
+services' targets, and no change to its tickets has a larger id than its
+watermarks.  A change is an event naming one of its tickets (every queue
+operation records one, and ``onestop sync`` copies them with the tickets), a
+rating press for one of its tickets or on its day, or a dossier attached to
+one of its tickets.  Everything else (today, stale days, days never rolled)
+is read live from the ticket table, so a report is never wrong, only slower.
+
+The freshness check reads only changes newer than the oldest watermark in the
+range; as ``db.rollup`` moves every fresh unit's watermarks forward when it
+runs, that is about one day of events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from db.models import ReportState, Service
+from db.report_grains import day_list, rows
+
+#: ranges up to this many days keep the exact (window-function) medians and p90 of the raw rows
+EXACT_PERCENTILE_DAYS = 31
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """How one report range is read: ``rolled_days`` from ``report_day*``, the rest live.
+
+    ``raw_days`` is None when nothing is rolled (the live queries then read the whole range, exactly
+    as before the rollup existed); ``hist_months`` are the months whose stored histograms answer the
+    medians of a long range, ``hist_raw_days`` the range's days outside them (bucketed live).
+    """
+
+    rolled_days: tuple[str, ...] = ()
+    raw_days: tuple[str, ...] | None = None
+    hist_months: tuple[str, ...] = ()
+    hist_raw_days: tuple[str, ...] | None = None
+    #: fresh months whose days are all rolled: every breakdown but ``by_day`` sums ``report_month*`` for them
+    grain_months: tuple[str, ...] = ()
+
+    def month_days(self) -> set[str]:
+        """The days the ``grain_months`` stand for."""
+        return {d for m in self.grain_months for d in calendar(*month_bounds(m))}
+
+    @property
+    def uses_rollup(self) -> bool:
+        return bool(self.rolled_days)
+
+
+def calendar(first: str, last: str) -> list[str]:
+    """Every day from ``first`` to ``last`` inclusive, as ``YYYY-MM-DD``."""
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    days = []
+    while day <= end:
+        days.append(day.isoformat())
+        day += timedelta(days=1)
+    return days
+
+
+def month_bounds(month: str) -> tuple[str, str]:
+    """First and last day of ``YYYY-MM``."""
+    first = date.fromisoformat(f"{month}-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first.isoformat(), (following - timedelta(days=1)).isoformat()
+
+
+def config_digest(site_id: int) -> str:
+    """A digest of the site's waiting targets: ``within_target`` of a rolled day depends on them."""
+    targets = sorted(Service.select(Service.id, Service.target_wait_min).where(Service.site == site_id).tuples())
+    return hashlib.sha256(repr(targets).encode()).hexdigest()[:32]
+
+
+def changes_since(site_ids: Iterable[int], event_id: int, rating_id: int, dossier_id: int,
+                  first: str, last: str) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """(site, day) -> the newest (event, rating, dossier) id touching it, for ids above the given ones."""
+    sites = ", ".join(str(int(s)) for s in site_ids)
+    found: dict[tuple[int, str], list[int]] = {}
+
+    def note(index: int, result: list[tuple]) -> None:
+        for site, day, newest in result:
+            if day is not None and first <= day <= last:
+                found.setdefault((int(site), day), [0, 0, 0])[index] = int(newest)
+
+    note(0, rows(f"""
+        SELECT e.site_id, t.service_day, MAX(e.id) FROM event e JOIN ticket t ON t.id = e.ticket_id
+        WHERE e.site_id IN ({sites}) AND e.id > ? GROUP BY e.site_id, t.service_day""", (event_id,)))
+    note(1, rows(f"""
+        SELECT c.site_id, COALESCE(t.service_day, r.service_day), MAX(r.id)
+        FROM rating r JOIN counter c ON c.id = r.counter_id LEFT JOIN ticket t ON t.id = r.ticket_id
+        WHERE r.id > ? AND c.site_id IN ({sites}) GROUP BY c.site_id, COALESCE(t.service_day, r.service_day)""",
+                 (rating_id,)))
+    note(2, rows(f"""
+        SELECT s.site_id, t.service_day, MAX(d.id)
+        FROM ticket_dossier d JOIN ticket t ON t.id = d.ticket_id JOIN service s ON s.id = +t.service_id
+        WHERE d.id > ? AND s.site_id IN ({sites}) GROUP BY s.site_id, t.service_day""", (dossier_id,)))
+    return {key: (e, r, d) for key, (e, r, d) in found.items()}
+
+
+def fresh_states(site_ids: tuple[int, ...], first: str, last: str) -> list[ReportState]:
+    """The fresh ``report_state`` rows lying inside ``first`` .. ``last`` for these sites."""
+    states = list(ReportState.select().where(ReportState.site_id.in_(site_ids) & (ReportState.first_day >= first)
+                                             & (ReportState.last_day <= last)))
+    if not states:
+        return []
+    digests = {site: config_digest(site) for site in site_ids}
+    states = [s for s in states if s.config == digests.get(s.site_id)]
+    if not states:
+        return []
+    changes = changes_since(site_ids, min(s.event_id for s in states), min(s.rating_id for s in states),
+                            min(s.dossier_id for s in states), first, last)
+    by_site: dict[int, list[tuple[str, tuple[int, int, int]]]] = {}
+    for (site, day), ids in changes.items():
+        by_site.setdefault(site, []).append((day, ids))
+    fresh = []
+    for state in states:
+        marks = (state.event_id, state.rating_id, state.dossier_id)
+        if not any(state.first_day <= day <= state.last_day and any(i > m for i, m in zip(ids, marks))
+                   for day, ids in by_site.get(state.site_id, ())):
+            fresh.append(state)
+    return fresh
+
+
+def plan(span: tuple[str, str], site_ids: tuple[int, ...]) -> ReadPlan:
+    """Decide, for the covered sites, which days of ``span`` the rollup answers (every site fresh)."""
+    first, last = span
+    states = fresh_states(site_ids, first, last)
+    wanted = len(set(site_ids))
+    day_sites: dict[str, set[int]] = {}
+    month_sites: dict[str, set[int]] = {}
+    for state in states:
+        target = day_sites if state.kind == "day" else month_sites
+        target.setdefault(state.first_day, set()).add(state.site_id)
+    rolled = tuple(sorted(d for d, sites in day_sites.items() if len(sites) == wanted))
+    if not rolled:
+        return ReadPlan()
+    everything = calendar(first, last)
+    rolled_set = set(rolled)
+    months = tuple(sorted(m[:7] for m, sites in month_sites.items() if len(sites) == wanted))
+    in_months = {d for m in months for d in calendar(*month_bounds(m))}
+    whole = tuple(m for m in months if all(d in rolled_set for d in calendar(*month_bounds(m))))
+    return ReadPlan(rolled_days=rolled, raw_days=tuple(d for d in everything if d not in rolled_set),
+                    hist_months=months, hist_raw_days=tuple(d for d in everything if d not in in_months),
+                    grain_months=whole)
+
+
+def rolled_sql(table: str, columns: str, days: tuple[str, ...], sites: str) -> str:
+    """``SELECT columns FROM table`` for the rolled days of the covered sites (an empty result if none)."""
+    if not days:
+        return f"SELECT {columns} FROM {table} WHERE 1 = 0"
+    return f"SELECT {columns} FROM {table} WHERE site_id IN ({sites}) AND service_day IN ({day_list(days)})"
+
+
+def hist_sql(measure: str, months: tuple[str, ...], sites: str) -> str:
+    """(dim, group_key, bucket, n) of the stored histograms of ``months`` (no parameters)."""
+    if not months:
+        return "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"
+    listed = ", ".join(f"'{m}'" for m in months if len(m) == 7 and m[4] == "-" and m.replace("-", "").isdigit())
+    return (f"SELECT dim, group_key, bucket, n FROM report_hist WHERE site_id IN ({sites}) "
+            f"AND measure = '{measure}' AND month IN ({listed})")
