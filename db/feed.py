@@ -51,6 +51,8 @@ SQLITE_CHECK_S = 0.01
 BATCH = 500
 #: after the LISTEN connection failed, how long to sleep-poll before trying again
 LISTEN_RETRY_S = 5.0
+#: with a wake-up that proves "nothing was committed" (SQLite), the longest time between two reads
+QUIET_READ_S = 5.0
 
 
 class EventFollower:
@@ -71,6 +73,9 @@ class EventFollower:
         self._listen_failed_at: float | None = None
         self._interrupted = threading.Event()
         self.behind = False  # the last read was a full batch: more is waiting
+        self._read_with: _Waker | None = None   # the wake-up that already watched when the last read ran
+        self._read_at = 0.0
+        self.reads = 0       # how many reads ran (the idle cost is mostly these; tests and benchmarks look)
 
     @property
     def position(self) -> int:
@@ -82,6 +87,8 @@ class EventFollower:
         if self._identity.changed():
             log.info("feed: %s was replaced; reopening it", self._identity.path)
             database_proxy.obj.close()  # this thread's connection; the next read opens the new file
+        self._read_with, self._read_at = self._waker, time.monotonic()
+        self.reads += 1
         batch = events_after(self._position, limit=self._batch)
         self.behind = len(batch) >= self._batch
         if batch:
@@ -92,11 +99,17 @@ class EventFollower:
         """New events, or ``[]`` once ``timeout_s`` passed (or ``interrupt()``) with none.
 
         The wake-up is armed before reading, so a commit that lands between the
-        read and the sleep still wakes it.
+        read and the sleep still wakes it.  For the same reason the read at the
+        start is replaced by the wake-up's own check when that check proves
+        silence (SQLite's ``PRAGMA data_version``) and it was already watching at
+        the last read: a commit since then shows in it.  A display following the
+        log 5 times a second then costs a ``stat`` and a ``PRAGMA`` per call
+        while the hall is quiet, not a query through the ORM (docs/performance.md);
+        a read still runs at least every ``QUIET_READ_S``.
         """
         deadline = time.monotonic() + max(0.0, timeout_s)
         waker = self._ensure_waker()
-        batch = self.poll()
+        batch = [] if self._quiet_since_read(waker) and not waker.check() else self.poll()
         while not batch and not self._interrupted.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -110,6 +123,11 @@ class EventFollower:
                 batch = self.poll()
         self._interrupted.clear()
         return batch
+
+    def _quiet_since_read(self, waker: _Waker) -> bool:
+        """Nothing can have been committed since the last read: ``waker`` proves it and watched all along."""
+        return (waker.proves_silence and waker is self._read_with and not self.behind
+                and time.monotonic() - self._read_at < QUIET_READ_S)
 
     def interrupt(self) -> None:
         """End a ``wait`` in progress (from any thread); it returns what it has."""
@@ -152,11 +170,19 @@ class EventFollower:
 class _Waker:
     """Sleeps until the database may have changed; ``True`` when it woke for a change."""
 
+    #: ``check()`` is authoritative: every commit since the previous check (or the waker's
+    #: creation) makes it return True, whether or not a signal announced it
+    proves_silence = False
+
     def wait(self, timeout_s: float, interrupted: threading.Event) -> bool:
         raise NotImplementedError
 
     def nudge(self) -> None:
         """Make a ``wait`` in another thread return soon."""
+
+    def check(self) -> bool:
+        """Has the database changed since the last check (``True`` when it cannot tell)?"""
+        return True
 
     def close(self) -> None:
         pass
@@ -230,6 +256,7 @@ class _SqliteWaker(_Waker):
 
     VERSION_EVERY = 20
     WATCHED_TICK_S = 0.2
+    proves_silence = True   # PRAGMA data_version changes with every other connection's commit
 
     def __init__(self, path: str, interval_s: float) -> None:
         self._path = path
@@ -319,6 +346,11 @@ class _SqliteWaker(_Waker):
             if self._changed():
                 return True
         return False
+
+    def check(self) -> bool:
+        self._signal.clear()   # this check covers what the file watcher saw so far
+        self._ticks = self._version_every - 1   # and reads data_version now: the authoritative answer
+        return self._changed()
 
     def nudge(self) -> None:
         self._signal.set()

@@ -178,3 +178,47 @@ def test_sqlite_follower_reopens_a_replaced_file_and_reports_a_missing_one(sqlit
     assert follower_after_restore == []       # it holds nothing after the position reached
     assert follower.position == last_event_id()
     follower.close()
+
+
+@pytest.mark.parametrize("file_watcher", [True, False], ids=["inotify", "stat-only"])
+def test_quiet_sqlite_follower_checks_instead_of_reading_and_still_sees_each_commit(sqlite_url, monkeypatch,
+                                                                                   file_watcher):
+    """A quiet hall costs the wake-up's ``stat`` + ``PRAGMA data_version``, not an ORM read per call."""
+    import db.feed as feed
+
+    if not file_watcher:
+        monkeypatch.setattr(feed._SqliteWaker, "_watch", lambda self: None)
+    connect_with_site(sqlite_url)
+    follower = EventFollower()
+    assert follower.wait(0.01) == []          # arms the wake-up, reads once
+    reads = follower.reads
+    for _ in range(10):
+        assert follower.wait(0.02) == []
+    assert follower.reads - reads <= 1, follower.reads - reads   # (one late file-watcher signal at most)
+
+    # committed between two calls, with nobody waiting: the next call's check finds it
+    code = queue.issue_ticket("TP").code
+    assert [e.code for e in follower.wait(0.02) if e.kind == "issued"] == [code]
+
+    # committed by another connection (another thread) during a wait: woken, as before
+    url = current_url()
+
+    def other_pc() -> None:
+        from db.connection import connect
+
+        time.sleep(0.1)
+        connect(url)
+        queue.issue_ticket("KS")
+
+    thread = threading.Thread(target=other_pc)
+    thread.start()
+    batch = follower.wait(30)
+    thread.join()
+    assert [e.kind for e in batch] == ["issued"]
+
+    # the safety net: a read at least every QUIET_READ_S even when the check says nothing changed
+    monkeypatch.setattr(feed, "QUIET_READ_S", 0.0)
+    reads = follower.reads
+    assert follower.wait(0.01) == []
+    assert follower.reads > reads
+    follower.close()
