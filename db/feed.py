@@ -51,7 +51,7 @@ SQLITE_CHECK_S = 0.01
 BATCH = 500
 #: after the LISTEN connection failed, how long to sleep-poll before trying again
 LISTEN_RETRY_S = 5.0
-#: with a wake-up that proves "nothing was committed" (SQLite), the longest time between two reads
+#: with a wake-up that proves "nothing was committed", the longest time between two reads
 QUIET_READ_S = 5.0
 
 
@@ -101,15 +101,16 @@ class EventFollower:
         The wake-up is armed before reading, so a commit that lands between the
         read and the sleep still wakes it.  For the same reason the read at the
         start is replaced by the wake-up's own check when that check proves
-        silence (SQLite's ``PRAGMA data_version``) and it was already watching at
-        the last read: a commit since then shows in it.  A display following the
+        silence (SQLite's ``PRAGMA data_version``, a pending PostgreSQL
+        notification) and it was already watching at the last read: a commit
+        since then shows in it.  A display following the
         log 5 times a second then costs a ``stat`` and a ``PRAGMA`` per call
         while the hall is quiet, not a query through the ORM (docs/performance.md);
         a read still runs at least every ``QUIET_READ_S``.
         """
         deadline = time.monotonic() + max(0.0, timeout_s)
         waker = self._ensure_waker()
-        batch = [] if self._quiet_since_read(waker) and not waker.check() else self.poll()
+        batch = self._read_unless_quiet(waker)
         while not batch and not self._interrupted.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -124,10 +125,28 @@ class EventFollower:
         self._interrupted.clear()
         return batch
 
-    def _quiet_since_read(self, waker: _Waker) -> bool:
-        """Nothing can have been committed since the last read: ``waker`` proves it and watched all along."""
-        return (waker.proves_silence and waker is self._read_with and not self.behind
-                and time.monotonic() - self._read_at < QUIET_READ_S)
+    def _read_unless_quiet(self, waker: _Waker) -> list[EventInfo]:
+        """Read, unless ``waker`` proves nothing was committed since the last read (it watched all along).
+
+        Every ``QUIET_READ_S`` it reads anyway; events found then, that the wake-up did not
+        announce, mean it went deaf (a half-open LISTEN connection): it is replaced.
+        """
+        if not (waker.proves_silence and waker is self._read_with and not self.behind):
+            return self.poll()
+        try:
+            changed = waker.check()
+        except Exception as exc:  # the wake-up connection died: an outage, or about to be one
+            self._close_waker()
+            raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        if changed:
+            return self.poll()
+        if time.monotonic() - self._read_at < QUIET_READ_S:
+            return []
+        batch = self.poll()
+        if batch:
+            log.info("feed: %d event(s) came without a wake-up; opening the wake-up again", len(batch))
+            self._close_waker()
+        return batch
 
     def interrupt(self) -> None:
         """End a ``wait`` in progress (from any thread); it returns what it has."""
@@ -199,7 +218,14 @@ class _SleepWaker(_Waker):
 
 
 class _NotifyWaker(_Waker):
-    """PostgreSQL ``LISTEN`` on a connection of its own (peewee has no LISTEN helper)."""
+    """PostgreSQL ``LISTEN`` on a connection of its own (peewee has no LISTEN helper).
+
+    Every event write notifies at commit, and a live LISTEN connection gets every notification
+    of a commit after its ``LISTEN``: no notification pending means no commit since.  A connection
+    that went silently deaf is caught by the follower's read every ``QUIET_READ_S``.
+    """
+
+    proves_silence = True
 
     def __init__(self, url: str) -> None:
         import psycopg
@@ -225,6 +251,18 @@ class _NotifyWaker(_Waker):
                 raise DatabaseUnavailable("LISTEN connection closed")
             return True
         return False
+
+    def check(self) -> bool:
+        """A notification came since the last wait or check (the server sends one per committing write)."""
+        ready, _, _ = select.select([self._conn.fileno()], [], [], 0)
+        if not ready:
+            return False
+        notified = False
+        for _ in self._conn.notifies(timeout=0):  # drain; a closed server raises here
+            notified = True
+        if not notified and self._conn.closed:
+            raise DatabaseUnavailable("LISTEN connection closed")
+        return True
 
     def nudge(self) -> None:
         try:
