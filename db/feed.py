@@ -20,7 +20,8 @@ Waking up without polling every 200 ms:
   (10 ms).  Measured cost in docs/performance.md.
 
 Both wake-ups only shorten the sleep: correctness comes from the position,
-so a lost notification costs at most ``timeout_s`` of delay, never an event.
+so a lost notification costs at most ``QUIET_READ_S`` of delay, never an event
+(and the LISTEN connection that lost it is opened again).
 On SQLite each read first checks that the database path still names the same
 file (:class:`db.connection.SqliteFileIdentity`): a file replaced under an open
 connection (a restored backup) is reopened, a missing one is an outage.
