@@ -20,7 +20,8 @@ Waking up without polling every 200 ms:
   (10 ms).  Measured cost in docs/performance.md.
 
 Both wake-ups only shorten the sleep: correctness comes from the position,
-so a lost notification costs at most ``timeout_s`` of delay, never an event.
+so a lost notification costs at most ``QUIET_READ_S`` of delay, never an event
+(and the LISTEN connection that lost it is opened again).
 On SQLite each read first checks that the database path still names the same
 file (:class:`db.connection.SqliteFileIdentity`): a file replaced under an open
 connection (a restored backup) is reopened, a missing one is an outage.
@@ -51,6 +52,8 @@ SQLITE_CHECK_S = 0.01
 BATCH = 500
 #: after the LISTEN connection failed, how long to sleep-poll before trying again
 LISTEN_RETRY_S = 5.0
+#: with a wake-up that proves "nothing was committed", the longest time between two reads
+QUIET_READ_S = 5.0
 
 
 class EventFollower:
@@ -71,6 +74,9 @@ class EventFollower:
         self._listen_failed_at: float | None = None
         self._interrupted = threading.Event()
         self.behind = False  # the last read was a full batch: more is waiting
+        self._read_with: _Waker | None = None   # the wake-up that already watched when the last read ran
+        self._read_at = 0.0
+        self.reads = 0       # how many reads ran (the idle cost is mostly these; tests and benchmarks look)
 
     @property
     def position(self) -> int:
@@ -82,6 +88,8 @@ class EventFollower:
         if self._identity.changed():
             log.info("feed: %s was replaced; reopening it", self._identity.path)
             database_proxy.obj.close()  # this thread's connection; the next read opens the new file
+        self._read_with, self._read_at = self._waker, time.monotonic()
+        self.reads += 1
         batch = events_after(self._position, limit=self._batch)
         self.behind = len(batch) >= self._batch
         if batch:
@@ -92,11 +100,18 @@ class EventFollower:
         """New events, or ``[]`` once ``timeout_s`` passed (or ``interrupt()``) with none.
 
         The wake-up is armed before reading, so a commit that lands between the
-        read and the sleep still wakes it.
+        read and the sleep still wakes it.  For the same reason the read at the
+        start is replaced by the wake-up's own check when that check proves
+        silence (SQLite's ``PRAGMA data_version``, a pending PostgreSQL
+        notification) and it was already watching at the last read: a commit
+        since then shows in it.  A display following the
+        log 5 times a second then costs a ``stat`` and a ``PRAGMA`` per call
+        while the hall is quiet, not a query through the ORM (docs/performance.md);
+        a read still runs at least every ``QUIET_READ_S``.
         """
         deadline = time.monotonic() + max(0.0, timeout_s)
         waker = self._ensure_waker()
-        batch = self.poll()
+        batch = self._read_unless_quiet(waker)
         while not batch and not self._interrupted.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -109,6 +124,29 @@ class EventFollower:
             if woke:
                 batch = self.poll()
         self._interrupted.clear()
+        return batch
+
+    def _read_unless_quiet(self, waker: _Waker) -> list[EventInfo]:
+        """Read, unless ``waker`` proves nothing was committed since the last read (it watched all along).
+
+        Every ``QUIET_READ_S`` it reads anyway; events found then, that the wake-up did not
+        announce, mean it went deaf (a half-open LISTEN connection): it is replaced.
+        """
+        if not (waker.proves_silence and waker is self._read_with and not self.behind):
+            return self.poll()
+        try:
+            changed = waker.check()
+        except Exception as exc:  # the wake-up connection died: an outage, or about to be one
+            self._close_waker()
+            raise DatabaseUnavailable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        if changed:
+            return self.poll()
+        if time.monotonic() - self._read_at < QUIET_READ_S:
+            return []
+        batch = self.poll()
+        if batch:
+            log.info("feed: %d event(s) came without a wake-up; opening the wake-up again", len(batch))
+            self._close_waker()
         return batch
 
     def interrupt(self) -> None:
@@ -152,11 +190,19 @@ class EventFollower:
 class _Waker:
     """Sleeps until the database may have changed; ``True`` when it woke for a change."""
 
+    #: ``check()`` is authoritative: every commit since the previous check (or the waker's
+    #: creation) makes it return True, whether or not a signal announced it
+    proves_silence = False
+
     def wait(self, timeout_s: float, interrupted: threading.Event) -> bool:
         raise NotImplementedError
 
     def nudge(self) -> None:
         """Make a ``wait`` in another thread return soon."""
+
+    def check(self) -> bool:
+        """Has the database changed since the last check (``True`` when it cannot tell)?"""
+        return True
 
     def close(self) -> None:
         pass
@@ -173,7 +219,14 @@ class _SleepWaker(_Waker):
 
 
 class _NotifyWaker(_Waker):
-    """PostgreSQL ``LISTEN`` on a connection of its own (peewee has no LISTEN helper)."""
+    """PostgreSQL ``LISTEN`` on a connection of its own (peewee has no LISTEN helper).
+
+    Every event write notifies at commit, and a live LISTEN connection gets every notification
+    of a commit after its ``LISTEN``: no notification pending means no commit since.  A connection
+    that went silently deaf is caught by the follower's read every ``QUIET_READ_S``.
+    """
+
+    proves_silence = True
 
     def __init__(self, url: str) -> None:
         import psycopg
@@ -199,6 +252,18 @@ class _NotifyWaker(_Waker):
                 raise DatabaseUnavailable("LISTEN connection closed")
             return True
         return False
+
+    def check(self) -> bool:
+        """A notification came since the last wait or check (the server sends one per committing write)."""
+        ready, _, _ = select.select([self._conn.fileno()], [], [], 0)
+        if not ready:
+            return False
+        notified = False
+        for _ in self._conn.notifies(timeout=0):  # drain; a closed server raises here
+            notified = True
+        if not notified and self._conn.closed:
+            raise DatabaseUnavailable("LISTEN connection closed")
+        return True
 
     def nudge(self) -> None:
         try:
@@ -230,6 +295,7 @@ class _SqliteWaker(_Waker):
 
     VERSION_EVERY = 20
     WATCHED_TICK_S = 0.2
+    proves_silence = True   # PRAGMA data_version changes with every other connection's commit
 
     def __init__(self, path: str, interval_s: float) -> None:
         self._path = path
@@ -319,6 +385,11 @@ class _SqliteWaker(_Waker):
             if self._changed():
                 return True
         return False
+
+    def check(self) -> bool:
+        self._signal.clear()   # this check covers what the file watcher saw so far
+        self._ticks = self._version_every - 1   # and reads data_version now: the authoritative answer
+        return self._changed()
 
     def nudge(self) -> None:
         self._signal.set()

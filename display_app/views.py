@@ -17,9 +17,9 @@ import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEasingCurve, QRectF, Qt, QTimeLine, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QFrame, QLabel, QScrollArea, QScrollBar, QWidget
 
 from display_app import painting as P
 from display_app.model import BoardView, CallEntry, CounterCell, ServiceCount
@@ -40,7 +40,8 @@ TITLE_PX = 0.030
 
 FLASH_S = 6.0               # default; the site's [display] flash_s overrides it (0 = no flashing)
 FLASH_PERIOD_MS = 450
-TICKER_FPS = 25            # smooth enough for a ticker; each frame costs ~0.03 % CPU
+TICKER_FPS = 20            # even steps (6 px at 1080 lines); each frame/s costs ~0.025 % of a core
+WRAP_CHECK_MS = 1000       # how often the ticker looks whether it went past one copy
 TICKER_SPEED = 0.11          # board heights per second
 
 #: msgids: the board shows each in Vietnamese and its second language (``ui_common.i18n.both``)
@@ -516,10 +517,15 @@ class NoticeTicker(_Panel):
     """The site's notice: still when it fits the screen, scrolling right to left when it does not.
 
     Scrolling costs no Python per frame: the text is rendered once into a strip of copies, a
-    ``QScrollArea`` shows a window of it, and a ``QTimeLine`` drives the scroll bar through a
-    C++-to-C++ connection.  Qt then blits the moved pixels and paints only the exposed edge
-    (bench/bench_display.py: about half the CPU of repainting the panel from Python each frame,
-    which kept an idle board over 1 % of a core).
+    ``QScrollArea`` shows a window of it, and the hidden scroll bar's own repeat timer
+    (``QAbstractSlider.setRepeatAction``, the auto-repeat of a held arrow button) adds a fixed
+    whole number of pixels per frame.  Qt blits the moved pixels and paints only the exposed
+    edge.  Once a second a Python timer moves the strip back by one copy when it has gone
+    past one (the strip is periodic, so that jump is invisible).
+
+    The frame rate is what costs (docs/performance.md: about 0.025 % of a core per frame per
+    second, whatever the frame does), so frames are few but even: ``TICKER_FPS`` frames a second,
+    each the same step (6 px at 1080 lines), instead of 25 time-based frames of 3 to 6 px.
     """
 
     SEPARATOR = "      •      "
@@ -528,6 +534,10 @@ class NoticeTicker(_Panel):
         super().__init__(parent)
         self.setAttribute(Qt.WA_OpaquePaintEvent, True)
         self.text = ""
+        self.step_px = 0                #: pixels per frame while scrolling
+        self.frame_ms = 0               #: milliseconds between frames while scrolling
+        self._period = 0                #: width of one copy of the text (+ separator) in the strip
+        self._lead = 0
         self._strip = QLabel()
         self._strip.setAttribute(Qt.WA_OpaquePaintEvent, True)
         self._area = QScrollArea(self)
@@ -537,15 +547,13 @@ class NoticeTicker(_Panel):
         self._area.setFocusPolicy(Qt.NoFocus)
         self._area.setWidget(self._strip)
         self._area.hide()
-        self._timeline = QTimeLine(1000, self)
-        self._timeline.setUpdateInterval(int(1000 / TICKER_FPS))
-        self._timeline.setEasingCurve(QEasingCurve(QEasingCurve.Linear))
-        self._timeline.setLoopCount(0)                       # forever
-        self._timeline.frameChanged.connect(self._area.horizontalScrollBar().setValue)
+        self._wrap = QTimer(self)
+        self._wrap.setInterval(WRAP_CHECK_MS)
+        self._wrap.timeout.connect(self._wrap_around)
 
     @property
     def scrolling(self) -> bool:
-        return self._timeline.state() == QTimeLine.Running
+        return self._wrap.isActive()
 
     def set_text(self, text: str) -> None:
         if text != self.text:
@@ -560,7 +568,7 @@ class NoticeTicker(_Panel):
         self._rebuild()
 
     def hideEvent(self, event) -> None:
-        self._timeline.stop()
+        self._stop()
 
     def showEvent(self, event) -> None:
         self._rebuild()
@@ -568,9 +576,30 @@ class NoticeTicker(_Panel):
     def _font(self):
         return P.fitted_font(self.text or " ", self.u(0.042), 1e9, self.height() * 0.9, bold=True)
 
+    def _bar(self) -> QScrollBar:
+        # asked for each time, never kept: a kept wrapper of this Qt-owned child crashed at exit
+        return self._area.horizontalScrollBar()
+
+    def _stop(self) -> None:
+        self._bar().setRepeatAction(QAbstractSlider.SliderNoAction)
+        self._wrap.stop()
+
+    @Slot()
+    def _wrap_around(self) -> None:
+        """Move back by one copy once past one: the same pixels, so nothing visible happens."""
+        value = self._bar().value()
+        if self._period and value >= self._lead + self._period:
+            self._bar().setValue(value - self._period)
+
+    def frame_plan(self) -> tuple[int, int]:
+        """(pixels per frame, ms per frame): a whole number of pixels, about ``TICKER_FPS`` frames a second."""
+        speed = max(1.0, self.u(TICKER_SPEED))                    # pixels per second
+        step = max(1, round(speed / TICKER_FPS))
+        return step, max(1, round(step * 1000 / speed))
+
     def _rebuild(self) -> None:
         """Render the text once; scrolling then only moves the strip."""
-        self._timeline.stop()
+        self._stop()
         self._area.hide()
         if not self.text or self.width() <= 0 or self.height() <= 0:
             self.update()
@@ -584,7 +613,9 @@ class NoticeTicker(_Panel):
         label = self.text + self.SEPARATOR
         label_w = math.ceil(QFontMetricsF(font).horizontalAdvance(label))
         lead = int(self.u(0.02))                             # starts readable at the left edge
-        copies = math.ceil((self.width() + lead) / label_w) + 1
+        # enough copies to fill the screen from any offset up to two copies in: the wrap timer
+        # has a whole copy of travel (many seconds) to notice it went past one
+        copies = math.ceil((self.width() + lead) / label_w) + 2
         ratio = self.devicePixelRatioF()
         strip_w = lead + label_w * copies
         pixmap = QPixmap(int(strip_w * ratio), int(self.height() * ratio))
@@ -602,11 +633,14 @@ class NoticeTicker(_Panel):
         self._strip.resize(strip_w, self.height())
         self._area.setGeometry(self.rect())
         self._area.show()
-        # one loop moves exactly one copy, so the strip looks the same at its end as at its start
-        self._timeline.setDuration(max(1, int(label_w / self.u(TICKER_SPEED) * 1000)))
-        self._timeline.setFrameRange(0, label_w)
+        self._period, self._lead = label_w, lead
+        self.step_px, self.frame_ms = self.frame_plan()
+        self._bar().setRange(0, strip_w - self.width())
+        self._bar().setValue(0)
         if self.isVisible():
-            self._timeline.start()
+            self._bar().setSingleStep(self.step_px)      # set last: the scroll area sets its own on layout
+            self._bar().setRepeatAction(QAbstractSlider.SliderSingleStepAdd, self.frame_ms, self.frame_ms)
+            self._wrap.start()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -178,3 +178,80 @@ def test_sqlite_follower_reopens_a_replaced_file_and_reports_a_missing_one(sqlit
     assert follower_after_restore == []       # it holds nothing after the position reached
     assert follower.position == last_event_id()
     follower.close()
+
+
+def _quiet_follower_checks_instead_of_reading_and_still_sees_each_commit(monkeypatch) -> None:
+    import db.feed as feed
+
+    follower = EventFollower()
+    assert follower.wait(0.01) == []          # arms the wake-up, reads once
+    reads = follower.reads
+    for _ in range(10):
+        assert follower.wait(0.02) == []
+    assert follower.reads - reads <= 1, follower.reads - reads   # (one late file-watcher signal at most)
+
+    # committed between two calls, with nobody waiting: the next call's check finds it
+    code = queue.issue_ticket("TP").code
+    assert [e.code for e in follower.wait(0.5) if e.kind == "issued"] == [code]
+
+    # committed by another connection (another thread) during a wait: woken, as before
+    url = current_url()
+
+    def other_pc() -> None:
+        from db.connection import connect
+
+        time.sleep(0.1)
+        connect(url)
+        queue.issue_ticket("KS")
+
+    thread = threading.Thread(target=other_pc)
+    thread.start()
+    batch = follower.wait(30)
+    thread.join()
+    assert [e.kind for e in batch] == ["issued"]
+
+    # the safety net: a read at least every QUIET_READ_S even when the check says nothing changed
+    monkeypatch.setattr(feed, "QUIET_READ_S", 0.0)
+    reads = follower.reads
+    assert follower.wait(0.01) == []
+    assert follower.reads > reads
+    follower.close()
+
+
+def test_quiet_follower_checks_instead_of_reading_and_still_sees_each_commit(site_db, monkeypatch):
+    """A quiet hall costs the wake-up's check (SQLite: ``stat`` + ``PRAGMA``; PostgreSQL: a pending
+    notification?), not an ORM read per call."""
+    _quiet_follower_checks_instead_of_reading_and_still_sees_each_commit(monkeypatch)
+
+
+def test_sqlite_quiet_follower_without_a_file_watcher(sqlite_url, monkeypatch):
+    import db.feed as feed
+
+    monkeypatch.setattr(feed._SqliteWaker, "_watch", lambda self: None)
+    connect_with_site(sqlite_url)
+    _quiet_follower_checks_instead_of_reading_and_still_sees_each_commit(monkeypatch)
+
+
+def test_postgres_deaf_listen_connection_is_found_by_the_safety_read_and_replaced(pg_server, monkeypatch):
+    import db.feed as feed
+
+    connect_with_site(pg_server.create_database())
+    follower = EventFollower()
+    assert follower.wait(0.01) == []
+    deaf = follower._waker
+    deaf._conn.execute("UNLISTEN *")          # alive but hears nothing: a half-open connection
+    monkeypatch.setattr(feed, "QUIET_READ_S", 0.5)
+    code = queue.issue_ticket("TP").code
+    delivered: list = []
+    deadline = time.monotonic() + 10
+    while not delivered and time.monotonic() < deadline:
+        delivered = follower.wait(0.1)
+    assert [e.code for e in delivered if e.kind == "issued"] == [code]   # within QUIET_READ_S, once
+    assert follower.wait(0.05) == []
+    assert follower._waker is not None and follower._waker is not deaf   # LISTEN opened again
+    monkeypatch.setattr(feed, "QUIET_READ_S", 60.0)
+    started = time.monotonic()
+    queue.issue_ticket("KS")
+    assert [e.kind for e in follower.wait(30)] == ["issued"]          # the new connection hears
+    assert time.monotonic() - started < 10
+    follower.close()
