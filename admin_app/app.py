@@ -26,7 +26,7 @@ def main(args: argparse.Namespace) -> int:
     app = make_app("onestop-admin", sys.argv[:1])
     app.setFont(theme.font(14))
     start_language(PROGRAM, getattr(args, "lang", None) or os.environ.get(LANG_ENV) or None)
-    keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
+    keep_alive = quit_on_signals(app)  # noqa: F841 - the signal notifier must live as long as the loop
     heartbeat = watchdog.start(app)  # noqa: F841 - beats in the login dialog's loop and the window's
     login = LoginDialog(site.name, site_name_en=site.name_en)
 

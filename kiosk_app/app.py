@@ -86,7 +86,7 @@ def main(args) -> int:
     from ui_common import watchdog
     from ui_common.app import quit_on_signals
 
-    keep_alive = quit_on_signals(app)  # noqa: F841 - the timer must live as long as the loop
+    keep_alive = quit_on_signals(app)  # noqa: F841 - the signal notifier must live as long as the loop
 
     def shut_down(*_: object) -> None:
         # Qt 6 quit() first asks every window to close, and the kiosk window
