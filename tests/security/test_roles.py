@@ -53,7 +53,7 @@ def _served_and_rated(hall) -> int:
 def test_roles_create_lists_every_role_and_how_to_set_its_password(hall):
     report = hall["report"]
     assert [r["name"] for r in report["roles"]] == list(ROLE_NAMES)
-    assert len(report["set_passwords"]["psql"]) == 6 and "\\password onestop_kiosk" in report["set_passwords"]["psql"]
+    assert len(report["set_passwords"]["psql"]) == len(ROLE_NAMES) == 7 and "\\password onestop_kiosk" in report["set_passwords"]["psql"]
     assert report["ungranted"] == []
     assert set(report["owner_only"]) == {"seal", "seal_head", "seal_key"}
     display = next(r for r in report["roles"] if r["name"] == "onestop_display")
