@@ -12,7 +12,9 @@ grant cannot say enough:
   no-show, cancelled) by anyone but the owner.  A column grant cannot tell a
   finished ticket from an open one, and a row-level-security policy would
   make the rows silently invisible (``UPDATE 0``) instead of refusing, and
-  would have to be repeated for every ``SELECT ... FOR UPDATE``.
+  would have to be repeated for every ``SELECT ... FOR UPDATE``.  It has no
+  exception for ``onestop_sync`` either: the sync writes only copied tickets
+  that changed (db/sync.py), and a finished ticket does not change.
 
 No program role may UPDATE or DELETE a rating, an event or an audit entry.
 Tables this module does not know (added by a later version) get no grant and
