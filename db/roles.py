@@ -122,7 +122,7 @@ GRANTS: tuple[RoleSpec, ...] = (
         # links and dossier codes deleted and inserted again.
         update={**{table: _columns(table) for table in ("site", "service", "officer", "counter", "ticket", "booking")},
                 "setting": ("value",)},
-        delete=("counter_service", "ticket_dossier"),   # a counter's links are copied whole; a detached code
+        delete=("counter_service", "ticket_dossier"),   # a counter's links are copied whole; a detached code goes
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",

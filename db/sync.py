@@ -348,9 +348,9 @@ class Target:
             if target_id is None:
                 continue
             old = held[target_id]
-            # Only a ticket that changed is written: a finished ticket named again (a counter's current
-            # ticket, a late rating, a dossier event) is left alone, as the province's finished-ticket
-            # guard (db/roles.py) requires of every role but the owner.
+            # Only a ticket that changed is written: a finished ticket named again (a late press, a
+            # dossier code) is left alone, as the province's finished-ticket guard (db/roles.py)
+            # requires of every role but the owner; a finished ticket does not change.
             if any(old[name] != value for name, value in values.items()):
                 _update_ticket(target_id, values, old)
         if fresh:
@@ -396,8 +396,8 @@ def _update_ticket(target_id: int, values: dict, old: dict) -> None:
         if "is finished" not in str(exc):
             raise
         raise NotAllowed(
-            f"Vé {old['code']} ({old['service_day']}) đã kết thúc ở CSDL đích và không được sửa; "
-            "nguồn đã đổi vé này sau khi kết thúc: chủ sở hữu CSDL đích phải quyết định (docs/sync.md)",
+            f"Phiếu {old['code']} ({old['service_day']}) đã kết thúc ở CSDL đích và không được sửa; "
+            "nguồn đã đổi phiếu này sau khi kết thúc: chủ sở hữu CSDL đích phải quyết định (docs/sync.md)",
             f"ticket {old['code']} of {old['service_day']} is finished ({old['status']}) in the target and may not be "
             "changed, but the source changed it after it finished: the target's owner must decide (docs/sync.md "
             "\"A finished ticket\")",
