@@ -16,7 +16,7 @@ from db.models import Counter, Event, Rating, Service, Setting, Site, Ticket
 from db.ratings import record_press
 from tests.multisite import no_site_chosen  # noqa: F401 (autouse fixture)
 from tests.site_clock import at
-from tests.sync.communes import bound, make_commune, report, sync_in_process
+from tests.sync.communes import bound, cli, make_commune, report, sync_in_process
 
 FINISHED = ("done", "no_show", "cancelled")
 
@@ -127,3 +127,15 @@ def test_a_province_schema_due_for_an_upgrade_is_refused_with_the_fix(tmp_path, 
     with psycopg.connect(hall["server"].url(hall["db"]), autocommit=True) as conn:   # it ran no DDL, wrote nothing
         assert conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == versions
         assert conn.execute("SELECT count(*) FROM site WHERE code = 'XA-A'").fetchone()[0] == 0
+
+
+def test_the_service_command_runs_as_onestop_sync(tmp_path, hall):
+    """What deploy/systemd/onestop-sync.service runs, with its role's password and TLS."""
+    import json
+
+    commune = make_commune(tmp_path / "XA-A.db", "XA-A", 4)
+    as_sync = hall["url"]("onestop_sync")
+    run = cli("--db", commune, "sync", "--to", as_sync, "--once")
+    assert '"event": "batch"' in run.stdout and "Hall-PC-Secret" not in run.stdout + run.stderr
+    [status] = json.loads(cli("--db", commune, "sync", "--to", as_sync, "--status").stdout)
+    assert status["site"] == "XA-A" and status["lag_events"] == 0 and status["position"]["event"] > 0
