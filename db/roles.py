@@ -12,7 +12,9 @@ grant cannot say enough:
   no-show, cancelled) by anyone but the owner.  A column grant cannot tell a
   finished ticket from an open one, and a row-level-security policy would
   make the rows silently invisible (``UPDATE 0``) instead of refusing, and
-  would have to be repeated for every ``SELECT ... FOR UPDATE``.
+  would have to be repeated for every ``SELECT ... FOR UPDATE``.  It has no
+  exception for ``onestop_sync`` either: the sync writes only copied tickets
+  that changed (db/sync.py), and a finished ticket does not change.
 
 No program role may UPDATE or DELETE a rating, an event or an audit entry.
 Tables this module does not know (added by a later version) get no grant and
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from db.connection import database_proxy, is_postgres
 from db.errors import InvalidInput
 from db.integrity import SEAL_FUNCTION
+from db.models import ALL_MODELS
 
 #: every program reads these (names, numbering, the queue, the event feed)
 _READ_QUEUE = ("schema_version", "site", "service", "counter", "counter_service", "officer", "number_sequence",
@@ -50,6 +53,17 @@ _TICKET_QUEUE_COLUMNS = ("status", "counter_id", "officer_id", "called_at", "las
 _LOGIN = {"officer": ("failed_logins", "locked_until")}
 #: an operation's request id and its outcome, so a retry is answered, not repeated (db/requests.py)
 _REQUEST = {"request": ("ref_id", "data")}
+
+
+#: the tables ``onestop sync`` copies into the province (db/sync.py ``Target._write``)
+_SYNC_COPIED = ("site", "service", "officer", "counter", "counter_service", "ticket", "ticket_dossier", "rating",
+                "event", "booking")
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    """Every column of ``table`` but its id."""
+    model = next(m for m in ALL_MODELS if m._meta.table_name == table)
+    return tuple(f.column_name for f in model._meta.sorted_fields if f.column_name != "id")
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,19 @@ GRANTS: tuple[RoleSpec, ...] = (
                 "counter": ("current_ticket_id",), "api_key": ("last_used_at",), **_BOOKING_WRITE,
                 "notification": None, "notify_cursor": None, **_LOGIN, **_REQUEST, **_ROLLUP_WRITE["update"]},
         delete=_ROLLUP_WRITE["delete"],
+    ),
+    RoleSpec(
+        "onestop_sync", "the province end of `onestop sync` (a commune's sites copied in; docs/sync.md)",
+        # Read: the natural keys it matches by, its position and replica marks, and what RETURNING
+        # gives back of the events and ratings it seals.  No api_key, audit, request or notification.
+        select=_SYNC_COPIED + ("schema_version", "setting"),
+        insert=_SYNC_COPIED + ("setting",),
+        # Every copied column but ``id`` (the target's ids are its own); setting: the value of its
+        # ``sync.position.*`` and ``sync.replica.*`` rows.  Events and ratings are only ever appended,
+        # links and dossier codes deleted and inserted again.
+        update={**{table: _columns(table) for table in ("site", "service", "officer", "counter", "ticket", "booking")},
+                "setting": ("value",)},
+        delete=("counter_service", "ticket_dossier"),   # a counter's links are copied whole; a detached code goes
     ),
     RoleSpec(
         "onestop_admin", "admin program (services, counters, officers, hours, notice, site import, reports, audit)",

@@ -32,6 +32,7 @@ import peewee as pw
 
 from db import integrity, replica, schema
 from db.connection import database_proxy
+from db.errors import Forbidden, NotAllowed
 from db.models import (
     ALL_MODELS,
     Booking,
@@ -196,10 +197,40 @@ class Target:
         source = database_proxy.obj
         database_proxy.initialize(self.db)
         try:
-            schema.ensure_schema()
+            version = schema.current_version()
+            if version < schema.SCHEMA_VERSION and self._program_role():
+                raise self._upgrade_refusal(version)
+            try:
+                schema.ensure_schema()
+            except Forbidden:
+                raise self._upgrade_refusal(version) from None
         finally:
             database_proxy.initialize(source)
         self._schema_checked = True
+
+    def _program_role(self) -> str | None:
+        """The program role (``onestop_sync``, ...) the target is reached as, if any: such a role never runs DDL.
+
+        Checked before trying, not only by the server's refusal: on a PostgreSQL before 15 every role
+        may create tables in ``public``, so a fresh target would get tables owned by the sync's role.
+        """
+        if not isinstance(self.db, pw.PostgresqlDatabase):
+            return None
+        from db.roles import ROLE_NAMES
+
+        user = self.db.execute_sql("SELECT current_user").fetchone()[0]
+        return user if user in ROLE_NAMES else None
+
+    def _upgrade_refusal(self, version: int) -> Forbidden:
+        state = "has no onestop schema yet" if version == 0 else f"is at schema version {version}"
+        return Forbidden(
+            f"CSDL đích ({self.db.database}) cần nâng cấp lên phiên bản {schema.SCHEMA_VERSION} nhưng tài khoản "
+            "đồng bộ không có quyền: trên máy chủ tỉnh, chạy `onestop init --db URL_CHU_SO_HUU` một lần, rồi "
+            "`onestop roles create --db URL_CHU_SO_HUU`",
+            f"the sync target database {self.db.database} {state} and must be upgraded to version "
+            f"{schema.SCHEMA_VERSION}, which the sync's role may not do: run `onestop init --db OWNER_URL` once "
+            "against it (the province's owner), then `onestop roles create --db OWNER_URL` (docs/sync.md)",
+        )
 
     def position(self, code: str) -> Position:
         with self.bound():
@@ -311,10 +342,17 @@ class Target:
         existing = self._ticket_ids(mapped.values())
         fresh = [v for v in mapped.values() if _ticket_key(v) not in existing]
         _insert_many(Ticket, fresh)
+        held = {row["id"]: row for row in _in_pages(Ticket, Ticket.id, set(existing.values()))}
         for values in mapped.values():
             target_id = existing.get(_ticket_key(values))
-            if target_id is not None:
-                Ticket.update(**values).where(Ticket.id == target_id).execute()
+            if target_id is None:
+                continue
+            old = held[target_id]
+            # Only a ticket that changed is written: a finished ticket named again (a late press, a
+            # dossier code) is left alone, as the province's finished-ticket guard (db/roles.py)
+            # requires of every role but the owner; a finished ticket does not change.
+            if any(old[name] != value for name, value in values.items()):
+                _update_ticket(target_id, values, old)
         if fresh:
             existing = self._ticket_ids(mapped.values())
         return {source_id: existing[_ticket_key(values)] for source_id, values in mapped.items()}
@@ -348,6 +386,22 @@ class Target:
             else:
                 Booking.insert(**values).execute()
         return len(rows)
+
+
+def _update_ticket(target_id: int, values: dict, old: dict) -> None:
+    """Rewrite one copied ticket; a finished copy that the source changed is refused by name."""
+    try:   # (the refusal rolls the whole batch back: nothing of it, nor its position, is kept)
+        Ticket.update(**values).where(Ticket.id == target_id).execute()
+    except pw.ProgrammingError as exc:
+        if "is finished" not in str(exc):
+            raise
+        raise NotAllowed(
+            f"Phiếu {old['code']} ({old['service_day']}) đã kết thúc ở CSDL đích và không được sửa; "
+            "nguồn đã đổi phiếu này sau khi kết thúc: chủ sở hữu CSDL đích phải quyết định (docs/sync.md)",
+            f"ticket {old['code']} of {old['service_day']} is finished ({old['status']}) in the target and may not be "
+            "changed, but the source changed it after it finished: the target's owner must decide (docs/sync.md "
+            "\"A finished ticket\")",
+        ) from None
 
 
 def _ticket_key(values: dict) -> tuple:

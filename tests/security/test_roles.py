@@ -53,7 +53,10 @@ def _served_and_rated(hall) -> int:
 def test_roles_create_lists_every_role_and_how_to_set_its_password(hall):
     report = hall["report"]
     assert [r["name"] for r in report["roles"]] == list(ROLE_NAMES)
-    assert len(report["set_passwords"]["psql"]) == 6 and "\\password onestop_kiosk" in report["set_passwords"]["psql"]
+    assert len(report["set_passwords"]["psql"]) == len(ROLE_NAMES) == 7
+    assert {"\\password onestop_kiosk", "\\password onestop_sync"} <= set(report["set_passwords"]["psql"])
+    sync = next(r for r in report["roles"] if r["name"] == "onestop_sync")
+    assert "api_key" not in sync["select"] and "audit" not in sync["insert"] and "rating" not in sync["update"]
     assert report["ungranted"] == []
     assert set(report["owner_only"]) == {"seal", "seal_head", "seal_key"}
     display = next(r for r in report["roles"] if r["name"] == "onestop_display")
