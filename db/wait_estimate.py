@@ -60,8 +60,9 @@ MODEL_SHARE = 0.25
 #: arrive ahead, counters that will pause (measured in bench/sim_wait_estimate.py: 1.15 gives the least error;
 #: the rates of today's priority tickets and transfers per service, tried instead, were noisier and worse)
 UNFORESEEN = 1.15
-#: how many (log) standard deviations either side the range spans
-RANGE_Z = 1.0
+#: how many (log) standard deviations either side the range spans (1.3: meant to hold about 4 waits in 5;
+#: bench/sim_wait_estimate.py measures how many it does)
+RANGE_Z = 1.3
 #: paused counters are counted on coming back (``pause_returns``)
 PAUSES = True
 #: a counter's own speed is shrunk toward the site's: its served calls count against this many at the site's pace
@@ -219,9 +220,14 @@ def _pooled(times: Mapping[int, ServiceTime | None]) -> ServiceTime | None:
 
 def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Mapping[int, ServiceTime | None],
           fallback: ServiceTime | None, result: dict[int, WaitEstimate | None], *, return_s: float | None) -> None:
+    scaled: dict[tuple[int | None, float], ServiceTime | None] = {}
+
     def time_of(service_id: int | None, desk: Desk) -> ServiceTime | None:
-        found = times.get(service_id) or fallback
-        return found.scaled(desk.speed) if found is not None else None
+        key = (service_id, desk.speed)
+        if key not in scaled:
+            found = times.get(service_id) or fallback
+            scaled[key] = found.scaled(desk.speed) if found is not None else None
+        return scaled[key]
 
     heap: list[tuple[float, int]] = []
     variance: dict[int, float] = {}
