@@ -20,11 +20,17 @@ mean, not the median: the wait is a *sum* of service times, and the sum of skewe
 (lognormal-like) times grows with their mean.  Each time is capped at ``CAP`` x the
 median so that one ticket an officer forgot to close does not swell every estimate.
 
+Per counter (measured in ``bench/sim_wait_estimate.py``, docs/estimate.md): a call takes
+the service's time times the counter's *pace* (its officer's served calls against the
+site's, in log terms, shrunk toward the site); the call running now ends as the recent
+calls that lasted longer than it did; a paused counter is counted back after today's
+typical pause (``pause_returns``), unless it has been away far longer.
+
 Uncertainty: each call adds its service's variance to the counter that takes it; a
 ticket's spread is that counter's accumulated variance shared over the counters that
 could take it, plus a share of the point itself (arrivals of priority tickets and
-transfers that nobody can foresee).  ``WaitEstimate.range_s`` turns it into a rounded
-"10-15 min" when that range is wide, and into nothing (show one figure) when narrow.
+transfers that nobody can foresee), read as lognormal.  ``WaitEstimate.range_s`` turns it
+into a rounded "10-15 min" when that range is wide, and into nothing (one figure) when narrow.
 """
 
 from __future__ import annotations
