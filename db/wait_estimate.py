@@ -20,11 +20,17 @@ mean, not the median: the wait is a *sum* of service times, and the sum of skewe
 (lognormal-like) times grows with their mean.  Each time is capped at ``CAP`` x the
 median so that one ticket an officer forgot to close does not swell every estimate.
 
+Per counter (measured in ``bench/sim_wait_estimate.py``, docs/estimate.md): a call takes
+the service's time times the counter's *pace* (its officer's served calls against the
+site's, in log terms, shrunk toward the site); the call running now ends as the recent
+calls that lasted longer than it did; a paused counter is counted back after today's
+typical pause (``pause_returns``), unless it has been away far longer.
+
 Uncertainty: each call adds its service's variance to the counter that takes it; a
 ticket's spread is that counter's accumulated variance shared over the counters that
 could take it, plus a share of the point itself (arrivals of priority tickets and
-transfers that nobody can foresee).  ``WaitEstimate.range_s`` turns it into a rounded
-"10-15 min" when that range is wide, and into nothing (show one figure) when narrow.
+transfers that nobody can foresee), read as lognormal.  ``WaitEstimate.range_s`` turns it
+into a rounded "10-15 min" when that range is wide, and into nothing (one figure) when narrow.
 """
 
 from __future__ import annotations
@@ -33,10 +39,10 @@ import heapq
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from db import clock, current_site, statuses
-from db.models import Counter, CounterService, Service, Site, Ticket
+from db.models import Counter, CounterService, Event, Service, Site, Ticket
 
 #: recent finished calls per service that make its expected time
 SAMPLE = 30
@@ -44,27 +50,46 @@ SAMPLE = 30
 CAP = 6.0
 #: a ticket already longer than expected is taken to need at least this share of the mean more
 RESIDUAL_SHARE = 0.3
+#: a running call's remaining time is read from the recent calls that lasted longer, when at least this many did
+CONDITIONAL_MIN = 3
 #: an officer's pause between one citizen leaving and calling the next (s)
 CALL_GAP_S = 20.0
 #: a paused counter is counted on (only for services no open counter serves) after this long
 PAUSED_RETURN_S = 600.0
+#: a counter paused this long past its expected return is no longer counted on (s), and at least
+PAUSE_GIVE_UP_S = 1800.0
+#: how far back pauses are read: the site's last this many events (a bounded walk of the event index)
+PAUSE_EVENTS = 4000
 #: spread that does not come from service times: a share of the estimate itself
 MODEL_SHARE = 0.25
 #: what the play cannot foresee lengthens every wait: priority tickets and transfers that will
-#: arrive ahead, counters that will pause (measured in bench/sim_wait_estimate.py: -13..-16 % bias without it)
+#: arrive ahead, counters that will pause (measured in bench/sim_wait_estimate.py: 1.15 gives the least error;
+#: the rates of today's priority tickets and transfers per service, tried instead, were noisier and worse)
 UNFORESEEN = 1.15
-#: how many standard deviations either side the range spans
-RANGE_Z = 1.0
+#: how many (log) standard deviations either side the range spans (1.3: meant to hold about 4 waits in 5;
+#: bench/sim_wait_estimate.py measures how many it does)
+RANGE_Z = 1.3
+#: paused counters are counted on coming back (``pause_returns``)
+PAUSES = True
+#: a counter's own speed is shrunk toward the site's: its served calls count against this many at the site's pace
+SPEED_PRIOR_CALLS = 10.0
+#: a counter is never read as faster or slower than this factor of the site's pace
+SPEED_LIMITS = (0.5, 2.0)
 
 
 # ---------------------------------------------------------------- plain values
 
 @dataclass(frozen=True)
 class ServiceTime:
-    """Expected seconds a call of one service occupies a counter, and their variance."""
+    """Expected seconds a call of one service occupies a counter, and their variance.
+
+    ``durations`` (capped, ascending) are the calls it was learnt from: they give a
+    running call's remaining time from the calls that lasted longer than it so far.
+    """
 
     mean_s: float
     var_s2: float
+    durations: tuple[float, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_durations(cls, durations: Iterable[float]) -> ServiceTime | None:
@@ -72,10 +97,30 @@ class ServiceTime:
         if not values:
             return None
         cap = CAP * statistics.median(values)
-        capped = [min(d, cap) for d in values]
+        capped = sorted(min(d, cap) for d in values)
         mean = statistics.fmean(capped)
         var = statistics.pvariance(capped, mean) if len(capped) > 1 else (0.5 * mean) ** 2
-        return cls(mean, var)
+        return cls(mean, var, tuple(capped))
+
+    def scaled(self, speed: float) -> ServiceTime:
+        """The same service at a counter whose officer takes ``speed`` times the site's time."""
+        if speed == 1.0:
+            return self
+        return ServiceTime(self.mean_s * speed, self.var_s2 * speed * speed, tuple(d * speed for d in self.durations))
+
+    def remaining(self, elapsed: float) -> tuple[float, float]:
+        """Expected remaining seconds (and variance) of a call running for ``elapsed`` s.
+
+        The recent calls that lasted longer than ``elapsed`` say how much longer such a
+        call goes on (a long case tends to stay long); with too few of them, the old
+        rule: what the mean leaves, at least ``RESIDUAL_SHARE`` of the mean.
+        """
+        longer = [d - elapsed for d in self.durations if d > elapsed]
+        if len(longer) >= CONDITIONAL_MIN:
+            mean = statistics.fmean(longer)
+            return mean, statistics.pvariance(longer, mean)
+        left = max(self.mean_s - elapsed, RESIDUAL_SHARE * self.mean_s)
+        return left, self.var_s2 * (RESIDUAL_SHARE if elapsed > self.mean_s else 1.0)
 
 
 @dataclass(frozen=True)
@@ -95,13 +140,15 @@ class WaitingTicket:
 
 @dataclass(frozen=True)
 class Desk:
-    """A counter as the estimate sees it: what it calls and what it is doing now."""
+    """A counter as the estimate sees it: what it calls, what it is doing now, how fast its officer is."""
 
     id: int
     service_ids: frozenset[int]
     paused: bool = False
     busy_service_id: int | None = None    # service of the ticket it holds (called or serving)
     busy_since: float | None = None       # when that ticket was (last) called
+    speed: float = 1.0                    # its calls take this many times the site's time
+    returns_at: float | None = None       # paused: when it is expected back (None: not counted on)
 
     def may_call(self, ticket: WaitingTicket) -> bool:
         if ticket.target_counter_id is not None:
@@ -149,6 +196,8 @@ def plan(now: float, waiting: Iterable[WaitingTicket], desks: Iterable[Desk],
     ``times`` holds each service's expected time; a service missing or None there
     takes the mean of the known ones.  With no known time at all (a new site's first
     tickets) nothing is estimated: even "0" would be a guess about officers never seen.
+    A paused desk with ``returns_at`` is counted on from then; one without, only for
+    tickets no other counter calls, after ``PAUSED_RETURN_S``.
     """
     tickets = list(waiting)
     desks = list(desks)
@@ -156,9 +205,10 @@ def plan(now: float, waiting: Iterable[WaitingTicket], desks: Iterable[Desk],
     result: dict[int, WaitEstimate | None] = dict.fromkeys((t.id for t in tickets), None)
     if fallback is None:
         return result
-    _play(now, tickets, [d for d in desks if not d.paused], times, fallback, result, return_s=None)
+    _play(now, tickets, [d for d in desks if not d.paused or d.returns_at is not None], times, fallback, result,
+          return_s=None)
     left = [t for t in tickets if result[t.id] is None]
-    if left and any(d.paused for d in desks):
+    if left and any(d.paused and d.returns_at is None for d in desks):
         # Tickets only a paused counter calls: count on it coming back.
         later: dict[int, WaitEstimate | None] = dict.fromkeys((t.id for t in tickets), None)
         _play(now, tickets, desks, times, fallback, later, return_s=PAUSED_RETURN_S)
@@ -176,23 +226,31 @@ def _pooled(times: Mapping[int, ServiceTime | None]) -> ServiceTime | None:
 
 def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Mapping[int, ServiceTime | None],
           fallback: ServiceTime | None, result: dict[int, WaitEstimate | None], *, return_s: float | None) -> None:
-    def time_of(service_id: int | None) -> ServiceTime | None:
-        return times.get(service_id) or fallback
+    scaled: dict[tuple[int | None, float], ServiceTime | None] = {}
+
+    def time_of(service_id: int | None, desk: Desk) -> ServiceTime | None:
+        key = (service_id, desk.speed)
+        if key not in scaled:
+            found = times.get(service_id) or fallback
+            scaled[key] = found.scaled(desk.speed) if found is not None else None
+        return scaled[key]
 
     heap: list[tuple[float, int]] = []
     variance: dict[int, float] = {}
     for index, desk in enumerate(desks):
         free_at, var = now, 0.0
-        if desk.paused:
+        if desk.paused and desk.returns_at is not None:
+            free_at = max(desk.returns_at, now)
+        elif desk.paused:
             free_at = now + (return_s or 0.0)
         elif desk.busy_service_id is not None:
-            expected = time_of(desk.busy_service_id)
+            expected = time_of(desk.busy_service_id, desk)
             if expected is None:
                 free_at = math.inf
             else:
-                elapsed = now - (desk.busy_since if desk.busy_since is not None else now)
-                free_at = now + max(expected.mean_s - elapsed, RESIDUAL_SHARE * expected.mean_s)
-                var = expected.var_s2 * (RESIDUAL_SHARE if elapsed > expected.mean_s else 1.0)
+                elapsed = max(now - (desk.busy_since if desk.busy_since is not None else now), 0.0)
+                left, var = expected.remaining(elapsed)
+                free_at = now + left
         variance[index] = var
         heap.append((free_at, index))
     heapq.heapify(heap)
@@ -213,11 +271,9 @@ def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Ma
         pending.remove(best)
         if math.isfinite(free_at):
             shared = servers.get(best.service_id, 1) if best.target_counter_id is None else 1
-            point = (free_at - now) * UNFORESEEN
-            spread = math.sqrt(variance[index] / max(shared, 1) + (MODEL_SHARE * point) ** 2)
-            result[best.id] = WaitEstimate(int(round(point)), int(round(max(point - RANGE_Z * spread, 0))),
-                                           int(round(point + RANGE_Z * spread)))
-        expected = time_of(best.service_id)
+            result[best.id] = _estimate((free_at - now) * UNFORESEEN,
+                                        variance[index] / max(shared, 1))
+        expected = time_of(best.service_id, desk)
         if expected is None or not math.isfinite(free_at):
             heapq.heappush(heap, (math.inf, index))
         else:
@@ -225,27 +281,123 @@ def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Ma
             heapq.heappush(heap, (free_at + expected.mean_s + CALL_GAP_S, index))
 
 
+def _estimate(mean_s: float, var_s2: float) -> WaitEstimate:
+    """The point and range of a wait whose mean and service-time variance the play gave.
+
+    The point is the mean (the median of the likely waits measured 0.5 points worse in the
+    simulation).  A wait is a sum of skewed service times, so the range is read as lognormal:
+    ``RANGE_Z`` log-spreads either side of the point, longer above than below, the spread
+    being the service times' plus ``MODEL_SHARE`` of the wait for what nobody can foresee.
+    """
+    if mean_s <= 0:
+        return WaitEstimate(0, 0, 0)
+    service_cv2 = var_s2 / mean_s ** 2
+    point = mean_s
+    log_sd = math.sqrt(math.log(1.0 + service_cv2 + MODEL_SHARE ** 2))
+    return WaitEstimate(int(round(point)), int(round(point * math.exp(-RANGE_Z * log_sd))),
+                        int(round(point * math.exp(RANGE_Z * log_sd))))
+
+
+# ---------------------------------------------------------------- learning from the calls
+
+@dataclass(frozen=True)
+class Call:
+    """One finished call: its service, the counter that made it, how long it occupied it, whether served."""
+
+    service_id: int
+    counter_id: int | None
+    duration_s: float
+    served: bool
+
+
+def counter_speeds(calls: Iterable[Call], times: Mapping[int, ServiceTime | None]) -> dict[int, float]:
+    """Each counter's pace against the site's for the same services (1.2 = its calls take 20 % longer).
+
+    Compared in log terms (``log(duration / service mean)``: service times are skewed, and a
+    ratio's mean would follow the one long case), served calls only (a no-show's length is the
+    citizen's, not the officer's), and shrunk toward the site's pace: a counter's n calls
+    count against ``SPEED_PRIOR_CALLS`` calls at exactly the site's pace.
+    """
+    logs: dict[int, list[float]] = {}
+    for call in calls:
+        expected = times.get(call.service_id)
+        if call.counter_id is None or not call.served or expected is None or call.duration_s <= 0:
+            continue
+        logs.setdefault(call.counter_id, []).append(math.log(call.duration_s / expected.mean_s))
+    if not logs:
+        return {}
+    # The site's own mean log ratio (a lognormal's log mean is below its mean's log): the reference.
+    site = statistics.fmean(v for values in logs.values() for v in values)
+    low, high = SPEED_LIMITS
+    return {counter: min(max(math.exp(sum(v - site for v in values) / (len(values) + SPEED_PRIOR_CALLS)), low), high)
+            for counter, values in logs.items()}
+
+
 # ---------------------------------------------------------------- reading the database
 
-def recent_times(service_ids: Iterable[int]) -> dict[int, ServiceTime | None]:
-    """Each service's expected time per call, from its last ``SAMPLE`` finished calls."""
-    found: dict[int, ServiceTime | None] = {}
+def _finished_calls(rows: Iterable[tuple]) -> list[Call]:
+    """Finished calls (called to done or no-show) from ``(service, counter, status, called, started, finished)``."""
+    calls = []
+    for service_id, counter_id, status, called, started, finished in rows:
+        begun = called if called is not None else started
+        if status in (statuses.DONE, statuses.NO_SHOW) and begun is not None and finished is not None:
+            calls.append(Call(service_id, counter_id, finished - begun, status == statuses.DONE))
+    return calls
+
+
+def recent_calls(service_ids: Iterable[int], today: Mapping[int, list[Call]] | None = None) -> dict[int, list[Call]]:
+    """Each service's last ``SAMPLE`` finished calls: today's (given, newest first), then earlier days'."""
+    found: dict[int, list[Call]] = {}
     for service_id in set(service_ids):
-        # No status filter in SQL: it would tempt SQLite into the (status, service_day)
-        # index and a scan of every finished ticket in history; walking
-        # (service, finished_at) backwards and keeping the called ones stays flat.
-        rows = (Ticket.select(Ticket.status, Ticket.last_called_at, Ticket.started_at, Ticket.finished_at)
-                .where((Ticket.service == service_id) & (Ticket.finished_at.is_null(False)))
-                .order_by(Ticket.finished_at.desc()).limit(SAMPLE * 2).tuples())
-        durations = [finished - (called if called is not None else started)
-                     for status, called, started, finished in rows
-                     if status in (statuses.DONE, statuses.NO_SHOW) and (called or started) is not None][:SAMPLE]
-        found[service_id] = ServiceTime.from_durations(durations)
+        calls = list((today or {}).get(service_id, ()))[:SAMPLE]
+        if len(calls) < SAMPLE:
+            # No status filter in SQL: it would tempt SQLite into the (status, service_day)
+            # index and a scan of every finished ticket in history; walking
+            # (service, finished_at) backwards and keeping the called ones stays flat.
+            rows = (Ticket.select(Ticket.service, Ticket.counter, Ticket.status, Ticket.last_called_at,
+                                  Ticket.started_at, Ticket.finished_at)
+                    .where((Ticket.service == service_id) & (Ticket.finished_at.is_null(False)))
+                    .order_by(Ticket.finished_at.desc()).limit(SAMPLE * 2).tuples())
+            calls = _finished_calls(rows)[:SAMPLE]
+        found[service_id] = calls
     return found
 
 
-def _desks() -> list[Desk]:
-    counters = list(current_site.rows(Counter, Counter.id, Counter.paused, Counter.current_ticket_id)
+def recent_times(service_ids: Iterable[int]) -> dict[int, ServiceTime | None]:
+    """Each service's expected time per call, from its last ``SAMPLE`` finished calls."""
+    found = recent_calls(service_ids)
+    return {s: ServiceTime.from_durations(c.duration_s for c in calls) for s, calls in found.items()}
+
+
+def pause_returns(moment: float) -> dict[int, float]:
+    """Counter number -> when each paused counter is expected back, from today's paused/resumed events.
+
+    A pause is expected to last as long as today's finished pauses did (their median;
+    ``PAUSED_RETURN_S`` before any).  A counter paused for much longer than that (lunch,
+    the officer gone for the day) or whose pause is not in the recent events is not counted on.
+    Reads only the site's last ``PAUSE_EVENTS`` events, so its cost does not grow with history.
+    """
+    site = current_site.site_id()
+    bound = (Event.select(Event.id).where(Event.site_id == site).order_by(Event.id.desc())
+             .offset(PAUSE_EVENTS).limit(1).scalar()) or 0
+    rows = (Event.select(Event.at, Event.kind, Event.counter_number)
+            .where((Event.site_id == site) & (Event.id > bound) & (Event.at > moment - 12 * 3600)
+                   & Event.kind.in_(("paused", "resumed")))
+            .order_by(Event.id).tuples())
+    since: dict[int, float] = {}
+    lengths: list[float] = []
+    for at, kind, number in rows:
+        if kind == "paused":
+            since[number] = at
+        elif number in since:
+            lengths.append(at - since.pop(number))
+    typical = statistics.median(lengths) if lengths else PAUSED_RETURN_S
+    give_up = max(3 * typical, PAUSE_GIVE_UP_S)
+    return {number: start + typical for number, start in since.items() if moment - start <= give_up}
+
+
+def _desks(speeds: Mapping[int, float], returns: Mapping[int, float] | None = None) -> list[Desk]:
+    counters = list(current_site.rows(Counter, Counter.id, Counter.paused, Counter.current_ticket_id, Counter.number)
                     .where(Counter.active == True).tuples())  # noqa: E712
     links: dict[int, set[int]] = {}
     ids = [c[0] for c in counters]
@@ -257,33 +409,57 @@ def _desks() -> list[Desk]:
                Ticket.select(Ticket.id, Ticket.service, Ticket.status, Ticket.last_called_at)
                .where(Ticket.id.in_(holding or [0])).tuples() if status in statuses.AT_COUNTER}
     desks = []
-    for counter_id, paused, ticket_id in counters:
+    for counter_id, paused, ticket_id, number in counters:
         busy = current.get(ticket_id)
+        back = (returns or {}).get(number) if paused else None
         desks.append(Desk(counter_id, frozenset(links.get(counter_id, ())), bool(paused),
-                          busy[0] if busy else None, busy[1] if busy else None))
+                          busy[0] if busy else None, busy[1] if busy else None, speeds.get(counter_id, 1.0), back))
     return desks
 
 
-def _waiting(today: str) -> list[WaitingTicket]:
+@dataclass
+class _Today:
+    """What today's tickets of the site say: who waits, and the calls finished (per service, newest first)."""
+
+    waiting: list[WaitingTicket]
+    calls: dict[int, list[Call]]
+
+
+def _today(today: str) -> _Today:
     service_ids = [s for (s,) in current_site.rows(Service, Service.id).tuples()]
     rows = (Ticket.select(Ticket.id, Ticket.service, Ticket.priority, Ticket.queue_at, Ticket.slot_at,
-                          Ticket.target_counter)
-            .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today)
-                   & Ticket.service.in_(service_ids or [0])).tuples())
-    return [WaitingTicket(i, s, bool(p), q, slot, target) for i, s, p, q, slot, target in rows]
+                          Ticket.target_counter, Ticket.status, Ticket.counter, Ticket.last_called_at,
+                          Ticket.started_at, Ticket.finished_at)
+            .where((Ticket.service_day == today) & Ticket.service.in_(service_ids or [0])).tuples())
+    waiting, finished = [], []
+    for tid, service, priority, queue_at, slot_at, target, status, counter, called, started, done in rows:
+        if status == statuses.WAITING:
+            waiting.append(WaitingTicket(tid, service, bool(priority), queue_at, slot_at, target))
+        elif done is not None:
+            finished.append((done, (service, counter, status, called, started, done)))
+    finished.sort(key=lambda item: item[0], reverse=True)
+    calls: dict[int, list[Call]] = {}
+    for call in _finished_calls(row for _, row in finished):
+        calls.setdefault(call.service_id, []).append(call)
+    return _Today(waiting, calls)
 
 
 def estimates(now: float | None = None) -> dict[int, WaitEstimate | None]:
     """The estimate of every ticket waiting today at this site (call inside ``with_retry``)."""
     moment = clock.now_epoch(now)
     site = Site.get_by_id(current_site.site_id())
-    today = clock.service_day(moment, site.timezone)
-    waiting = _waiting(today)
-    if not waiting:
+    day = _today(clock.service_day(moment, site.timezone))
+    if not day.waiting:
         return {}
-    desks = _desks()
-    used = {t.service_id for t in waiting} | {d.busy_service_id for d in desks if d.busy_service_id is not None}
-    return plan(moment, waiting, desks, recent_times(used))
+    served = set(day.calls) | {t.service_id for t in day.waiting}
+    calls = recent_calls(served, day.calls)
+    times = {s: ServiceTime.from_durations(c.duration_s for c in found) for s, found in calls.items()}
+    speeds = counter_speeds((c for found in calls.values() for c in found), times)
+    desks = _desks(speeds, pause_returns(moment) if PAUSES else None)
+    for d in desks:
+        if d.busy_service_id is not None and d.busy_service_id not in times:
+            times.update({d.busy_service_id: recent_times([d.busy_service_id])[d.busy_service_id]})
+    return plan(moment, day.waiting, desks, times)
 
 
 def estimate(ticket_id: int, now: float | None = None) -> WaitEstimate | None:
@@ -291,5 +467,5 @@ def estimate(ticket_id: int, now: float | None = None) -> WaitEstimate | None:
     return estimates(now).get(ticket_id)
 
 
-__all__ = ["Desk", "ServiceTime", "WaitEstimate", "WaitingTicket", "display_range", "estimate", "estimates",
-           "plan", "recent_times"]
+__all__ = ["Call", "Desk", "ServiceTime", "WaitEstimate", "WaitingTicket", "counter_speeds", "display_range",
+           "estimate", "estimates", "plan", "recent_calls", "recent_times"]

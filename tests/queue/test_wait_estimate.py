@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 from db import queue, wait_estimate
 from db.wait_estimate import Desk, ServiceTime, WaitEstimate, WaitingTicket, display_range, plan
 
@@ -59,7 +61,65 @@ def test_issue_gives_the_played_forward_estimate_and_range(site_db, clock):
 def test_a_small_simulated_morning_beats_the_old_formula(tmp_path):
     from bench.sim_wait_estimate import figures, run
 
-    records = run("commune", 1, 7, tmp_path)
-    new, old = figures(records, 1), figures(records, 2)
+    records, _ = run("commune", 1, 7, tmp_path)
+    new, old = figures(records, "new"), figures(records, "old")
     assert new["n_5min"] > 30 and old["n_5min"] > 30
     assert new["mdape_5min_pct"] < old["mdape_5min_pct"]
+
+
+# ---------------------------------------------------------------- the per-counter rules
+
+
+def test_a_paused_counter_expected_back_is_counted_on_even_when_another_counter_serves_the_service():
+    times = {1: ServiceTime(600, 0)}
+    waiting = [WaitingTicket(1, 1, False, 0.0), WaitingTicket(2, 1, False, 1.0)]
+    desks = [Desk(10, frozenset({1}), busy_service_id=1, busy_since=0.0),
+             Desk(11, frozenset({1}), paused=True, returns_at=120.0)]
+    got = plan(0.0, waiting, desks, times)
+    assert got[1].point_s == round(120 * U)        # the paused counter, back at 120 s, is free first
+    assert got[2].point_s == round(600 * U)        # then the busy one
+
+
+def test_a_slower_officer_takes_longer_per_call():
+    times = {1: ServiceTime(300, 0)}
+    waiting = [WaitingTicket(1, 1, False, 0.0), WaitingTicket(2, 1, False, 1.0)]
+    got = plan(0.0, waiting, [Desk(10, frozenset({1}), speed=2.0)], times)
+    assert got[1].point_s == 0
+    assert got[2].point_s == round((600 + GAP) * U)
+
+
+def test_counter_pace_is_compared_in_log_terms_and_shrunk_toward_the_site():
+    calls = ([wait_estimate.Call(1, 10, 600.0, True) for _ in range(10)]
+             + [wait_estimate.Call(1, 11, 300.0, True) for _ in range(10)]
+             + [wait_estimate.Call(1, 11, 30.0, False) for _ in range(5)])       # no-shows: not the officer's pace
+    speeds = wait_estimate.counter_speeds(calls, {1: ServiceTime(450, 0)})
+    assert 1.0 < speeds[10] < 2 ** 0.5 and 2 ** -0.5 < speeds[11] < 1.0
+    assert abs(speeds[10] * speeds[11] - 1.0) < 1e-9                          # same number of calls each side
+
+
+def test_a_running_call_s_remaining_time_comes_from_the_calls_that_lasted_longer():
+    service = ServiceTime.from_durations([100, 200, 300, 400, 800, 900])
+    assert service.remaining(350) == (statistics.fmean([50, 450, 550]), statistics.pvariance([50, 450, 550]))
+    mean = service.mean_s
+    assert service.remaining(850)[0] == wait_estimate.RESIDUAL_SHARE * mean   # too few longer: the old rule
+
+
+def test_the_range_is_longer_above_than_below():
+    wide = wait_estimate._estimate(1800.0, 600.0 ** 2)
+    assert wide.low_s < wide.point_s < wide.high_s
+    assert wide.high_s - wide.point_s > wide.point_s - wide.low_s
+
+
+def test_a_counter_on_a_break_is_expected_back_after_today_s_typical_break(site_db, clock):
+    # TP is called at counters 1 and 2; calls of 5 min at counter 1.
+    for minute in (0, 10):
+        queue.issue_ticket("TP", now=clock(8, minute))
+        queue.call_next(1, now=clock(8, minute))
+        queue.finish_service(1, now=clock(8, minute + 5))
+    queue.set_paused(2, True, now=clock(7, 0))            # counter 2 not opened today: not counted on
+    queue.set_paused(1, True, now=clock(8, 30))           # a 10-minute break ...
+    queue.set_paused(1, False, now=clock(8, 40))
+    queue.set_paused(1, True, now=clock(9, 0))            # ... and another one from 09:00
+    assert wait_estimate.pause_returns(clock(9, 5)) == {1: clock(9, 10)}
+    ticket = queue.issue_ticket("TP", now=clock(9, 5))
+    assert ticket.estimated_wait_s == round(300 * U)      # 5 min until 09:10, not the 10 min of a blind guess
