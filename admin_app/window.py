@@ -1,4 +1,10 @@
-"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs."""
+"""The admin program's main window: overview, province, reports, bookings, management, settings and audit tabs.
+
+The province tab is there when the database holds more than one site (a province's or a
+centre-with-branches' database): a commune's own single-site database would show one row
+that repeats the overview.  It is decided when the window opens; a site added later (the
+first sync of a new commune) appears in the tab's table at its next read.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,11 @@ from admin_app.audit_view import AuditTab
 from admin_app.bookings_view import BookingsTab
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
+from admin_app.province_view import ProvinceTab
 from admin_app.reports_view import ReportsTab
 from admin_app.settings_view import SettingsTab
 from db.officers import OfficerInfo
+from db.province import holds_several_sites
 from db.values import SiteInfo
 from ui_common import theme
 from ui_common.feed import FeedWatcher
@@ -24,7 +32,9 @@ ROLE_TEXT = {"supervisor": "giám sát viên / supervisor", "admin": "quản tr�
 
 
 class AdminWindow(QMainWindow):
-    def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time,
+                 province: bool | None = None) -> None:
+        """``province``: show the province tab (None: when the database holds several sites)."""
         super().__init__()
         self.officer = officer
         self.setWindowTitle(f"Quản trị / Administration – {site.name}")
@@ -54,8 +64,16 @@ class AdminWindow(QMainWindow):
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
         self.audit = AuditTab(self.work, timezone=site.timezone, now=now)
+        # Its own lane: reading a hundred sites never delays this site's live overview.
+        self.province_lane: Lane | None = None
+        self.province: ProvinceTab | None = None
+        if holds_several_sites() if province is None else province:
+            self.province_lane = Lane("admin-province")
+            self.province = ProvinceTab(self.province_lane, timezone=site.timezone, now=now)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, "Tổng quan / Overview")
+        if self.province is not None:
+            self.tabs.addTab(self.province, "Tỉnh / Province")
         self.tabs.addTab(self.reports, "Báo cáo / Reports")
         self.tabs.addTab(self.bookings, "Lịch hẹn / Bookings")
         self.tabs.addTab(self.management, "Quản lý / Management")
@@ -83,10 +101,15 @@ class AdminWindow(QMainWindow):
         self.management.refresh()
         self.settings.refresh()
         self.audit.refresh()
+        if self.province is not None:
+            self.province.start()
 
     def closeEvent(self, event) -> None:
         self.overview.stop()
         self.bookings.stop()
+        if self.province is not None:
+            self.province.stop()
+            self.province_lane.close()
         self.live.close()
         self.work.close()
         super().closeEvent(event)

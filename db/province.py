@@ -12,16 +12,17 @@ site), so the view stays cheap with a hundred sites in one PostgreSQL:
   (``rating_mean``) with their number (``ratings``) -- the mean, because levels
   are per site and a mean reads the same on a 3- and a 5-level keypad;
 * ``data_up_to`` = time of the site's latest event in this database: in a
-  province database fed by ``onestop sync`` that is how fresh the copy is.
+  province database fed by ``onestop sync`` that is how fresh the copy is;
+  ``synced`` says whether the site is such a copy (``db.replica``) or writes here itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from db import clock, statuses
+from db import clock, replica, statuses
 from db.connection import database_proxy, is_postgres, read_transaction, with_retry
-from db.models import Site
+from db.models import Setting, Site
 
 
 def _rows(text: str, params: tuple = ()) -> list[tuple]:
@@ -61,10 +62,12 @@ def province_view(*, now: float | None = None) -> list[dict[str, Any]]:
             latest = _rows("""
                 SELECT s.id, (SELECT e.at FROM event e WHERE e.site_id = s.id ORDER BY e.id DESC LIMIT 1)
                 FROM site s""")
+            synced = {key[len(replica.REPLICA_PREFIX):] for (key,) in Setting.select(Setting.key).where(
+                Setting.key.startswith(replica.REPLICA_PREFIX)).tuples()}
         rows = {s.id: {"site": s.code, "name": s.name, "waiting": 0, "longest_wait_s": None, "target_wait_s": None,
                        "over_target": False, "counters_open": 0, "served_today": 0, "ratings": 0,
                        "rating_mean": None, "data_up_to": None, "today": today[s.id],
-                       "timezone": s.timezone} for s in sites}
+                       "timezone": s.timezone, "synced": s.code in synced} for s in sites}
         for site_id, target_min, count, oldest in waiting:
             row = rows.get(site_id)
             if row is None:
@@ -92,3 +95,8 @@ def province_view(*, now: float | None = None) -> list[dict[str, Any]]:
         return list(rows.values())
 
     return with_retry(read)
+
+
+def holds_several_sites() -> bool:
+    """True when the database holds more than one site (the admin program then shows its province tab)."""
+    return with_retry(lambda: Site.select(Site.id).limit(2).count() > 1)
