@@ -40,15 +40,19 @@ RETRY_MS = 3_000
 #: "last sync" older than this is shown with its age (a commune whose link is down)
 STALE_S = 10 * 60
 OVER_MARK = "⚠ Quá mục tiêu / Over target"
-COLUMNS = ["Mã\nCode", "Điểm\nSite", "Đang chờ\nWaiting", "Chờ lâu nhất\nLongest wait", "Mục tiêu\nTarget",
-           "Cảnh báo\nAlert", "Quầy mở\nCounters open", "Phục vụ hôm nay\nServed today",
-           "Hài lòng hôm nay\nSatisfaction today", "Dữ liệu đến\nLast sync"]
+SOURCE_TEXT = {True: "đồng bộ / synced", False: "tại chỗ / local"}
+COLUMNS = ["Mã\nCode", "Điểm\nSite", "Đang chờ\nWaiting", "Chờ lâu nhất / mục tiêu\nLongest wait / target",
+           "Cảnh báo\nAlert", "Quầy mở\nOpen", "Phục vụ hôm nay\nServed today", "Hài lòng hôm nay\nRating today",
+           "Dữ liệu đến\nData up to", "Nguồn\nSource"]
 #: column of the over-target mark (tests and the colouring)
 MARK_COLUMN = COLUMNS.index("Cảnh báo\nAlert")
 
 
 def last_sync_text(row: dict, moment: float) -> str:
-    """``HH:MM:SS`` of the site's newest data in its own timezone (with the day if not today, the age if old)."""
+    """``HH:MM:SS`` of the site's newest data in its own timezone (with the day if not today, the age if old).
+
+    For a synced site that is how far its last sync reached (the sync copies the events).
+    """
     at = row.get("data_up_to")
     if at is None:
         return "–"
@@ -57,8 +61,8 @@ def last_sync_text(row: dict, moment: float) -> str:
         "%d/%m %H:%M")
     age = moment - at
     if age > STALE_S:
-        text += f" ({int(age // 60)} phút trước / min ago)"
-    return text + (" · đồng bộ / synced" if row.get("synced") else "")
+        text += f" ({int(age // 60)} phút / min)"
+    return text
 
 
 def satisfaction_text(row: dict) -> str:
@@ -71,10 +75,10 @@ def table_rows(rows: list[dict], moment: float) -> tuple[list[list], dict[tuple[
     cells, colours = [], {}
     for r, row in enumerate(rows):
         target = row.get("target_wait_s")
-        cells.append([row["site"], row["name"], row["waiting"], duration(row.get("longest_wait_s")),
-                      f"{target // 60} phút" if target else "", OVER_MARK if row["over_target"] else "",
+        longest = duration(row.get("longest_wait_s")) + (f" / {target // 60} phút" if target else "")
+        cells.append([row["site"], row["name"], row["waiting"], longest, OVER_MARK if row["over_target"] else "",
                       row["counters_open"], row["served_today"], satisfaction_text(row),
-                      last_sync_text(row, moment)])
+                      last_sync_text(row, moment), SOURCE_TEXT[bool(row.get("synced"))]])
         if row["over_target"]:
             colours.update({(r, c): theme.RED for c in range(len(COLUMNS))})
     return cells, colours
@@ -144,7 +148,9 @@ class ProvinceTab(QWidget):
         moment, rows = result
         self.rows = rows
         cells, colours = table_rows(rows, moment)
-        fill_table(self.table, cells, numeric={2, 3, 6, 7}, colours=colours)
+        fill_table(self.table, cells, numeric={2, 3, 5, 6}, colours=colours)
+        for r, row in enumerate(rows):      # the whole name when the column is too narrow for it
+            self.table.item(r, 1).setToolTip(row["name"])
         over = [row["site"] for row in rows if row["over_target"]]
         if over:
             shown = ", ".join(over[:12]) + (" …" if len(over) > 12 else "")

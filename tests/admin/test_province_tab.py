@@ -72,17 +72,18 @@ def test_the_tab_lists_every_site_and_marks_the_one_over_target_in_words_and_col
 
     rows = _rows(tab.table)
     assert rows["BX"][1] == "Xã Bản Xèo" and rows["BX"][2] == "1"
-    assert rows["BX"][3] == "1:30:00" and rows["BX"][4] == "15 phút"
+    assert rows["BX"][3] == "1:30:00 / 15 phút"
     assert rows["BX"][MARK_COLUMN] == OVER_MARK                    # a word, not colour alone ...
-    assert rows["QK"][MARK_COLUMN] == "" and rows["QK"][3] == "2:00"
+    assert rows["QK"][MARK_COLUMN] == "" and rows["QK"][3] == "2:00 / 15 phút"
     bx, qk = _row_of(tab.table, "BX"), _row_of(tab.table, "QK")
     red = QColor(theme.RED)
     assert tab.table.item(bx, MARK_COLUMN).foreground().color() == red      # ... and colour as well
     assert tab.table.item(bx, 1).font().bold()
     assert tab.table.item(qk, 1).foreground().color() != red
     assert "1 / 2" in tab.summary.text() and "BX" in tab.summary.text()
-    assert "synced" in rows["BX"][9] and "synced" not in rows["QK"][9]
-    assert rows["QK"][9] == "09:30:00"          # its newest event: the admin signing in
+    assert rows["BX"][9] == "đồng bộ / synced" and rows["QK"][9] == "tại chỗ / local"
+    assert rows["QK"][8] == "09:30:00"          # its newest event: the admin signing in
+    assert rows["BX"][8] == "08:00:00 (90 phút / min)"   # nothing newer from BX: its age shows
     window.close()
 
 
