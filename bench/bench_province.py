@@ -1,6 +1,7 @@
 """Benchmark: a simulated province (120 sites x 30 days x 2,000 tickets = 7.2 M tickets) in one PostgreSQL.
 
     .venv/bin/python bench/bench_province.py [--sites 120] [--days 30] [--per-day 2000] [--cycles 200]
+                                             [--keep DIR]
 
 Starts a throwaway PostgreSQL cluster (``tests/pg_server.py``, like the tests), creates
 two databases in it and fills them through the product (schema, ``import_site`` per site)
@@ -21,6 +22,8 @@ real province).  Then it measures, on both databases in the same run:
 * queue operations (issue + call next + start + finish) at one site: target within 1.2x of
   the single-site database (blocks alternate between the two, so machine load hits both).
 
+``--keep DIR`` keeps the cluster in DIR and reuses the databases built there with the same
+sizes (the 7.2 M-ticket build takes 10-15 minutes on a shared 2-core machine).
 Exit code 1 when a target is missed.  Figures in docs/performance.md ("Province").
 """
 
@@ -114,14 +117,16 @@ def build(url: str, sites: int, days: int, per_day: int) -> None:
                 INSERT INTO ticket (service_day, issued_service_id, service_id, number, code, priority, status,
                                     queue_at, issued_at, issued_hour, called_at, last_called_at, started_at,
                                     finished_at, counter_id, officer_id, transfers, recalls, cancel_reason, kiosk)
-                WITH base AS (
-                    SELECT i % {sites} AS site_idx, i / {sites} AS k,
-                           ((i + {d * step}) * 2654435761) % 4294967296 AS h1,
-                           ((i + {d * step}) * 40503 + 7) % 100 AS h2,
-                           ((i + {d * step}) * 2246822519) % 2700 AS h3,
-                           ((i + {d * step}) * 3266489917) % 1080 AS h4,
-                           ((i + {d * step}) * 668265263) % 4294967296 AS h5
+                WITH hashed AS (
+                    -- hashint8: a real hash of the row number (a multiplicative one repeats with the site's period).
+                    SELECT i, hashint8(i + {d * step})::bigint & 4294967295 AS ha,
+                           hashint8(i + {d * step} + 1000000000000)::bigint & 4294967295 AS hb
                     FROM generate_series(0::bigint, {step - 1}) AS i
+                ),
+                base AS (
+                    SELECT i % {sites} AS site_idx, i / {sites} AS k, ha AS h1, (ha >> 8) % 100 AS h2,
+                           hb % 2700 AS h3, (hb >> 12) % 1080 AS h4, (ha >> 16) + (hb >> 20) AS h5
+                    FROM hashed
                 ),
                 t AS (
                     SELECT b.*, {midnight} + 27000 + b.k * 34200.0 / {per_day} AS issued,
@@ -154,10 +159,11 @@ def build(url: str, sites: int, days: int, per_day: int) -> None:
             _sql(f"""
                 INSERT INTO rating (counter_id, officer_id, ticket_id, value, pressed_at, service_day, source, counted)
                 SELECT counter_id, officer_id, id,
-                       CASE WHEN (id::bigint * 7919) % 100 < 80 THEN 3
-                            WHEN (id::bigint * 7919) % 100 < 95 THEN 2 ELSE 1 END,
+                       CASE WHEN (hashint4(id)::bigint & 1023) < 819 THEN 3
+                            WHEN (hashint4(id)::bigint & 1023) < 973 THEN 2 ELSE 1 END,
                        finished_at + 10, service_day, 'keypad', true
-                FROM ticket WHERE service_day = '{day.isoformat()}' AND status = 'done' AND id % 5 < 2
+                FROM ticket WHERE service_day = '{day.isoformat()}' AND status = 'done'
+                                  AND ((hashint4(id)::bigint >> 10) & 1023) < 410
                 ORDER BY id""")
             _sql(f"""
                 INSERT INTO event (id, site_id, at, kind, ticket_id, code, service_code, data)
@@ -175,6 +181,34 @@ def build(url: str, sites: int, days: int, per_day: int) -> None:
     print(f"  loaded in {loaded - imported:.0f} s, indexes rebuilt in {indexed - loaded:.0f} s, "
           f"VACUUM ANALYZE {time.perf_counter() - indexed:.0f} s", flush=True)
     close()
+
+
+def _database(server, name: str, sizes: str) -> str | None:
+    """The URL of database ``name`` when it was built with ``sizes`` (``--keep``), else None."""
+    import psycopg
+
+    try:
+        with psycopg.connect(server.url(name)) as conn:
+            row = conn.execute("SELECT value FROM setting WHERE key = 'bench.built'").fetchone()
+    except psycopg.Error:
+        return None
+    return server.url(name) if row and row[0] == sizes else None
+
+
+def _fresh_database(server, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return server.url(name)
+
+
+def _mark_built(url: str, sizes: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO setting (key, value) VALUES ('bench.built', %s)", (sizes,))
 
 
 def prepare_queue_site(code: str, moment: float) -> None:
@@ -227,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-day", type=int, default=2000)
     parser.add_argument("--cycles", type=int, default=200, help="queue cycles per database")
     parser.add_argument("--report-runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the PostgreSQL cluster here and reuse its databases")
     args = parser.parse_args(argv)
 
     from db import current_site
@@ -237,13 +272,24 @@ def main(argv: list[str] | None = None) -> int:
     from tests.pg_server import PostgresServer
 
     server = PostgresServer()
+    if args.keep:
+        server.root = args.keep.resolve()
+        server.data, server.sock = server.root / "data", server.root / "sock"
+        server.sock.mkdir(parents=True, exist_ok=True)
     server.start()
     try:
-        province_url, single_url = server.create_database(), server.create_database()
-        print(f"building the province: {args.sites} sites x {args.days} days x {args.per_day} tickets", flush=True)
-        build(province_url, args.sites, args.days, args.per_day)
-        print("building the single-site baseline", flush=True)
-        build(single_url, 1, args.days, args.per_day)
+        sizes = f"{args.sites}x{args.days}x{args.per_day}"
+        province_url, single_url = _database(server, "province", sizes), _database(server, "single", sizes)
+        if province_url is None:
+            print(f"building the province: {args.sites} sites x {args.days} days x {args.per_day} tickets", flush=True)
+            province_url = _fresh_database(server, "province")
+            build(province_url, args.sites, args.days, args.per_day)
+            _mark_built(province_url, sizes)
+        if single_url is None:
+            print("building the single-site baseline", flush=True)
+            single_url = _fresh_database(server, "single")
+            build(single_url, 1, args.days, args.per_day)
+            _mark_built(single_url, sizes)
         load = os.getloadavg()[0]
         print(f"\n{os.cpu_count()} CPUs, load {load:.1f}")
 
@@ -303,7 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     finally:
         close()
-        server.cleanup()
+        if args.keep:
+            server.stop()
+        else:
+            server.cleanup()
 
 
 if __name__ == "__main__":
