@@ -1,7 +1,7 @@
 """Benchmark: a simulated province (120 sites x 30 days x 2,000 tickets = 7.2 M tickets) in one PostgreSQL.
 
     .venv/bin/python bench/bench_province.py [--sites 120] [--days 30] [--per-day 2000] [--cycles 200]
-                                             [--keep DIR]
+                                             [--report-runs 1] [--v10-baseline] [--keep DIR]
 
 Starts a throwaway PostgreSQL cluster (``tests/pg_server.py``, like the tests), creates
 two databases in it and fills them through the product (schema, ``import_site`` per site)
@@ -20,7 +20,11 @@ real province).  Then it measures, on both databases in the same run:
 * ``db.province.province_view`` at 17:05 of today: target < 300 ms;
 * ``db.reports.build_all_sites_report`` over the 30 days: target < 3 s;
 * queue operations (issue + call next + start + finish) at one site: target within 1.2x of
-  the single-site database (blocks alternate between the two, so machine load hits both).
+  the single-site database (blocks alternate between the two, so machine load hits both);
+* ``--v10-baseline``: the view's statements before schema step 11 on the indexes before it
+  (swapped in for the measurement, then back).
+
+Each figure is printed as soon as it is measured.
 
 ``--keep DIR`` keeps the cluster in DIR and reuses the databases built there with the same
 sizes (the 7.2 M-ticket build takes 10-15 minutes on a shared 2-core machine).
@@ -239,13 +243,40 @@ def queue_cycle(moment: float, counter: int) -> None:
     queue.finish_service(counter, now=moment + 3)
 
 
-def timed(function: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - started)
-    return times
+def swap_day_indexes(*, to_v10: bool) -> None:
+    """Schema 10's ``ticket (status, service_day)`` and ``rating (service_day)`` instead of 11's, or back."""
+    new = {"ticket": ("ticket_status_service_day_service_id", "(status, service_day, service_id)"),
+           "rating": ("rating_service_day_counter_id_counted_value", "(service_day, counter_id, counted, value)")}
+    old = {"ticket": ("ticket_status_service_day", "(status, service_day)"),
+           "rating": ("rating_service_day", "(service_day)")}
+    drop, make = (new, old) if to_v10 else (old, new)
+    for table in ("ticket", "rating"):
+        _sql(f"DROP INDEX IF EXISTS {drop[table][0]}")
+        _sql(f"CREATE INDEX IF NOT EXISTS {make[table][0]} ON {table} {make[table][1]}")
+    _sql("ANALYZE ticket")
+    _sql("ANALYZE rating")
+
+
+def legacy_view(moment: float) -> int:
+    """The statements of ``province_view`` before schema 11 (joins per row, no covering index): the baseline."""
+    from db import clock
+    from db.connection import read_transaction
+
+    day = clock.service_day(moment, "Asia/Ho_Chi_Minh")
+    with read_transaction():
+        rows = _sql("""SELECT s.site_id, s.target_wait_min, COUNT(*), MIN(t.queue_at)
+                       FROM ticket t JOIN service s ON s.id = t.service_id WHERE t.status = 'waiting'
+                       GROUP BY s.site_id, s.id, s.target_wait_min""")
+        rows += _sql("""SELECT site_id, COUNT(*) FROM counter
+                        WHERE active AND NOT paused AND officer_id IS NOT NULL GROUP BY site_id""")
+        rows += _sql("""SELECT s.site_id, t.service_day, COUNT(*) FROM ticket t JOIN service s ON s.id = t.service_id
+                        WHERE t.status = 'done' AND t.service_day IN (%s) GROUP BY s.site_id, t.service_day""", (day,))
+        rows += _sql("""SELECT c.site_id, r.service_day, COUNT(*), AVG(r.value)
+                        FROM rating r JOIN counter c ON c.id = r.counter_id
+                        WHERE r.counted AND r.service_day IN (%s) GROUP BY c.site_id, r.service_day""", (day,))
+        rows += _sql("""SELECT s.id, (SELECT e.at FROM event e WHERE e.site_id = s.id ORDER BY e.id DESC LIMIT 1)
+                        FROM site s""")
+    return len(rows)
 
 
 def ms(values: list[float]) -> str:
@@ -260,7 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--per-day", type=int, default=2000)
     parser.add_argument("--cycles", type=int, default=200, help="queue cycles per database")
-    parser.add_argument("--report-runs", type=int, default=3)
+    parser.add_argument("--report-runs", type=int, default=1, help="runs of the all-sites month report")
+    parser.add_argument("--v10-baseline", action="store_true",
+                        help="also time the view's previous queries on the previous indexes (schema 10)")
     parser.add_argument("--keep", type=Path, help="keep the PostgreSQL cluster here and reuse its databases")
     args = parser.parse_args(argv)
 
@@ -297,31 +330,38 @@ def main(argv: list[str] | None = None) -> int:
         first_day = (TODAY - timedelta(days=args.days - 1)).isoformat()
         month = (first_day, TODAY.isoformat())
         results: dict[str, list[float]] = {}
-        for name, url, site in (("province", province_url, "S001"), ("single", single_url, "QK")):
+
+        def measure(key: str, function: Callable[[], object], repeat: int) -> object:
+            """Time ``function`` ``repeat`` times, print the figure at once (a long run shows what it has)."""
+            times, value = [], None
+            for _ in range(repeat):
+                started = time.perf_counter()
+                value = function()
+                times.append(time.perf_counter() - started)
+            results[key] = times
+            print(f"{key:34s} {ms(times)}", flush=True)
+            return value
+
+        databases = (("province", province_url, "S001"), ("single", single_url, "QK"))
+        for name, url, site in databases:
             connect(url)
-            rows = province_view(now=view_at)
-            results[f"{name} view cold"] = timed(lambda: province_view(now=view_at), 1)
-            results[f"{name} view"] = timed(lambda: province_view(now=view_at), 20)
-            current_site.choose(site)
-            results[f"{name} hall_status"] = timed(lambda: hall_status(now=view_at), 20)
-            results[f"{name} site month report"] = timed(lambda: build_report(*month, now=view_at), 3)
-            current_site.choose(None)
-            results[f"{name} all-sites report"] = timed(lambda: build_all_sites_report(*month, now=view_at),
-                                                        args.report_runs)
-            report = build_all_sites_report(*month, now=view_at)
-            print(f"{name}: {len(rows)} sites, {sum(r['waiting'] for r in rows):,} waiting, "
+            rows = measure(f"{name} view, first", lambda: province_view(now=view_at), 1)
+            measure(f"{name} view", lambda: province_view(now=view_at), 20)
+            print(f"  {name}: {len(rows)} sites, {sum(r['waiting'] for r in rows):,} waiting, "
                   f"{sum(r['over_target'] for r in rows)} over target, {sum(r['served_today'] for r in rows):,} "
-                  f"served today; month report {report['totals']['issued']:,} tickets", flush=True)
+                  f"served today, {sum(r['ratings'] for r in rows):,} presses today", flush=True)
+            current_site.choose(site)
+            measure(f"{name} hall_status (one site)", lambda: hall_status(now=view_at), 20)
             prepare_queue_site(site, view_at)
+            current_site.choose(None)
             close()
 
         # Queue cycles: blocks alternate between the databases so a load spike hits both.
         moments = {"province": view_at + 600, "single": view_at + 600}
-        for name in ("province", "single"):
-            results[f"{name} queue cycle"] = []
+        cycles: dict[str, list[float]] = {"province": [], "single": []}
         block = 25
         for _ in range(max(1, args.cycles // block)):
-            for name, url, site in (("province", province_url, "S001"), ("single", single_url, "QK")):
+            for name, url, site in databases:
                 connect(url)
                 current_site.choose(site)
                 queue_cycle(moments[name], 1)   # warm: the connection's caches and the day's roll-over
@@ -329,22 +369,41 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(block):
                     started = time.perf_counter()
                     queue_cycle(moments[name], 1)
-                    results[f"{name} queue cycle"].append(time.perf_counter() - started)
+                    cycles[name].append(time.perf_counter() - started)
                     moments[name] += 10
                 current_site.choose(None)
                 close()
+        for name in cycles:
+            results[f"{name} queue cycle"] = cycles[name]
+            print(f"{name + ' queue cycle':34s} {ms(cycles[name])}", flush=True)
 
-        print()
-        for key, values in results.items():
-            print(f"{key:32s} {ms(values)}")
+        for name, url, site in databases:
+            connect(url)
+            current_site.choose(site)
+            measure(f"{name} one site's month report", lambda: build_report(*month, now=view_at), 1)
+            current_site.choose(None)
+            report = measure(f"{name} all-sites month report", lambda: build_all_sites_report(*month, now=view_at),
+                             args.report_runs)
+            print(f"  {name}: all-sites report over {report['totals']['issued']:,} tickets", flush=True)
+            close()
+
+        if args.v10_baseline:
+            connect(province_url)
+            swap_day_indexes(to_v10=True)
+            try:
+                measure("province view, v10 queries+indexes", lambda: legacy_view(view_at), 20)
+            finally:
+                swap_day_indexes(to_v10=False)
+                close()
+
         view = statistics.median(results["province view"])
-        report = statistics.median(results["province all-sites report"])
-        ratio = statistics.median(results["province queue cycle"]) / statistics.median(results["single queue cycle"])
+        report_s = statistics.median(results["province all-sites month report"])
+        ratio = statistics.median(cycles["province"]) / statistics.median(cycles["single"])
         print()
         print(f"province view median {view * 1000:.0f} ms -- target < {VIEW_TARGET_S * 1000:.0f} ms")
-        print(f"all-sites month report median {report:.2f} s -- target < {REPORT_TARGET_S:.0f} s")
+        print(f"all-sites month report median {report_s:.2f} s -- target < {REPORT_TARGET_S:.0f} s")
         print(f"queue cycle province / single {ratio:.2f}x -- target <= {QUEUE_TARGET_RATIO}x")
-        ok = view < VIEW_TARGET_S and report < REPORT_TARGET_S and ratio <= QUEUE_TARGET_RATIO
+        ok = view < VIEW_TARGET_S and report_s < REPORT_TARGET_S and ratio <= QUEUE_TARGET_RATIO
         print("targets met" if ok else "TARGET MISSED")
         return 0 if ok else 1
     finally:
