@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -110,36 +111,40 @@ def render(out_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from admin_app.window import AdminWindow
+    from db.connection import close
     from db.officers import authenticate
     from db.site import load_site
     from ui_common import theme
 
     out_dir.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="onestop-province-shots-"))
-    build_database(workdir / "onestop.db")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setFont(theme.font(14))
-    now = _epoch(*STOP_AT)
-    admin = authenticate("admin", "1234", roles=("supervisor", "admin"), now=now)
-    window = AdminWindow(admin, load_site(), now=lambda: now)
-    window.resize(*SIZE)
-    window.tabs.setCurrentWidget(window.province)
-    window.show()
-    window.start()
-    tab = window.province
-    deadline = time.monotonic() + 20
-    while tab.reads == 0 or window.province_lane.busy or window.live.busy:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the province tab did not load")
-        app.processEvents()
-        time.sleep(0.02)
-    for _ in range(5):
-        app.processEvents()
-    saved = [out_dir / "admin-province.png"]
-    window.grab().save(str(saved[0]))
-    window.close()
-    return saved
-
+    try:
+        build_database(workdir / "onestop.db")
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setFont(theme.font(14))
+        now = _epoch(*STOP_AT)
+        admin = authenticate("admin", "1234", roles=("supervisor", "admin"), now=now)
+        window = AdminWindow(admin, load_site(), now=lambda: now)
+        window.resize(*SIZE)
+        window.tabs.setCurrentWidget(window.province)
+        window.show()
+        window.start()
+        tab = window.province
+        deadline = time.monotonic() + 20
+        while tab.reads == 0 or window.province_lane.busy or window.live.busy:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the province tab did not load")
+            app.processEvents()
+            time.sleep(0.02)
+        for _ in range(5):
+            app.processEvents()
+        saved = [out_dir / "admin-province.png"]
+        window.grab().save(str(saved[0]))
+        window.close()
+        return saved
+    finally:
+        close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
