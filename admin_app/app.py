@@ -8,12 +8,14 @@ import signal
 import sys
 
 from db.connection import connect
+from db.province import holds_several_sites
 from db.site import load_site
 
 
 def main(args: argparse.Namespace) -> int:
     connect(getattr(args, "db", None))
     site = load_site()  # before Qt starts: "run onestop init first" goes to the terminal
+    province = holds_several_sites()  # the province tab: a database of several sites
 
     from PySide6.QtWidgets import QDialog
 
@@ -41,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
     if login.exec() != QDialog.Accepted or login.officer is None:
         return 0
     quit_on_signals(app)  # back to plain app.quit() for the main window's loop
-    window = AdminWindow(login.officer, site)
+    window = AdminWindow(login.officer, site, province=province)
     if args.windowed:
         window.show()
     else:

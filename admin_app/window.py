@@ -1,4 +1,9 @@
-"""The admin program's main window: overview, reports, bookings, management, settings and audit tabs.
+"""The admin program's main window: overview, province, reports, bookings, management, settings and audit tabs.
+
+The province tab is there when the database holds more than one site (a province's or a
+centre-with-branches' database): a commune's own single-site database would show one row
+that repeats the overview.  It is decided when the window opens; a site added later (the
+first sync of a new commune) appears in the tab's table at its next read.
 
 A language switch rebuilds the tabs (``retranslate``): each tab sets its texts once, when it is
 made, and reloads its data from the database when it starts, so building it again in the new
@@ -18,9 +23,11 @@ from admin_app.audit_view import AuditTab
 from admin_app.bookings_view import BookingsTab
 from admin_app.management import ManagementTab
 from admin_app.overview import OverviewTab
+from admin_app.province_view import ProvinceTab
 from admin_app.reports_view import ReportsTab
 from admin_app.settings_view import SettingsTab
 from db.officers import OfficerInfo
+from db.province import holds_several_sites
 from db.values import SiteInfo
 from ui_common import theme
 from ui_common.feed import FeedWatcher
@@ -33,13 +40,16 @@ ROLE_TEXT = {"supervisor": N_("giám sát viên"), "admin": N_("quản trị vi�
 
 
 class AdminWindow(Retranslating, QMainWindow):
-    def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, officer: OfficerInfo, site: SiteInfo, *, now: Callable[[], float] = time.time,
+                 province: bool | None = None) -> None:
+        """``province``: show the province tab (None: when the database holds several sites)."""
         super().__init__()
         self.officer = officer
         self.site = site
         self._now = now
         self._started = False
         self._feed: FeedWatcher | None = None
+        self._with_province = holds_several_sites() if province is None else province
         self.tabs: QTabWidget | None = None
         self.resize(1366, 768)
         self.setStyleSheet(f"QMainWindow {{ background:{theme.LIGHT}; }}")
@@ -76,9 +86,17 @@ class AdminWindow(Retranslating, QMainWindow):
         self.settings = SettingsTab(self.work, officer)
         self.bookings = BookingsTab(self.work, officer, timezone=site.timezone, now=now)
         self.audit = AuditTab(self.work, timezone=site.timezone, now=now)
+        # Its own lane: reading a hundred sites never delays this site's live overview.
+        self.province_lane: Lane | None = None
+        self.province: ProvinceTab | None = None
+        if self._with_province:
+            self.province_lane = Lane("admin-province")
+            self.province = ProvinceTab(self.province_lane, timezone=site.timezone, now=now)
         shown = self.tabs.currentIndex() if self.tabs is not None else 0
         self.tabs = QTabWidget()
         self.tabs.addTab(self.overview, _("Tổng quan"))
+        if self.province is not None:
+            self.tabs.addTab(self.province, _("Tỉnh"))
         self.tabs.addTab(self.reports, _("Báo cáo"))
         self.tabs.addTab(self.bookings, _("Lịch hẹn"))
         self.tabs.addTab(self.management, _("Quản lý"))
@@ -117,10 +135,15 @@ class AdminWindow(Retranslating, QMainWindow):
         self.management.refresh()
         self.settings.refresh()
         self.audit.refresh()
+        if self.province is not None:
+            self.province.start()
 
     def _stop(self) -> None:
         self.overview.stop()
         self.bookings.stop()
+        if self.province is not None:
+            self.province.stop()
+            self.province_lane.close()
         self.live.close()
         self.work.close()
         self._feed = None      # stopped by the overview; a child of the window, it goes with it

@@ -152,8 +152,9 @@ class Ticket(BaseModel):
             (("status", "service", "priority", "queue_at"), False),
             (("service_day",), False),
             (("service", "finished_at"), False),
-            # reports: the served (or no-show, ...) tickets of a date range, without walking all history.
-            (("status", "service_day"), False),
+            # reports: the served (or no-show, ...) tickets of a date range, without walking all history;
+            # with service_id the province view counts today's served tickets from the index alone.
+            (("status", "service_day", "service"), False),
         )
 
 
@@ -170,7 +171,9 @@ class Rating(BaseModel):
     counted = pw.BooleanField(default=True)  # False for a debounced repeat
 
     class Meta:
-        indexes = ((("ticket", "pressed_at"), False), (("service_day",), False))
+        # (service_day, counter, counted, value): a day's presses per counter from the index alone
+        # (the province view's satisfaction today; reports use its service_day prefix).
+        indexes = ((("ticket", "pressed_at"), False), (("service_day", "counter", "counted", "value"), False))
 
 
 class Booking(BaseModel):

@@ -39,7 +39,7 @@ T = TypeVar("T")
 
 OPEN_STATUSES = statuses.OPEN
 
-_rolled_over: set[tuple[int, str]] = set()
+_rolled_over: set[tuple[int, int, str]] = set()   # (connection generation, site id, service day)
 
 
 # ---------------------------------------------------------------- helpers
@@ -139,7 +139,7 @@ def _roll_over_if_new_day(now: float | None) -> None:
     tz = _names.timezone()
     if tz is None:
         return
-    if (generation(), clock.service_day(clock.now_epoch(now), tz)) in _rolled_over:
+    if (generation(), current_site.site_id(), clock.service_day(clock.now_epoch(now), tz)) in _rolled_over:
         return
     with write_transaction():
         moment = clock.now_epoch(now)
@@ -157,10 +157,14 @@ def _roll_over(today: str, moment: float) -> None:
     """
     from db.connection import generation
 
-    key = (generation(), today)
+    key = (generation(), current_site.site_id(), today)
     if key in _rolled_over:
         return
-    stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today))
+    # This site's tickets only: in a province database another site has its own day (and a
+    # synced site's copy is read-only); each site closes its own days.
+    own_services = Service.select(Service.id).where(current_site.here(Service))
+    stale = Ticket.select(Ticket.id).where(Ticket.status.in_(OPEN_STATUSES) & (Ticket.service_day < today)
+                                           & Ticket.service.in_(own_services))
     stale_ids = [t.id for t in stale]
     if stale_ids:
         holders = Counter.select(Counter.id).where(Counter.current_ticket_id.in_(stale_ids)).order_by(Counter.id)
@@ -176,7 +180,7 @@ def _roll_over(today: str, moment: float) -> None:
 
     rollup.close_days_before(today)
     _rolled_over.add(key)
-    if len(_rolled_over) > 1:  # a program running for days: yesterday's history counts too
+    if len({day for *_, day in _rolled_over}) > 1:  # a program running for days: yesterday's history counts too
         from db.schema import refresh_planner_statistics
 
         refresh_planner_statistics(force=True)

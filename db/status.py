@@ -75,8 +75,11 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
     def read() -> HallStatus:
         site = site_info(current_site.row())
         today = clock.service_day(moment, site.timezone)
+        site_services = list(current_site.rows(Service).order_by(Service.sort_order, Service.code))
+        # This site's waiting tickets only (a province database holds every site's: 30x more rows).
         rows = (Ticket.select(Ticket.service, Ticket.code, Ticket.priority, Ticket.queue_at, Ticket.slot_at)
-                .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today))
+                .where((Ticket.status == statuses.WAITING) & (Ticket.service_day == today)
+                       & Ticket.service.in_([svc.id for svc in site_services] or [0]))
                 .order_by(*waiting_order(moment)).tuples())
         per_service: dict[int, list[tuple]] = {}
         appointments: set[str] = set()
@@ -85,7 +88,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
             if slot_at is not None:
                 appointments.add(code)
         services = []
-        for svc in current_site.rows(Service).order_by(Service.sort_order, Service.code):
+        for svc in site_services:
             waiting = per_service.get(svc.id, [])
             oldest = min((q for _, _, q in waiting), default=None)
             services.append(ServiceQueue(
@@ -97,7 +100,7 @@ def hall_status(*, now: float | None = None, next_count: int = 3) -> HallStatus:
             ))
         links: dict[int, list[str]] = {}
         for counter_id, code in (CounterService.select(CounterService.counter, Service.code).join(Service)
-                                 .order_by(CounterService.position).tuples()):
+                                 .where(current_site.here(Service)).order_by(CounterService.position).tuples()):
             links.setdefault(counter_id, []).append(code)
         officers = {o.id: o for o in current_site.rows(Officer)}
         active = list(current_site.rows(Counter).where(Counter.active == True)  # noqa: E712

@@ -12,6 +12,7 @@ def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_ta
     from db.connection import close, connect
     from db.province import province_view
     from db.queue import call_next, finish_service, issue_ticket, start_service
+    from db.ratings import record_press
 
     close()
     connect(db_url)
@@ -28,6 +29,8 @@ def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_ta
         call_next(1, now=clock(9, 26))
         start_service(1, now=clock(9, 26))
         finish_service(1, now=clock(9, 27))
+        record_press(1, 3, now=clock(9, 27, 10))
+        record_press(2, 2, now=clock(9, 28))
         current_site.choose(None)
 
         rows = {r["site"]: r for r in province_view(now=clock(9, 30))}
@@ -40,7 +43,9 @@ def test_province_view_gives_each_site_its_own_figures_and_marks_the_one_over_ta
         assert qk["over_target"] is True and bx["over_target"] is False
         assert qk["target_wait_s"] is not None
         assert qk["data_up_to"] == pytest.approx(start + 2, abs=0.01)
-        assert bx["data_up_to"] == pytest.approx(clock(9, 27), abs=0.01)
+        assert bx["data_up_to"] == pytest.approx(clock(9, 28), abs=0.01)
+        assert (bx["ratings"], bx["rating_mean"]) == (2, 2.5) and (qk["ratings"], qk["rating_mean"]) == (0, None)
+        assert bx["synced"] is False and qk["synced"] is False
         assert qk["name"] == "Xã Quang Kim"
     finally:
         close()
@@ -129,5 +134,39 @@ def test_cli_report_all_sites_and_the_several_sites_rule(tmp_path, sqlite_url, c
         assert out.stat().st_size > 0
         assert main(["--db", sqlite_url, "report", *span, "--all-sites", "--format", "table"]) == 0
         assert "Theo điểm / By site" in capsys.readouterr().out
+    finally:
+        close()
+
+
+def test_upgrade_to_version_12_swaps_the_day_indexes_for_covering_ones_and_keeps_rows(db_url, clock):
+    """A version-10 database (old ``ticket (status, service_day)`` and ``rating (service_day)``) upgrades in place."""
+    from db.connection import close, connect, database_proxy
+    from db.models import Rating, SchemaVersion, Ticket
+    from db.queue import issue_ticket
+    from db.ratings import record_press
+    from db.schema import SCHEMA_VERSION
+
+    close()
+    connect(db_url)
+    try:
+        import_site_as("QK", "Xã Quang Kim")
+        current_site.choose("QK")
+        issue_ticket("TP", now=clock(9, 0))
+        record_press(1, 3, now=clock(9, 1))
+        db = database_proxy.obj
+        db.execute_sql("DROP INDEX ticket_status_service_day_service_id")
+        db.execute_sql("DROP INDEX rating_service_day_counter_id_counted_value")
+        db.execute_sql("CREATE INDEX ticket_status_service_day ON ticket (status, service_day)")
+        db.execute_sql("CREATE INDEX rating_service_day ON rating (service_day)")
+        SchemaVersion.delete().execute()
+        SchemaVersion.create(version=10, applied_at=0)
+        close()
+        connect(db_url)
+        assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION == 12
+        tickets = {i.name for i in database_proxy.obj.get_indexes("ticket")}
+        ratings = {i.name for i in database_proxy.obj.get_indexes("rating")}
+        assert "ticket_status_service_day_service_id" in tickets and "ticket_status_service_day" not in tickets
+        assert "rating_service_day_counter_id_counted_value" in ratings and "rating_service_day" not in ratings
+        assert Ticket.select().count() == 1 and Rating.select().count() == 1
     finally:
         close()

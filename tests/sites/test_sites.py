@@ -40,7 +40,7 @@ def test_upgrade_from_version_8_keeps_every_row_and_gives_them_the_one_site(tmp_
     close()
     connect(f"sqlite:///{path.as_posix()}")
     try:
-        assert current_version() == SCHEMA_VERSION == 11
+        assert current_version() == SCHEMA_VERSION == 12
         after = _counts(path)
         for table in TABLES:
             if table != "audit":
@@ -137,6 +137,34 @@ def test_two_sites_report_and_hall_status_apart(db_url, clock):
         totals = build_report(day, day, now=clock(12, 0))["totals"]
         assert (totals["issued"], totals["served"]) == (3, 1)
         assert {s.code: s.waiting for s in hall_status(now=clock(9, 20)).services}["TP"] == 2
+    finally:
+        current_site.choose(None)
+        close()
+
+
+def test_a_new_day_at_one_site_closes_only_that_sites_open_tickets(db_url, clock):
+    """QK's first ticket of the 26th closes QK's unserved tickets of the 25th, never BX's (BX closes its own)."""
+    from db.connection import close, connect
+    from db.models import Ticket
+    from db.queue import issue_ticket
+
+    close()
+    connect(db_url)
+    try:
+        import_site_as("QK", "Xã Quang Kim")
+        import_site_as("BX", "Xã Bản Xèo")
+        current_site.choose("QK")
+        left_qk = issue_ticket("TP", now=clock(11, 0))
+        current_site.choose("BX")
+        left_bx = issue_ticket("TP", now=clock(11, 0))
+        current_site.choose("QK")
+        issue_ticket("TP", now=clock(8, 0, day=26))
+        assert Ticket.get_by_id(left_qk.id).status == "cancelled"
+        assert Ticket.get_by_id(left_qk.id).cancel_reason == "day_closed"
+        assert Ticket.get_by_id(left_bx.id).status == "waiting"      # another site's day: not ours to close
+        current_site.choose("BX")
+        issue_ticket("TP", now=clock(8, 5, day=26))
+        assert Ticket.get_by_id(left_bx.id).status == "cancelled"
     finally:
         current_site.choose(None)
         close()

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]          # the checkout this tool belongs to
-PARTS = ("kiosk", "counter", "admin", "display", "tickets", "web", "demo", "languages")
+PARTS = ("kiosk", "counter", "admin", "province", "display", "tickets", "web", "demo", "languages")
 
 
 def main(argv: list[str] | None = None) -> int:
