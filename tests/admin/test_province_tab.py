@@ -83,7 +83,7 @@ def test_the_tab_lists_every_site_and_marks_the_one_over_target_in_words_and_col
     assert "1 / 2" in tab.summary.text() and "BX" in tab.summary.text()
     assert rows["BX"][9] == "đồng bộ" and rows["QK"][9] == "tại chỗ"
     assert rows["QK"][8] == "09:30:00"          # its newest event: the admin signing in
-    assert rows["BX"][8] == "08:00:00 (90 phút / min)"   # nothing newer from BX: its age shows
+    assert rows["BX"][8] == "08:00:00 (90 phút)"   # nothing newer from BX: its age shows
     window.close()
 
 
