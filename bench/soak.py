@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 DAY_HOURS = 8.0
 SERVICES = ("TP", "DD", "KD")
+OFFICER_PIN = "2468"
 WARM_UP_S = 60.0   # RSS growth is judged only for a process up this long, from its first sample after 20 s
 
 
@@ -176,7 +177,8 @@ def _records(path: Path) -> list[dict]:
 def prepare(url: str, counters: int) -> None:
     """Import the example site, grow it to ``counters`` counters calling every service, no limits."""
     from db.connection import close, connect
-    from db.models import Counter, CounterService, Service
+    from db.models import Counter, CounterService, Officer, Service, Site
+    from db.officers import hash_pin
     from db.site import import_site
     from db.site_config import load_site_file
 
@@ -188,6 +190,13 @@ def prepare(url: str, counters: int) -> None:
         service.save()
     for number in range(1, counters + 1):
         Counter.get_or_create(number=number, defaults={"name": f"Quầy {number}"})
+        Officer.get_or_create(username=f"soak{number}", defaults={"full_name": f"Cán bộ {number}",
+                                                                   "pin_hash": hash_pin(OFFICER_PIN)})
+    for site in Site.select():   # the printing policy under test: an unprinted ticket is cancelled, never left
+        settings = json.loads(site.settings or "{}")
+        settings.setdefault("kiosk", {})["on_print_failure"] = "cancel"
+        site.settings = json.dumps(settings)
+        site.save()
     services = list(Service.select().where(Service.code.in_(SERVICES)))
     for counter in Counter.select().where(Counter.number <= counters):
         for position, service in enumerate(services):
