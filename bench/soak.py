@@ -514,6 +514,7 @@ class StaleMeter:
         self.longest = 0.0
         self.painted = 0
         self.pid = 0   # the process that wrote the status file last
+        self.behind: Tally = Tally()   # kinds of the events it never painted (filled when it did not catch up)
 
     def sample(self) -> None:
         from db.events import last_event_id
@@ -770,6 +771,10 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
                 break
             time.sleep(0.2)
         caught_up = bool(caught_up)
+        if not caught_up:   # what the board did not paint, for the report
+            from db.models import Event
+
+            meter.behind = Tally(e.kind for e in Event.select().where(Event.id > meter.painted))
     if hall is not None:
         keypad_deadline = time.time() + 10   # the last presses still on their way through the readers
         while time.time() < keypad_deadline and not _keypads_stored(hall):
@@ -928,7 +933,9 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
                            f"(0 lost, 0 invented); {keypad.skipped} presses fell on the unplugged keypad",
                            stored == keypad.sent))
     if meter is not None:
-        checks.append((f"display back to the database's state after the faults (event {meter.painted}); "
+        behind = meter.behind
+        checks.append((f"display back to the database's state after the faults (event {meter.painted}"
+                       f"{f', behind by {dict(behind)}' if behind else ''}); "
                        f"longest stale screen {meter.longest:.1f} s", bool(caught_up)))
     for proc in [*kiosks, *counters, *(hall.procs if hall else ())]:
         checks.extend(memory_check(proc, getattr(args, "warm_until", 0.0)))
