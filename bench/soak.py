@@ -727,7 +727,7 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
     if gui:
         fault_s = args.printer_fault_s / day_s
         faults += [(0.60, "kill_display"), (0.45, "kill_gui_kiosk"),
-                   (0.35, "paper_out"), (0.35 + fault_s, "printer_ready"),
+                   (0.20, "paper_out"), (0.20 + fault_s, "printer_ready"),
                    (0.80, "hangup"), (0.80 + fault_s, "printer_ready"),
                    (0.55, "unplug_keypads"), (0.55 + args.unplug_s / day_s, "replug_keypads")]
     faults.sort()

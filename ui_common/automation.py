@@ -54,7 +54,14 @@ class AutomationChannel(QObject):
         return True
 
     def close(self) -> None:
+        """Stop listening and drop every connection (their signals first: nothing fires into a closed channel)."""
         self.server.close()
+        for connection in list(self._buffers):
+            connection.readyRead.disconnect()
+            connection.disconnected.disconnect()
+            connection.abort()
+            connection.deleteLater()
+        self._buffers.clear()
 
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
