@@ -27,8 +27,33 @@ is printed, ``PASS`` or ``FAIL``; the exit code is 1 when any check fails.
   with to ``$ONESTOP_STATUS_FILE`` (ui_common.status_file); the soak compares it with the
   database's latest event id every 0.2 s and reports the longest time the board showed stale data.
 
-NOT yet covered (see docs/performance.md): kiosk and counter GUI processes,
-printer simulator faults, keypad pty unplug.
+The GUI side (on unless ``--no-gui``; the day starts once every screen answers):
+
+* kiosk-1 is the real ``onestop kiosk`` printing on the printer simulator (``onestop printer-sim``), and
+  counters 1..``--gui-counters`` are real ``onestop counter`` programs.  The soak drives them through
+  ``$ONESTOP_AUTOMATION_SOCKET`` (ui_common.automation): "tap service X", "call next", "done", ... are
+  clicks on their real widgets, answered when the outcome is on screen.  A citizen whose tap is refused
+  (paper out) tries again a second later; the GUI kiosk's share is what it can serve at a citizen's pace
+  (``GUI_TAP_S``), the headless kiosks issue the rest.  The site's printing policy is ``cancel``.
+* each GUI counter has a rating keypad on a pty pair behind a stable symlink: counter 1's is read by
+  the headless ``onestop keypad``, the others by the counter program's own reader (``--keypad``).
+  The citizen presses after 80 % of the services; both keypads are unplugged (pty closed, link
+  removed) at 55 % of the day for ``--unplug-s`` and plugged back (a new pty); a press while
+  unplugged is not made (counted as such).
+* faults: printer out of paper at 20 % and hanging up each job after 2000 bytes at 80 % (each for
+  ``--printer-fault-s``; the simulator is restarted in that mode, as a printer power-cycled), and
+  ``kill -9`` of the GUI kiosk at 45 %, restarted after ``--restart-s``; the soak then waits for its
+  home screen with tiles it can tap and reports how long that took and the printer banner it shows.
+* checks added: ghost tickets at the GUI kiosk (every ticket it issued is printed - one slip each on
+  the simulator - or cancelled ``print_failed``), the kiosk back after ``kill -9``, each keypad's
+  presses sent = stored (0 lost, 0 invented).
+
+RSS and CPU of every process (workers, GUI programs, keypad reader, printer simulator) are sampled
+each simulated half hour; growth is judged from the first sample after the day's first hour and
+``WARM_UP_S / 3`` after the program was up (its screen answered) to the last one, when that spans at
+least ``WARM_UP_S``.
+
+NOT covered yet (see docs/performance.md): ``onestop backup`` as the lock holder; a GUI counter killed.
 """
 
 from __future__ import annotations
