@@ -95,11 +95,22 @@ def _log(path: Path):
     return write
 
 
+REFUSED = object()   # what ``_retrying`` returns for a refusal (NotAllowed): retrying cannot change it
+
+
 def _retrying(operation, log, what: str):
-    """Call ``operation`` until it succeeds; an error is logged, then retried (a worker never gives up)."""
+    """Call ``operation`` until it succeeds; an error is logged, then retried (a worker never gives up).
+
+    A refusal (``NotAllowed``: the ticket was closed by someone else) is logged and returned as ``REFUSED``.
+    """
+    from db.errors import NotAllowed
+
     while True:
         try:
             return operation()
+        except NotAllowed as exc:
+            log(kind="error", what=f"{what} refused", error=repr(exc)[:200])
+            return REFUSED
         except Exception as exc:  # logged; the checks count them
             log(kind="error", what=what, error=repr(exc)[:200])
             time.sleep(0.2)
@@ -165,20 +176,31 @@ def counter_worker(url: str, number: int, service_s: float, stop_file: Path, log
         time.sleep(rng.uniform(0.5, 1.5) * service_s)
         roll = rng.random()
         if roll < 0.05 and current.status == "called":
-            _retrying(lambda r=rid: queue.recall(number, request_id=r + "r"), log, "recall")
+            if _retrying(lambda r=rid: queue.recall(number, request_id=r + "r"), log, "recall") is REFUSED:
+                current = _retrying(lambda: queue.current_ticket(number), log, "current")   # closed under us
+                continue
             log(kind="recall", id=current.id)
             continue
         if roll < 0.10 and current.status == "called":
-            _retrying(lambda r=rid: queue.mark_no_show(number, request_id=r + "n"), log, "no_show")
+            if _retrying(lambda r=rid: queue.mark_no_show(number, request_id=r + "n"), log, "no_show") is REFUSED:
+                current = _retrying(lambda: queue.current_ticket(number), log, "current")
+                continue
             log(kind="no_show", id=current.id)
         elif roll < 0.15:
             target = rng.choice([s for s in SERVICES if s != current.service])
-            _retrying(lambda t=target, r=rid: queue.transfer(number, to_service=t, request_id=r + "t"), log, "transfer")
+            if _retrying(lambda t=target, r=rid: queue.transfer(number, to_service=t, request_id=r + "t"),
+                         log, "transfer") is REFUSED:
+                current = _retrying(lambda: queue.current_ticket(number), log, "current")
+                continue
             log(kind="transfer", id=current.id)
         else:
-            if current.status == "called":
-                _retrying(lambda r=rid: queue.start_service(number, request_id=r + "s"), log, "start")
-            _retrying(lambda r=rid: queue.finish_service(number, request_id=r + "f"), log, "finish")
+            if current.status == "called" and _retrying(
+                    lambda r=rid: queue.start_service(number, request_id=r + "s"), log, "start") is REFUSED:
+                current = _retrying(lambda: queue.current_ticket(number), log, "current")
+                continue
+            if _retrying(lambda r=rid: queue.finish_service(number, request_id=r + "f"), log, "finish") is REFUSED:
+                current = _retrying(lambda: queue.current_ticket(number), log, "current")
+                continue
             log(kind="served", id=current.id)
             if rng.random() < 0.8:
                 press_id = f"press-{number}-{current.id}"
@@ -240,7 +262,7 @@ class PtyKeypad:
         import threading
 
         self.path, self.counter = str(path), counter
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.master: int | None = None
         self.slave: int | None = None
         self.sent = self.skipped = 0
@@ -313,6 +335,9 @@ def gui_kiosk_driver(channel: Channel, count: int, start_at: float, seconds: flo
         if answer.get("ok") and ticket and ticket.get("printed"):
             printed += 1
             log(kind="gui_printed", code=ticket["code"], service=service)
+        elif answer.get("ok") and ticket:   # kept, shown on screen (a job the printer got whole, not confirmed)
+            printed += 1
+            log(kind="gui_shown", code=ticket["code"], service=service)
         else:
             log(kind="gui_refused", service=service, screen=answer.get("screen"), message=answer.get("message"),
                 error=answer.get("error"), printer_problem=answer.get("printer_problem"))
@@ -646,8 +671,7 @@ class PrinterSwitch:
             except OSError:
                 _reset(client)
                 continue
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+            threading.Thread(target=_pipe, args=(client, server), daemon=True).start()
 
     def close(self) -> None:
         self.listener.close()
@@ -658,34 +682,38 @@ def _reset(sock) -> None:
     import struct
 
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # close() sends RST
         sock.close()
     except OSError:
         pass
 
 
-def _pump(source, sink) -> None:
-    """Copy ``source`` to ``sink`` until one side ends; an abrupt end resets the other side too."""
+def _pipe(client, server) -> None:
+    """Copy both ways in one thread until a side ends: an orderly end is passed on as one, an abrupt one
+    (a reset, the hang-up simulator) resets the other side at once."""
+    import select
     import socket
 
-    clean = False
+    peers = {client: server, server: client}
+    open_ends = set(peers)
     try:
-        while True:
-            data = source.recv(65536)
-            if not data:
-                clean = True
-                break
-            sink.sendall(data)
+        while open_ends:
+            ready, _, _ = select.select(list(open_ends), [], [], 60)
+            if not ready:
+                continue
+            for source in ready:
+                data = source.recv(65536)
+                if data:
+                    peers[source].sendall(data)
+                else:
+                    open_ends.discard(source)
+                    peers[source].shutdown(socket.SHUT_WR)
     except OSError:
-        pass
-    if clean:
-        try:
-            sink.shutdown(socket.SHUT_WR)   # an orderly end travels on as one
-            return
-        except OSError:
-            pass
-    _reset(sink)
-    _reset(source)
+        _reset(client)
+        _reset(server)
+        return
+    client.close()
+    server.close()
 
 
 class Hall:
@@ -892,7 +920,7 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
 
             meter.behind = Tally(e.kind for e in Event.select().where(Event.id > meter.painted))
     if hall is not None:
-        keypad_deadline = time.time() + 10   # the last presses still on their way through the readers
+        keypad_deadline = time.time() + 30   # the last presses still on their way through the readers
         while time.time() < keypad_deadline and not _keypads_stored(hall):
             time.sleep(0.2)
         for proc in hall.procs:
@@ -910,13 +938,13 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
     return report(url, work, kiosks, counters, fault_log, wall, args, hall=hall, meter=meter, caught_up=caught_up)
 
 
-def _keypads_stored(hall: Hall) -> bool:
-    """Every press sent on a keypad is stored as a rating of its counter."""
+def _keypads_stored(hall: Hall, only: PtyKeypad | None = None) -> bool:
+    """Every press sent on a keypad (or on ``only``) is stored as a rating of its counter."""
     from db.models import Rating
 
     try:
         return all(Rating.select().where(Rating.counter == keypad.counter).count() >= keypad.sent
-                   for keypad in hall.keypads)
+                   for keypad in (hall.keypads if only is None else [only]))
     except Exception:   # the database is down (a fault): not yet
         return False
 
@@ -944,11 +972,12 @@ def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], counters: lis
     if fault == "printer_ready":
         return hall.printer_fault("ready") if hall.printer_mode != "ready" else "printer already in order"
     if fault == "unplug_keypads":
-        deadline = time.time() + 10   # a press already on the wire is read first (a pulled cable loses nothing sent)
-        while time.time() < deadline and not _keypads_stored(hall):
-            time.sleep(0.1)
-        for keypad in hall.keypads:
-            keypad.unplug()
+        for keypad in hall.keypads:   # at a quiet moment: no press in progress, the last one read and stored
+            with keypad.lock:
+                deadline = time.time() + 30
+                while time.time() < deadline and not _keypads_stored(hall, keypad):
+                    time.sleep(0.1)
+                keypad.unplug()
         return f"keypads of counters {[k.counter for k in hall.keypads]} unplugged"
     if fault == "replug_keypads":
         for keypad in hall.keypads:
@@ -1009,13 +1038,15 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
     ghosts = len({row.id for row in rows} - issued - gui_ids)
     gui_log = _records(work / "kiosk-1.jsonl") if hall else []
     gui_printed = [r for r in gui_log if r["kind"] == "gui_printed"]
+    gui_shown = [r for r in gui_log if r["kind"] == "gui_shown"]
     cancelled_print = sum(1 for row in gui_rows if row.status == "cancelled" and row.cancel_reason == PRINT_FAILED)
     cancel_reasons = Tally(row.cancel_reason for row in rows if row.status == "cancelled")
     checks = [
         (f"tickets issued {len(issued) + len(gui_rows)} = accounted for {accounted} (done {by_status['done']}, "
          f"no-show {by_status['no_show']}, cancelled {by_status['cancelled']}: {dict(cancel_reasons) or 0}); "
-         f"in citizens' hands {len(issued) + len(gui_printed)} of {args.tickets}",
-         len(issued) + len(gui_rows) == accounted == len(rows) and len(issued) + len(gui_printed) == args.tickets),
+         f"in citizens' hands {len(issued) + len(gui_printed) + len(gui_shown)} of {args.tickets}",
+         len(issued) + len(gui_rows) == accounted == len(rows)
+         and len(issued) + len(gui_printed) + len(gui_shown) == args.tickets),
         (f"duplicate numbers: {duplicates}", duplicates == 0),
         (f"double calls: {double_calls}", double_calls == 0),
         (f"lost ratings: sent {len(presses) + keypad_sent} ({len(presses)} direct, {keypad_sent} on keypads), "
@@ -1025,16 +1056,20 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
     ]
     if hall is not None:
         jobs, failed_jobs = hall.printed_jobs()
-        owed = len(gui_rows) - cancelled_print   # tickets the GUI kiosk left valid: each needs its slip
+        owed = len(gui_rows) - cancelled_print   # tickets the GUI kiosk left valid: each needs its slip ...
+        kept = (work / "kiosk-1.log").read_text(errors="replace").count("; ticket kept")   # the policy's keeps
+        shown = gui_shown   # ... or is one the policy keeps, shown on screen
         taps = sum(1 for r in gui_log if r["kind"] == "gui_tap")
         refused = Tally((r.get("printer_problem") or r.get("message") or r.get("error") or "?")
                         for r in gui_log if r["kind"] == "gui_refused")
         codes = {row.code for row in gui_rows}
-        invented = [r["code"] for r in gui_printed if r["code"] not in codes]
-        checks.append((f"ghost tickets (GUI kiosk): {max(0, owed - jobs)} - {len(gui_rows)} issued, "
-                       f"{cancelled_print} cancelled {PRINT_FAILED}, {owed} kept, printer-sim printed {jobs} slips "
-                       f"({failed_jobs} jobs failed); {taps} taps, {len(gui_printed)} printed tickets shown, "
-                       f"refusals {dict(refused) or 0}", owed == jobs and not invented))
+        invented = [r["code"] for r in gui_printed + shown if r["code"] not in codes]
+        checks.append((f"ghost tickets (GUI kiosk): {max(0, owed - jobs - kept)} - {len(gui_rows)} issued, "
+                       f"{cancelled_print} cancelled {PRINT_FAILED}, {owed} valid = {jobs} slips printed + {kept} "
+                       f"kept by the policy (job sent whole but unconfirmed, or called meanwhile; "
+                       f"shown on screen {len(shown)}x); "
+                       f"{failed_jobs} jobs failed at the printer; {taps} taps, {len(gui_printed)} printed tickets "
+                       f"taken, refusals {dict(refused) or 0}", owed == jobs + kept and not invented))
         ready = [r for r in gui_log if r["kind"] == "kiosk_ready"]   # after a loss (kill -9), not the first start
         lost = [r for r in gui_log if r["kind"] == "kiosk_lost"]
         back = ", ".join(f"{r['after_s']:.1f} s" for r in ready) or "never"

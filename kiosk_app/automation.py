@@ -67,7 +67,9 @@ class KioskAutomation(QObject):
         if state.screen is Screen.HOME and not state.busy:
             return True
         page = {Screen.TICKET: self.window.ticket, Screen.MESSAGE: self.window.message}.get(state.screen)
-        if page is not None and page.isVisible():
+        if state.screen is Screen.TICKET and state.ticket is not None and not state.ticket.printed:
+            self.window.ticket.done_button.click()    # a ticket shown on screen only ends with "Xong / Done"
+        elif page is not None and page.isVisible():
             QTest.mouseClick(page, Qt.LeftButton, Qt.NoModifier, QPoint(5, 5))
         elif state.screen is Screen.SERVICES and self.window.services.back.isEnabled():
             self.window.services.back.click()
