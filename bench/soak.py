@@ -727,6 +727,7 @@ class Hall:
         self.printers: dict[str, Proc] = {}
         self.keypads: list[PtyKeypad] = []
         self.printer_mode = "ready"
+        self.up_s = 0.0
 
     def start_display(self) -> None:
         env = {**self.env, "ONESTOP_STATUS_FILE": str(self.work / "display.status")}
@@ -848,7 +849,8 @@ def _run_day(args: argparse.Namespace, work: Path, db_path: Path, url: str, serv
         hall = Hall(args, work, url, env)
         hall.start_display()
         hall.start_kiosk_and_counters(gui_kiosk, day_s, service_s, stop_file)
-        print(f"soak: {gui_note}; GUI programs up after {hall.wait_until_up(180):.1f} s", flush=True)
+        hall.up_s = hall.wait_until_up(180)
+        print(f"soak: {gui_note}; GUI programs up after {hall.up_s:.1f} s", flush=True)
     start_at = time.time() + 2
     give_up_at = start_at + day_s * 1.5 + 120
     args.warm_until = start_at + day_s / DAY_HOURS   # memory is judged after the first simulated hour
@@ -1073,9 +1075,9 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
         ready = [r for r in gui_log if r["kind"] == "kiosk_ready"]   # after a loss (kill -9), not the first start
         lost = [r for r in gui_log if r["kind"] == "kiosk_lost"]
         back = ", ".join(f"{r['after_s']:.1f} s" for r in ready) or "never"
-        cold = next((f"{r['after_s']:.1f} s" for r in gui_log if r["kind"] == "kiosk_up"), "?")
+        cold = f"{hall.up_s:.1f} s"   # all GUI programs started at once, until each answered
         checks.append((f"GUI kiosk after kill -9: lost {len(lost)}x, back on its home screen with issuing tiles "
-                       f"{back} after (its cold start in this run: {cold}; printer banner: "
+                       f"{back} after (cold start of the GUI programs in this run: {cold}; printer banner: "
                        f"{[r['printer_problem'] for r in ready]})",
                        bool(ready) and len(ready) == len(lost) and all(r["after_s"] < KIOSK_BACK_S for r in ready)))
         for keypad in hall.keypads:
