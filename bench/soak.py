@@ -797,6 +797,19 @@ class Hall:
                 time.sleep(0.2)
         return time.time() - t0
 
+    def reader_connections(self, keypad: PtyKeypad) -> int:
+        """How often the reader of ``keypad`` has reported the port open: its log (counter 1's headless
+        reader), or 1/0 for the counter program's reader connected/not now (its automation state)."""
+        if keypad.counter == 1:
+            return (self.work / "keypad-1.log").read_text(errors="replace").count(": connected")
+        try:
+            channel = Channel(self.work / f"counter-{keypad.counter}.sock")
+            state = channel.ask(do="state", timeout_s=5).get("keypad")
+            channel.close()
+        except (ConnectionError, ValueError):
+            return 0
+        return 1 if state == "connected" else 0
+
     def start_drivers(self, start_at: float, give_up_at: float) -> None:
         self.threads = [make(start_at, give_up_at) for make in self.drivers]
         for thread in self.threads:
@@ -982,10 +995,17 @@ def _inject(fault: str, db_path: Path, server, kiosks: list[Proc], counters: lis
                 keypad.unplug()
         return f"keypads of counters {[k.counter for k in hall.keypads]} unplugged"
     if fault == "replug_keypads":
+        waited = []
         for keypad in hall.keypads:
             if keypad.master is None:
-                keypad.plug()
-        return f"keypads replugged after {args.unplug_s:g} s"
+                with keypad.lock:   # a press waits until the reader has the port open again: before that,
+                    t0 = time.time()   # bytes on a line nobody reads are lost on any serial port
+                    connected = hall.reader_connections(keypad)
+                    keypad.plug()
+                    while time.time() < t0 + 30 and hall.reader_connections(keypad) <= connected:
+                        time.sleep(0.1)
+                    waited.append(f"{time.time() - t0:.1f} s")
+        return f"keypads replugged after {args.unplug_s:g} s (readers reading again after {', '.join(waited)})"
     target = kiosks[0] if fault == "kill_kiosk" else counters[-1]
     target.kill_and_restart()
     return f"kill -9 {target.name}, restarted"
@@ -1084,8 +1104,8 @@ def report(url: str, work: Path, kiosks: list[Proc], counters: list[Proc], fault
             stored = Rating.select().where(Rating.counter == keypad.counter).count()
             reader = "onestop keypad" if keypad.counter == 1 else "the counter program's reader"
             checks.append((f"keypad of counter {keypad.counter} (pty, {reader}): sent {keypad.sent}, stored {stored} "
-                           f"(0 lost, 0 invented); {keypad.skipped} presses fell on the unplugged keypad",
-                           stored == keypad.sent))
+                           f"({max(0, keypad.sent - stored)} lost, {max(0, stored - keypad.sent)} invented); "
+                           f"{keypad.skipped} presses fell on the unplugged keypad", stored == keypad.sent))
     if meter is not None:
         behind = meter.behind
         checks.append((f"display back to the database's state after the faults (event {meter.painted}"

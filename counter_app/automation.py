@@ -47,6 +47,7 @@ class CounterAutomation(QObject):
                                                    "service": ticket.service},
             "enabled": sorted(a.value for a, b in w.main.actions.buttons.items() if b.isEnabled()),
             "message": self.last_message[0], "message_kind": self.last_message[1],
+            "keypad": s.keypad_state,
         }
 
     def state(self, _request: dict, reply: Reply) -> None:
