@@ -118,8 +118,14 @@ def main(args: Any) -> int:
             app.quit()
 
         QTimer.singleShot(0, ready)
+    automation = None
+    if os.environ.get("ONESTOP_AUTOMATION_SOCKET"):   # benchmarks only (bench/soak.py); off by default
+        from counter_app.automation import CounterAutomation
+
+        automation = CounterAutomation(program.window)
+        automation.start()
     heartbeat = watchdog.start(app)  # noqa: F841 - systemd restarts a frozen counter (deploy/systemd)
     code = app.exec()
-    del keep
+    del keep, automation
     return int(code)
 

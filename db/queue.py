@@ -702,8 +702,12 @@ def transfer(counter_number: int, *, to_service: str | None = None, to_counter: 
 
 
 def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | None = None,
-                  request_id: str | None = None) -> TicketInfo:
-    """Cancel a ticket (failed print, citizen left); it stays in the reports."""
+                  request_id: str | None = None, only_waiting: bool = False) -> TicketInfo:
+    """Cancel a ticket (failed print, citizen left); it stays in the reports.
+
+    ``only_waiting`` refuses (``NotAllowed``) a ticket a counter has called meanwhile: a print that
+    failed after seconds must not take the ticket from under the officer who called it (soak finding).
+    """
     ticket_id = inputs.TICKET_ID.check(ticket_id)
     inputs.CANCEL_REASON.check(reason)
 
@@ -716,6 +720,8 @@ def cancel_ticket(ticket_id: int, *, reason: str = "cancelled", now: float | Non
             raise NotFound(f"Không có vé {ticket_id}", f"No ticket {ticket_id}")
         if row.status not in OPEN_STATUSES:
             raise NotAllowed(f"Số {row.code} đã kết thúc", f"Ticket {row.code} is already closed ({row.status})")
+        if only_waiting and row.status != statuses.WAITING:
+            raise NotAllowed(f"Số {row.code} đã được gọi", f"Ticket {row.code} was called meanwhile ({row.status})")
         Ticket.update(status=statuses.CANCELLED, cancel_reason=reason, finished_at=moment).where(Ticket.id == row.id).execute()
         if holder is not None:
             Counter.update(current_ticket_id=None).where(Counter.id == holder.id).execute()

@@ -65,7 +65,7 @@ class DisplayProgram(QObject):
 
         self.status_file = from_env()   # benchmarks only (bench/soak.py): the board's event id, as painted
         if self.status_file is not None:
-            self.controller.snapshot_applied.connect(self.status_file.write)
+            self.controller.up_to_date.connect(self.status_file.write)
 
     def start(self) -> None:
         self.controller.start()

@@ -47,6 +47,9 @@ class BoardController(QObject):
     call_shown = Signal(object)        # CallEntry: a (re)call just reached the board: flash it
     online_changed = Signal(bool)
     snapshot_applied = Signal(int)     # as_of_event_id; for tests and the benchmark
+    #: the board shows everything up to this event id: after a snapshot, and after feed events that need none
+    #: (a rating changes nothing on the board); the benchmark's status file follows it
+    up_to_date = Signal(int)
     site_changed = Signal(object)      # db.values.SiteInfo, when first read and whenever it changes
 
     def __init__(self, *, announcer: Announcer | None = None, poll_s: float = 0.2, debounce_ms: int = 150,
@@ -66,6 +69,7 @@ class BoardController(QObject):
         self._stopped = False
         self._site = None
         self._failing = False
+        self._up_to = 0
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(debounce_ms)
@@ -127,6 +131,7 @@ class BoardController(QObject):
         if self.state.apply_snapshot(snap) or first:
             self.view_changed.emit(self.state.view)
         self.snapshot_applied.emit(snap.as_of_event_id)
+        self._reached(snap.as_of_event_id)
         if first:
             self._start_feed(snap.as_of_event_id)
             self._set_online(True)
@@ -173,6 +178,13 @@ class BoardController(QObject):
             self._announce(entry)
         if outcome.refresh:
             self.request_snapshot()
+        elif events and self.state.loaded and not self._in_flight and not self._debounce.isActive():
+            self._reached(max(event.id for event in events))
+
+    def _reached(self, event_id: int) -> None:
+        if event_id > self._up_to:
+            self._up_to = event_id
+            self.up_to_date.emit(event_id)
 
     @Slot(bool)
     def on_feed_online(self, online: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import time
 from dataclasses import dataclass
@@ -109,7 +110,14 @@ def main(args) -> int:
 
     session.start()
     log.info("kiosk started, printer %s", program.backend.printer.url)
+    automation = None
+    if os.environ.get("ONESTOP_AUTOMATION_SOCKET"):   # benchmarks only (bench/soak.py); off by default
+        from kiosk_app.automation import KioskAutomation
+
+        automation = KioskAutomation(session, window)
+        automation.start()
     heartbeat = watchdog.start(app)  # noqa: F841 - systemd restarts a frozen kiosk (deploy/systemd)
     code = app.exec()
+    del automation
     session.stop()
     return code

@@ -16,7 +16,9 @@ cancels, the printer draws a ``TicketSlip`` filled here.  Shared by
   exception: a job the printer received whole but never confirmed in time
   (``timeout`` with ``delivered``) is *not* cancelled: a slow printer prints
   it, and a cancelled ticket in a citizen's hand is never called, while a
-  kept one at worst becomes a no-show.
+  kept one at worst becomes a no-show.  For the same reason a ticket a counter
+  called while the print was failing (a hung printer takes seconds) is kept,
+  not cancelled under the officer (``cancel_ticket(only_waiting=True)``).
 
 Runs synchronously (a printer that hangs after the ready check costs up to
 ``confirm_timeout``, 10 s): GUI callers run it in
@@ -115,10 +117,11 @@ class PrintOutcome:
 def cancel_unprinted(ticket_id: int, *, now: float | None = None) -> TicketInfo:
     """Cancel a ticket the "cancel" policy could not cancel at once; raises while the database refuses.
 
-    A ticket that meanwhile closed another way (an officer cancelled it) counts as landed.
+    A ticket that meanwhile closed another way (an officer cancelled it), or that a counter called
+    meanwhile (it is kept: at worst it becomes a no-show), counts as landed.
     """
     try:
-        return queue.cancel_ticket(ticket_id, reason=PRINT_FAILED, now=now)
+        return queue.cancel_ticket(ticket_id, reason=PRINT_FAILED, now=now, only_waiting=True)
     except NotAllowed:
         return queue.find_ticket(ticket_id, now=now)
 
@@ -171,7 +174,10 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
                     printer.url)
     elif cancel:
         try:
-            cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now)
+            cancelled = queue.cancel_ticket(ticket.id, reason=PRINT_FAILED, now=now, only_waiting=True)
+        except NotAllowed:   # a counter called it while the printer failed (seconds): kept, shown on screen
+            log.warning("ticket %s not printed but already called at a counter; ticket kept", ticket.code)
+            return PrintOutcome(queue.find_ticket(ticket.id, now=now), printed=False, error=error)
         except OnestopError as exc:     # locked, unavailable, disk full: the caller retries it
             log.error("ticket %s not printed and not yet cancelled: %s", ticket.code, exc)
             return PrintOutcome(ticket, printed=False, error=error, cancel_error=exc)

@@ -143,3 +143,22 @@ def test_a_full_day_of_calls_does_not_wear_the_interpreter_down(qtbot):
     assert max(lost) < 1_000_000       # against a cushion of 2**40
     controller.stop()
     window.close()
+
+
+def test_up_to_date_follows_snapshots_and_events_that_need_none(qtbot):
+    """The benchmark's status file follows ``up_to_date``: a rating changes nothing on the board, so the board
+    is up to date as of it without a read; an issued ticket changes the counts, so only its snapshot says so."""
+    loader = FakeLoader(as_of=7)
+    controller, _ = make(qtbot, loader, debounce_ms=50)
+    seen: list[int] = []
+    controller.up_to_date.connect(seen.append)
+    controller.start()
+    qtbot.waitUntil(lambda: seen == [7], timeout=3000)
+    reads = loader.reads
+    controller.on_events([ev(8, "rated")])
+    assert seen == [7, 8] and loader.reads == reads     # at once, no snapshot
+    loader.as_of = 9
+    controller.on_events([ev(9, "issued", code="A001")])
+    assert seen == [7, 8]                                # not before the counts are read again
+    qtbot.waitUntil(lambda: seen == [7, 8, 9], timeout=3000)
+    controller.stop()

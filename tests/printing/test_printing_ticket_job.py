@@ -264,3 +264,35 @@ def test_cli_prints_the_json_and_one_line_when_the_cancel_is_refused(sqlite_site
     document = json.loads(out)
     assert document["code"] == "A001" and document["printed"] is False and document["cancel_pending"] is True
     assert len(err.strip().splitlines()) == 1 and "locked" in err and "Traceback" not in err
+
+
+def test_cancel_policy_keeps_a_ticket_a_counter_called_while_the_print_failed(sqlite_site_db, simulator, use_policy,
+                                                                               clock):
+    """Found by bench/soak.py: a print that fails after seconds must not cancel the ticket under the officer
+    who called it meanwhile (the counter was left holding a cancelled ticket); it is kept, shown on screen."""
+    from db import queue
+    from hardware.printing import open_printer
+    from services.ticket_printing import cancel_unprinted
+
+    use_policy("cancel")
+
+    class CalledWhilePrinting:
+        """A real TCP printer; while it "prints", counter 1 calls the ticket, then the job fails."""
+
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def print_ticket(self, image, *, name=None):
+            queue.call_next(1, now=clock(9, 30))
+            simulator.state.paper_out = True
+            self.inner.print_ticket(image, name=name)
+
+    outcome = issue_and_print("TP", CalledWhilePrinting(open_printer(simulator.url)), now=clock(9, 30))
+    assert not outcome.printed and not outcome.cancelled and not outcome.cancel_pending
+    assert outcome.ticket.status == "called" and outcome.error is not None
+    assert tickets() == [("A001", "called", None)]
+    assert cancel_unprinted(outcome.ticket.id, now=clock(9, 31)).status == "called"   # a retry keeps it too
+    assert queue.current_ticket(1).code == "A001"
