@@ -120,8 +120,9 @@ def test_uncertain_estimated_wait_shows_as_a_range_on_the_confirmation(kiosk, si
     assert state.ticket.ahead == 2
     assert "<b>2</b>" in k.window.ticket.ahead.text()
     # one served ticket is little to go on: 2 x (600 s + call gap) x 1.15 = ~24 min, shown as a range
-    assert state.ticket.wait.get("en") == "15-35 min"
-    assert k.window.ticket.wait.text().endswith("<b>15-35 phút</b>")
+    # that reaches further above than below (a wait runs long more often than short: docs/estimate.md)
+    assert state.ticket.wait.get("en") == "15-40 min"
+    assert k.window.ticket.wait.text().endswith("<b>15-40 phút</b>")
 
 
 def test_english_is_one_touch_away_and_vietnamese_comes_back_after_the_ticket(kiosk, simulator, qtbot, clock):
