@@ -47,11 +47,13 @@ def build(args) -> KioskProgram:
     from db.errors import DatabaseUnavailable
     from kiosk_app.backend import KioskBackend
     from kiosk_app.config import load_config
+    from services.print_journal import PrintJournal
 
     config = load_config(getattr(args, "config", None))
     printer = args.printer or config.printer
     kiosk_id = args.kiosk_id or config.kiosk_id
-    backend = KioskBackend(printer, kiosk_id=kiosk_id)        # PrinterUrlError (exit 2) before any window
+    # PrinterUrlError (exit 2) before any window
+    backend = KioskBackend(printer, kiosk_id=kiosk_id, journal=PrintJournal.for_kiosk(kiosk_id))
     try:
         connect(getattr(args, "db", None))
     except DatabaseUnavailable as exc:                        # start anyway: the screen says "out of service"

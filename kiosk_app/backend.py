@@ -19,7 +19,15 @@ from db.values import ServiceInfo, SiteInfo, TicketInfo
 from hardware.printing.base import TicketPrinter
 from hardware.printing.printers import open_printer
 from hardware.printing.status import PrinterStatus
-from services.ticket_printing import CheckinOutcome, PrintOutcome, cancel_unprinted, checkin_and_print, issue_and_print
+from services.print_journal import PrintJournal
+from services.ticket_printing import (
+    CheckinOutcome,
+    PrintOutcome,
+    cancel_unprinted,
+    checkin_and_print,
+    issue_and_print,
+    settle_unprinted,
+)
 
 #: Roles allowed to close the kiosk.
 ADMIN_ROLES = ("supervisor", "admin")
@@ -46,12 +54,17 @@ class Snapshot:
 class KioskBackend:
     """Blocking database and printer calls for one kiosk."""
 
-    def __init__(self, printer: str | TicketPrinter, *, kiosk_id: str | None = None) -> None:
+    def __init__(self, printer: str | TicketPrinter, *, kiosk_id: str | None = None,
+                 journal: PrintJournal | None = None) -> None:
+        """``journal``: where this kiosk lists the slips it has not settled (the real program has one)."""
         # A malformed URL is refused here (PrinterUrlError), before the window opens.
         self.printer = open_printer(printer) if isinstance(printer, str) else printer
         self.kiosk_id = kiosk_id
+        self.journal = journal
 
     def load_site(self, now: float | None = None) -> SiteData:
+        if self.journal is not None:      # at start: the tickets a killed kiosk left without a slip
+            settle_unprinted(self.journal, now=now)
         site, services = load_site(), tuple(list_services())
         quick = popular.quick_service(site.quick_service, {s.code for s in services}, now=now)
         return SiteData(site, services, tuple(s.code for s in bookings.bookable_services()), quick)
@@ -66,7 +79,8 @@ class KioskBackend:
         return self.printer.check_ready()
 
     def issue(self, service_code: str, *, priority: bool, now: float | None = None) -> PrintOutcome:
-        return issue_and_print(service_code, self.printer, priority=priority, kiosk=self.kiosk_id, now=now)
+        return issue_and_print(service_code, self.printer, priority=priority, kiosk=self.kiosk_id, now=now,
+                               journal=self.journal)
 
     def cancel_unprinted(self, ticket_id: int, *, now: float | None = None) -> TicketInfo:
         """Retry the "cancel" policy's cancel the database refused (the kiosk calls it until it lands)."""

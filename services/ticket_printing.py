@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from db import bookings, queue
-from db.errors import NotAllowed
+from db import bookings, queue, statuses
+from db.errors import NotAllowed, NotFound
 from db.site import get_service, load_site
 from db.ticket_qr import build_ticket_reference
 from db.values import SiteInfo, TicketInfo
@@ -44,9 +44,11 @@ from hardware.printing.base import TicketPrinter, classify
 from hardware.printing.errors import PrinterError
 from hardware.printing.printers import open_printer
 from hardware.printing.slip import TicketSlip
+from services.print_journal import PrintJournal
 
 __all__ = ["PRINT_FAILED", "CheckinOutcome", "PrintOutcome", "checkin_and_print", "issue_and_print",
-           "cancel_unprinted", "print_issued_ticket", "render_ticket", "ticket_slip", "unconfirmed"]
+           "cancel_unprinted", "print_issued_ticket", "render_ticket", "settle_unprinted", "ticket_slip",
+           "unconfirmed"]
 
 log = logging.getLogger(__name__)
 
@@ -140,13 +142,64 @@ def print_issued_ticket(ticket: TicketInfo, printer: TicketPrinter, site: SiteIn
 
 
 def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, priority: bool = False,
-                    kiosk: str | None = None, now: float | None = None) -> PrintOutcome:
+                    kiosk: str | None = None, now: float | None = None,
+                    journal: PrintJournal | None = None) -> PrintOutcome:
     """Issue a ticket for ``service_code`` and print it on ``printer_url``.
 
     Queue refusals (closed, limit, unknown service) propagate as
     ``QueueError``; a malformed printer URL is ``PrinterUrlError`` (exit 2),
-    raised before anything is issued.
+    raised before anything is issued.  ``journal`` (a kiosk's): the ticket is
+    listed there from its issue until its outcome is settled, so a kiosk
+    killed in between cancels it when it starts again (``settle_unprinted``).
     """
+    outcome = None
+    ticket_id: list[int] = []
+    try:
+        outcome = _issue_and_print(service_code, printer_url, priority=priority, kiosk=kiosk, now=now,
+                                   issued=lambda t: (ticket_id.append(t.id), journal and journal.add(t.id)))
+        return outcome
+    finally:
+        if journal is not None and ticket_id:
+            # Settled: an outcome whose cancel is not still owed (a pending cancel the kiosk retries, and a
+            # restart would too), or an unexpected error after which the ticket no longer waits.
+            settled = not outcome.cancel_pending if outcome is not None else not _still_waiting(ticket_id[0])
+            if settled:
+                journal.discard(ticket_id[0])
+
+
+def _still_waiting(ticket_id: int) -> bool:
+    """After an unexpected error: keep the ticket listed if it may be a ghost (or the database cannot say)."""
+    try:
+        return queue.find_ticket(ticket_id).status == statuses.WAITING
+    except OnestopError:
+        return True
+
+
+def settle_unprinted(journal: PrintJournal, *, now: float | None = None) -> list[TicketInfo]:
+    """Cancel the tickets a killed kiosk left listed (reason ``print_failed``, only while still waiting).
+
+    Returns the tickets settled; one the database refuses to settle now stays
+    listed for the next start.  A ticket a counter has called meanwhile is kept.
+    """
+    settled = []
+    for ticket_id in journal.pending():
+        try:
+            ticket = cancel_unprinted(ticket_id, now=now)
+        except NotFound:
+            journal.discard(ticket_id)        # not in this database (a re-initialised one): nothing to do
+            continue
+        except OnestopError as exc:
+            log.error("ticket id %s left by a killed kiosk not yet settled: %s", ticket_id, exc)
+            continue
+        log.warning("ticket %s was issued by a kiosk that stopped before settling its slip: %s", ticket.code,
+                    ticket.status)
+        journal.discard(ticket_id)
+        settled.append(ticket)
+    return settled
+
+
+def _issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, priority: bool, kiosk: str | None,
+                     now: float | None, issued) -> PrintOutcome:
     printer = open_printer(printer_url) if isinstance(printer_url, str) else printer_url
     service = get_service(service_code)
     site = load_site()
@@ -161,6 +214,7 @@ def issue_and_print(service_code: str, printer_url: str | TicketPrinter, *, prio
             raise ready_error
 
     ticket = queue.issue_ticket(service_code, priority=priority, kiosk=kiosk, now=now)
+    issued(ticket)
     error = ready_error
     if error is None:
         try:
