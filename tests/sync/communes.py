@@ -36,32 +36,39 @@ def bound(url: str):
         close()
 
 
-def make_commune(path: Path, code: str, tickets: int, seed: int = 0) -> str:
-    """One commune's morning (issued, called, served or no-show, rated); returns its URL."""
+def play_morning(tickets: int, seed: int = 0) -> None:
+    """``tickets`` issued from 07:40 at the bound site, most called, served and rated, some no-shows."""
     from db.queue import call_next, finish_service, issue_ticket, mark_no_show, start_service
     from db.ratings import record_press
+
+    services = ["TP", "KS", "DD"]
+    moment = at(7, 40)
+    for i in range(tickets):
+        issue_ticket(services[(i + seed) % 3], now=moment + i * 5)
+    moment += tickets * 5 + 60
+    for i in range(tickets - 3):
+        counter = 1 + i % 2
+        if call_next(counter, now=moment) is None:
+            break
+        if (i + seed) % 7 == 0:
+            mark_no_show(counter, now=moment + 30)
+        else:
+            start_service(counter, now=moment + 20)
+            finish_service(counter, now=moment + 200 + (i % 5) * 30)
+            record_press(counter, 1 + (i + seed) % 3, now=moment + 210 + (i % 5) * 30)
+        moment += 240
+
+
+def make_commune(path: Path, code: str, tickets: int, seed: int = 0) -> str:
+    """One commune's morning (issued, called, served or no-show, rated); returns its URL."""
+
     from db.site import import_site
     from db.site_config import parse_site_text
 
     url = f"sqlite:///{path.as_posix()}"
     with bound(url):
         import_site(parse_site_text(booking_site_text(code), f"{code}.toml"))
-        services = ["TP", "KS", "DD"]
-        moment = at(7, 40)
-        for i in range(tickets):
-            issue_ticket(services[(i + seed) % 3], now=moment + i * 5)
-        moment += tickets * 5 + 60
-        for i in range(tickets - 3):
-            counter = 1 + i % 2
-            if call_next(counter, now=moment) is None:
-                break
-            if (i + seed) % 7 == 0:
-                mark_no_show(counter, now=moment + 30)
-            else:
-                start_service(counter, now=moment + 20)
-                finish_service(counter, now=moment + 200 + (i % 5) * 30)
-                record_press(counter, 1 + (i + seed) % 3, now=moment + 210 + (i % 5) * 30)
-            moment += 240
+        play_morning(tickets, seed)
     return url
 
 

@@ -19,43 +19,19 @@ from pathlib import Path
 from db import current_site
 from tests.multisite import import_site_as, no_site_chosen, site_text  # noqa: F401 (autouse fixture)
 from tests.site_clock import at
-
-ROOT = Path(__file__).parents[2]
-DAY = "2026-11-25"
-SITES = {"XA-A": "UBND xã An Phú", "XA-B": "UBND xã Bình Minh"}
-
-
-
-
+from tests.sync.communes import DAY, ROOT, SITES, play_morning
 
 
 def _make_commune(path: Path, code: str, tickets: int, seed: int) -> None:
     """One commune's morning: ``tickets`` issued, most called, served and rated, some no-shows."""
     from db.connection import close, connect
-    from db.queue import call_next, finish_service, issue_ticket, mark_no_show, start_service
-    from db.ratings import record_press
     from db.site import import_site
     from db.site_config import parse_site_text
 
     close()
     connect(f"sqlite:///{path.as_posix()}")
     import_site(parse_site_text(site_text(code, SITES[code]), f"{code}.toml"))
-    services = ["TP", "KS", "DD"]
-    moment = at(7, 40)
-    for i in range(tickets):
-        issue_ticket(services[(i + seed) % 3], now=moment + i * 5)
-    moment += tickets * 5 + 60
-    for i in range(tickets - 3):
-        counter = 1 + i % 2
-        if call_next(counter, now=moment) is None:
-            break
-        if (i + seed) % 7 == 0:
-            mark_no_show(counter, now=moment + 30)
-        else:
-            start_service(counter, now=moment + 20)
-            finish_service(counter, now=moment + 200 + (i % 5) * 30)
-            record_press(counter, 1 + (i + seed) % 3, now=moment + 210 + (i % 5) * 30)
-        moment += 240
+    play_morning(tickets, seed)
     close()
 
 
