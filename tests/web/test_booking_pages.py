@@ -1,7 +1,8 @@
 """Booking online: the ``/book`` pages in a real phone-sized Chromium and ``/api/v1/bookings``, on both engines.
 
-The site is open around the clock every day (so the slots of "today" exist
-whenever the tests run), TP takes 2 places per 15-minute slot and KS one per
+The site is open around the clock every day and the tests book *tomorrow*:
+today's slots run out as the wall clock passes them (a run near midnight finds
+none left), tomorrow's are all there whenever the tests run. TP takes 2 places per 15-minute slot and KS one per
 30 minutes; ``[web] public_url`` points at the running server, so the booking's
 QR holds a link that opens its own page.
 """
@@ -23,12 +24,19 @@ def _page_weight(page) -> int:
         performance.getEntriesByType('resource')).reduce((n, e) => n + (e.encodedBodySize || 0), 0)""")
 
 
+def _tomorrow() -> str:
+    """The second bookable day (the site is open every day): every one of its slots is still ahead."""
+    return bookings.booking_days()[1].isoformat()
+
+
 def test_a_citizen_books_on_a_phone_sees_the_code_and_qr_and_cancels(booking_server, phone):
     phone.goto(booking_server.url + "/")
     phone.get_by_text("Đặt lịch hẹn trước").click()
     expect(phone.locator("h1")).to_have_text("Chọn thủ tục cần giải quyết")
     expect(phone.locator(".choice")).to_have_count(2)                 # DD takes no bookings
     phone.get_by_text("Khai sinh").click()
+    phone.get_by_role("navigation", name="Ngày").get_by_role("link").nth(1).click()   # tomorrow
+    expect(phone).to_have_url(re.compile(f"day={_tomorrow()}"))
     first_free = phone.locator(".slot:not(.full)").first
     expect(first_free).to_contain_text("còn 1 chỗ")
     chosen = first_free.locator("input").get_attribute("value")
@@ -67,7 +75,7 @@ def test_a_citizen_books_on_a_phone_sees_the_code_and_qr_and_cancels(booking_ser
 
 
 def test_a_refusal_comes_back_in_the_form_with_what_was_typed(booking_server, phone):
-    phone.goto(booking_server.url + "/book/TP?lang=en")
+    phone.goto(booking_server.url + f"/book/TP?lang=en&day={_tomorrow()}")
     phone.locator(".slot:not(.full)").first.click()
     phone.get_by_label("Full name").fill("Trần Văn Bình")
     phone.get_by_label("Mobile phone number").fill("12345")
@@ -104,7 +112,7 @@ def test_booking_pages_speak_english_and_unknown_links_get_a_plain_404(booking_s
 def test_another_system_books_through_the_api_with_a_key(booking_server):
     url = booking_server.url + "/api/v1/bookings"
     day_slots = httpx.get(booking_server.url + "/api/v1/slots",
-                          params={"service": "TP", "day": bookings.booking_days()[0].isoformat()}).json()
+                          params={"service": "TP", "day": _tomorrow()}).json()
     start = next(s for s in day_slots if s["places_left"] == 2)["start"][:16]
     body = {"service": "TP", "slot_start": start, "name": "Lê Văn Cường", "phone": "0355555555"}
 
