@@ -69,9 +69,16 @@ def _until(condition, seconds: float, explain) -> float:
 
 
 def _view(url: str, code: str) -> dict | None:
-    """The site's row of the province view at NOW (None while the database does not hold the site)."""
+    """The site's row of the province view at NOW (None while the database does not hold the site).
+
+    Without ``synced``: that field tells the two databases apart on purpose (the
+    province holds a copy, the commune writes its own); it is checked on its own.
+    """
     with bound(url):
-        return next((row for row in province_view(now=NOW) if row["site"] == code), None)
+        row = next((row for row in province_view(now=NOW) if row["site"] == code), None)
+    if row is not None:
+        assert row.pop("synced") == (url.startswith("postgresql")), (url, code)
+    return row
 
 
 def _site_report(url: str, code: str) -> dict:
