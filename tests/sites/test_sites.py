@@ -115,6 +115,7 @@ def test_two_sites_report_and_hall_status_apart(db_url, clock):
     from db.queue import call_next, finish_service, issue_ticket, start_service
     from db.reports import build_report
     from db.status import hall_status
+    from db.wait_estimate import estimates
 
     close()
     connect(db_url)
@@ -133,7 +134,12 @@ def test_two_sites_report_and_hall_status_apart(db_url, clock):
         assert build_report(day, day, now=clock(12, 0))["totals"]["issued"] == 1
         waiting = {s.code: s.waiting for s in hall_status(now=clock(9, 20)).services}
         assert waiting["TP"] == 1
+        bx_waiting = estimates(now=clock(9, 20))
+        assert len(bx_waiting) == 1 and list(bx_waiting.values()) == [None]   # QK's finished call is not BX's
         current_site.choose("QK")
+        qk_waiting = estimates(now=clock(9, 20))
+        assert len(qk_waiting) == 2 and all(e is not None for e in qk_waiting.values())
+        assert not set(qk_waiting) & set(bx_waiting)
         totals = build_report(day, day, now=clock(12, 0))["totals"]
         assert (totals["issued"], totals["served"]) == (3, 1)
         assert {s.code: s.waiting for s in hall_status(now=clock(9, 20)).services}["TP"] == 2
