@@ -150,7 +150,9 @@ class Ticket(BaseModel):
             (("service_day", "issued_service", "number"), True),
             # call-next: the few waiting rows, whatever the history size.
             (("status", "service", "priority", "queue_at"), False),
-            (("service_day",), False),
+            # a site's days (its services, a date range): reports and the rollup of one site in a
+            # province database read its own rows, not the province's (v13; a day alone uses the unique index)
+            (("service", "service_day"), False),
             (("service", "finished_at"), False),
             # reports: the served (or no-show, ...) tickets of a date range, without walking all history;
             # with service_id the province view counts today's served tickets from the index alone.

@@ -44,6 +44,7 @@ from db.report_grains import (
     rating_grain,
     raw_days,
     rows,
+    site_column,
     sql,
     ticket_grain,
 )
@@ -199,7 +200,7 @@ def _ticket_counts(first: str, last: str) -> dict[str, int]:
     """Tickets per day of the site (an index-only count): a ticket added without an event changes it."""
     return {day: int(n) for day, n in rows(
         f"SELECT t.service_day, COUNT(*) FROM ticket t WHERE t.service_day BETWEEN ? AND ? "
-        f"AND +t.issued_service_id IN ({_site_services()}) GROUP BY t.service_day", (first, last))}
+        f"AND {site_column('issued_service_id')} IN ({_site_services()}) GROUP BY t.service_day", (first, last))}
 
 
 def _open_days(first: str, last: str) -> set[str]:
@@ -207,7 +208,7 @@ def _open_days(first: str, last: str) -> set[str]:
     listed = ", ".join(f"'{s}'" for s in statuses.OPEN)
     return {day for (day,) in rows(
         f"SELECT DISTINCT t.service_day FROM ticket t WHERE t.status IN ({listed}) "
-        f"AND t.service_day BETWEEN ? AND ? AND +t.service_id IN ({_site_services()})", (first, last))}
+        f"AND t.service_day BETWEEN ? AND ? AND {site_column('service_id')} IN ({_site_services()})", (first, last))}
 
 
 def _delete(site_id: int, days: list[str]) -> None:

@@ -31,7 +31,7 @@ from db.models import (
     Ticket,
 )
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -178,11 +178,26 @@ def _v12_covering_day_indexes(migrator: SchemaMigrator) -> list:
             (("ticket", "ticket_status_service_day"), ("rating", "rating_service_day")) if name in existing[table]]
 
 
+def _v13_site_day_index(migrator: SchemaMigrator) -> list:
+    """Version 13: ``ticket (service_id, service_day)`` instead of ``ticket (service_day)``.
+
+    A report of one site in a province database asks for its services' tickets of a date range;
+    through ``(service_day)`` that read every site's tickets of the range (PostgreSQL chose a
+    sequential scan of the whole table: 16 s for one site's month of a 7.2 M-ticket province).
+    ``(service_day)`` alone is the prefix of the unique ``(service_day, issued_service_id, number)``,
+    so it is dropped (one index less to write per ticket); the new one is built by the
+    ``create_tables`` pass that follows.
+    """
+    existing = {i.name for i in database_proxy.obj.get_indexes("ticket")}
+    return [migrator.drop_index("ticket", "ticket_service_day")] if "ticket_service_day" in existing else []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
     6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings, 9: _v9_api_key_scopes,
     10: _v10_sites, 11: _v11_report_rollup, 12: _v12_covering_day_indexes,
+    13: _v13_site_day_index,
 }
 
 
