@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,16 @@ def import_site_as(code: str, name: str) -> None:
     from db.site_config import parse_site_text
 
     import_site(parse_site_text(site_text(code, name), f"{code}.toml"))
+
+
+def midday_timezone() -> str:
+    """A fixed-offset zone where it is about noon now (``Etc/GMT-N`` is UTC+N).
+
+    A test that issues tickets "90 minutes ago" on the wall clock keeps them in one service day
+    whatever hour it runs at (near the site's midnight they would fall on yesterday).
+    """
+    offset = 12 - datetime.now(UTC).hour   # -11 .. +12: every one exists
+    return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
 @pytest.fixture(autouse=True)

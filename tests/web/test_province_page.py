@@ -8,15 +8,22 @@ from playwright.sync_api import expect
 
 from db import current_site
 from db.queue import issue_ticket
-from tests.multisite import import_site_as
+from tests.multisite import import_site_as, midday_timezone
 
 REFRESH_S = 12_000          # the page refreshes every 5 s; a loaded machine gets the rest
 
 
 def _two_sites() -> None:
-    """The hall's one site gets code QK (a coded import renames an uncoded only site), then BX joins."""
+    """The hall's one site gets code QK (a coded import renames an uncoded only site), then BX joins.
+
+    Both keep the time of a zone where it is about noon now: the tickets issued "90 minutes ago"
+    stay on the sites' today whatever hour the test runs at.
+    """
+    from db.models import Site
+
     import_site_as("QK", "Xã Quang Kim")
     import_site_as("BX", "Xã Bản Xèo")
+    Site.update(timezone=midday_timezone()).execute()
 
 
 def _issue_in(code: str, service: str, *, minutes_ago: float) -> None:
