@@ -26,7 +26,7 @@ from datetime import date, timedelta
 import peewee as pw
 
 from db import clock, current_site, statuses
-from db.connection import database_proxy
+from db.connection import database_proxy, is_postgres
 from db.models import ROLLUP_DAY_MODELS, ReportDayStats, ReportState
 from db.report_grains import (
     GRAIN_NAMES,
@@ -100,7 +100,7 @@ def close_days_before(today: str) -> None:
     older history is rolled by ``onestop rollup``.
     """
     site_id = current_site.site_id_or_none()
-    if site_id is None:
+    if site_id is None or not _claim(site_id, wait=False):
         return
     first = (date.fromisoformat(today) - timedelta(days=RECENT_DAYS)).isoformat()
     try:
@@ -163,6 +163,40 @@ def refresh(site_id: int, today: str, *, first: str | None = None, rebuild: bool
                 with step():
                     _move_watermarks(site_id, "month", [month_first], head)
     return result
+
+
+#: advisory lock class of "this site's days are being rolled" (PostgreSQL); the key is the site id
+ROLLUP_LOCK = 0x726F6C6C  # "roll"
+
+
+def _claim(site_id: int, *, wait: bool) -> bool:
+    """PostgreSQL: this transaction alone rolls ``site_id`` (True), or another one is at it (False).
+
+    Every kiosk and counter process of a site rolls its closed days at its first operation of the
+    day, so on a Monday morning twenty of them start at once; without the lock each read "not
+    rolled" and inserted the same ``report_state`` rows (the soak saw the duplicate-key warnings).
+    ``wait=False`` is the operation's path: a busy lock means another process is doing it, and the
+    citizen's ticket does not wait for it.  The lock lasts until the transaction ends.  SQLite
+    needs none: its writers take the database lock one at a time.
+    """
+    if not is_postgres():
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    answer = rows(f"SELECT {function}({ROLLUP_LOCK}, {int(site_id)})", ())[0][0]
+    return wait or bool(answer)
+
+
+@contextlib.contextmanager
+def _holding(site_id: int) -> Iterator[None]:
+    """``onestop rollup``: the ``_claim`` lock held across its many transactions (a session lock)."""
+    if not is_postgres():
+        yield
+        return
+    rows(f"SELECT pg_advisory_lock({ROLLUP_LOCK}, {int(site_id)})", ())
+    try:
+        yield
+    finally:
+        rows(f"SELECT pg_advisory_unlock({ROLLUP_LOCK}, {int(site_id)})", ())
 
 
 @contextlib.contextmanager
@@ -305,5 +339,6 @@ def roll_sites(site_ids: list[int] | None = None, *, rebuild: bool = False) -> l
         if site_ids is not None and site.id not in site_ids:
             continue
         today = clock.service_day(clock.now_epoch(), site.timezone)
-        done.append((site.code, refresh(site.id, today, rebuild=rebuild, step=write_transaction)))
+        with _holding(site.id):
+            done.append((site.code, refresh(site.id, today, rebuild=rebuild, step=write_transaction)))
     return done
