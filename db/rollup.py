@@ -100,7 +100,7 @@ def close_days_before(today: str) -> None:
     older history is rolled by ``onestop rollup``.
     """
     site_id = current_site.site_id_or_none()
-    if site_id is None or not _claim(site_id, wait=False):
+    if site_id is None or not _claim(site_id):
         return
     first = (date.fromisoformat(today) - timedelta(days=RECENT_DAYS)).isoformat()
     try:
@@ -169,21 +169,19 @@ def refresh(site_id: int, today: str, *, first: str | None = None, rebuild: bool
 ROLLUP_LOCK = 0x726F6C6C  # "roll"
 
 
-def _claim(site_id: int, *, wait: bool) -> bool:
+def _claim(site_id: int) -> bool:
     """PostgreSQL: this transaction alone rolls ``site_id`` (True), or another one is at it (False).
 
     Every kiosk and counter process of a site rolls its closed days at its first operation of the
     day, so on a Monday morning twenty of them start at once; without the lock each read "not
     rolled" and inserted the same ``report_state`` rows (the soak saw the duplicate-key warnings).
-    ``wait=False`` is the operation's path: a busy lock means another process is doing it, and the
-    citizen's ticket does not wait for it.  The lock lasts until the transaction ends.  SQLite
-    needs none: its writers take the database lock one at a time.
+    A busy lock means another process is doing it: the citizen's ticket does not wait for it.  The
+    lock lasts until the transaction ends.  SQLite needs none: its writers take the database lock
+    one at a time.
     """
     if not is_postgres():
         return True
-    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-    answer = rows(f"SELECT {function}({ROLLUP_LOCK}, {int(site_id)})", ())[0][0]
-    return wait or bool(answer)
+    return bool(rows(f"SELECT pg_try_advisory_xact_lock({ROLLUP_LOCK}, {int(site_id)})", ())[0][0])
 
 
 @contextlib.contextmanager
