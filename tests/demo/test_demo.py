@@ -31,7 +31,11 @@ def test_demo_issues_calls_displays_and_rates_a_ticket_then_exits_cleanly(qtbot,
     qtbot.waitUntil(lambda: hall.lines[1].connected(), timeout=10_000)
 
     # A citizen taps "Tư pháp - Hộ tịch" then "Chứng thực, hộ tịch" on the kiosk.
-    field_key = next(key for key in hall.kiosk_window.home.buttons if "Tư pháp" in key)
+    def justice_field() -> str | None:       # the kiosk's tiles arrive from its own background read
+        return next((key for key in hall.kiosk_window.home.buttons if "Tư pháp" in key), None)
+
+    qtbot.waitUntil(lambda: justice_field() is not None, timeout=10_000)
+    field_key = justice_field()
     qtbot.waitUntil(lambda: hall.kiosk_window.tile_button(field_key).isEnabled(), timeout=10_000)
     qtbot.wait(700)  # the kiosk ignores taps on a screen younger than 0.5 s (tail of a double tap)
     click(qtbot, hall.kiosk_window.tile_button(field_key))
