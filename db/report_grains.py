@@ -191,27 +191,39 @@ def hour_grain() -> str:
 
 
 def bucket_grain(measure: str) -> str:
-    """Served tickets per serving service, counter, officer and time bucket of ``measure`` [from, to]."""
+    """Served tickets per day, site, serving service, counter, officer and time bucket of ``measure`` [from, to]."""
     value = MEASURES[measure]
     return f"""
-        SELECT t.service_id, t.counter_id, t.officer_id, {bucket_sql(value, floor_int)} AS bucket, COUNT(*) AS n
-        FROM ticket t
+        SELECT t.service_day, sv.site_id, t.service_id, t.counter_id, t.officer_id,
+               {bucket_sql(value, floor_int)} AS bucket, COUNT(*) AS n
+        FROM ticket t JOIN service sv ON sv.id = +t.service_id
         WHERE {in_range()} AND {DONE} AND {value} IS NOT NULL
-        GROUP BY t.service_id, t.counter_id, t.officer_id, bucket"""
+        GROUP BY t.service_day, sv.site_id, t.service_id, t.counter_id, t.officer_id, bucket"""
 
 
-#: histogram breakdowns -> the ``bucket_grain`` column holding their key ("" = totals)
-HIST_DIMS = {"": "", "service": "service_id", "counter": "counter_id", "officer": "officer_id"}
+#: histogram breakdowns -> the ``bucket_grain`` expression holding their key ("" = totals). A day's key
+#: is the integer YYYYMMDD (``report_hist.group_key`` is an integer); see ``day_key``.
+HIST_DIMS = {"": "", "service": "g.service_id", "counter": "g.counter_id", "officer": "g.officer_id",
+             "day": "CAST(REPLACE(g.service_day, '-', '') AS INTEGER)", "site": "g.site_id"}
+#: the breakdowns a stored month keeps (a site's month: its "site" histogram is its totals)
+STORED_HIST_DIMS = ("", "service", "counter", "officer", "day")
 
 
-def hist_by_dim(measure: str) -> str:
+def day_key(key: int) -> str:
+    """``YYYY-MM-DD`` back from a day histogram's integer key."""
+    text = f"{int(key):08d}"
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+def hist_by_dim(measure: str, dims: Iterable[str] = STORED_HIST_DIMS) -> str:
     """Two CTEs (no ``WITH``): ``g`` = ``bucket_grain``, ``d`` = it summed per breakdown as (dim, group_key, bucket, n).
 
     Parameters [from, to]."""
     parts = []
-    for dim, column in HIST_DIMS.items():
-        key = f"g.{column}" if column else "0"
-        where = f" WHERE g.{column} IS NOT NULL" if column else ""
+    for dim in dims:
+        column = HIST_DIMS[dim]
+        key = column or "0"
+        where = f" WHERE {column} IS NOT NULL" if column else ""
         parts.append(f"SELECT CAST('{dim}' AS TEXT) AS dim, {key} AS group_key, g.bucket AS bucket, SUM(g.n) AS n "
                      f"FROM g{where} GROUP BY {key + ', ' if column else ''}g.bucket")
     return f"g AS ({bucket_grain(measure)}),\nd AS (" + "\nUNION ALL\n".join(parts) + ")"

@@ -115,6 +115,8 @@ class _Dimension:
 
     @property
     def key(self) -> str:
+        if self.name == "site":
+            return "(SELECT x.site_id FROM service x WHERE x.id = t.service_id)"
         return f"t.{self.served_col}" if self.served_col else "0"
 
 
@@ -126,6 +128,10 @@ _DIMENSIONS = (
     _Dimension("officer", "officer_id", "officer_id", "officer_id"),
 )
 _ALL = (_TOTALS, *_DIMENSIONS)
+#: ``by_site`` of the all-sites report: a ticket never leaves its site, so its issued and served
+#: services, its counter and its presses' counter all name the same site (joined in ``_site_branch``)
+_SITE = _Dimension("site", "issued_service_id", "service_id", "counter_id")
+_ALL_SITES = (*_ALL, _SITE)
 
 #: Site ids the queries cover; None = this process's site.  Set by ``build_all_sites_report``.
 _SCOPE = SCOPE
@@ -151,7 +157,11 @@ def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: 
     parts = []
     for label, column in branches:
         source = "gd" if day_grain is not None and label == "day" else "g"
-        if column:
+        if label.split(":")[-1] == "site":
+            join, key = _site_branch(source, column)
+            parts.append(f"SELECT '{label}', CAST({key} AS TEXT), {measures.replace('g.', source + '.')} "
+                         f"FROM {source}{join} GROUP BY {key}")
+        elif column:
             parts.append(f"SELECT '{label}', CAST({source}.{column} AS TEXT), {measures.replace('g.', source + '.')} "
                          f"FROM {source} GROUP BY {source}.{column}")
         else:
@@ -160,6 +170,12 @@ def _rollup(grain: str, branches: list[tuple[str, str]], measures: str, params: 
     ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
     params = tuple(params)
     return _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(parts), params * 2 if day_grain is not None else params)
+
+
+def _site_branch(source: str, column: str) -> tuple[str, str]:
+    """(join, key) that group grain ``source`` by the site owning its ``column`` (a service or counter id)."""
+    table = "counter" if column == "counter_id" else "service"
+    return f" JOIN {table} x ON x.id = {source}.{column}", "x.site_id"
 
 
 def _key(dim_name: str, text: str | None) -> Any:
@@ -207,7 +223,7 @@ def _grains(build: Callable[[], str], table: str, month_table: str, columns: str
     return grain, day
 
 
-def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
+def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE, dims: tuple[_Dimension, ...] = _ALL
                     ) -> tuple[dict[tuple[str, Any], tuple], dict[tuple[str, Any], dict]]:
     """Counts (issued side) and served sums/maxima (served side) for every breakdown.
 
@@ -220,7 +236,7 @@ def _ticket_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
     measures = ("SUM(g.issued), SUM(g.no_show), SUM(g.cancelled), SUM(g.transferred), SUM(g.served), "
                 "SUM(g.wait_sum), MAX(g.wait_max), SUM(g.service_sum), MAX(g.service_max), "
                 "SUM(g.with_target), SUM(g.within)")
-    branches = [(d.name, d.issued_col) for d in _ALL] + [("served:service", "service_id")]
+    branches = [(d.name, d.issued_col) for d in dims] + [("served:service", "service_id")]
     counts: dict[tuple[str, Any], tuple] = {}
     served: dict[tuple[str, Any], dict] = {}
     for label, text, issued, no_show, cancelled, transferred, n, wait_sum, wait_max, svc_sum, svc_max, \
@@ -251,7 +267,7 @@ def _percentiles(dim: _Dimension, span: tuple[str, str], value: str) -> dict[Any
     return {k: (median, p90) for k, median, p90 in _rows(percentile_sql(dim.key, value), span)}
 
 
-def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
+def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE, dims: tuple[_Dimension, ...] = _ALL
                     ) -> dict[tuple[str, Any], dict[int, tuple[int, int]]]:
     """Per breakdown key and rating value: (rated tickets, of which served).
 
@@ -263,12 +279,13 @@ def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
                                f"{GRAIN_NAMES}, value, rated, served", plan)
     result: dict[tuple[str, Any], dict[int, tuple[int, int]]] = {}
     branches_sql = []
-    for d in _ALL:
+    for d in dims:
         g = "gd" if day_grain is not None and d.name == "day" else "g"
-        column = f"{g}.{d.served_col}" if d.served_col else "'*'"
+        join, column = _site_branch(g, d.served_col) if d is _SITE else ("", f"{g}.{d.served_col}")
+        column = column if d.served_col else "'*'"
         group = f"GROUP BY {column}, {g}.value" if d.served_col else f"GROUP BY {g}.value"
         branches_sql.append(f"SELECT '{d.name}', CAST({column} AS TEXT), {g}.value, SUM({g}.rated), "
-                            f"SUM({g}.served) FROM {g} {group}")
+                            f"SUM({g}.served) FROM {g}{join} {group}")
     ctes = f"g AS ({grain})" + (f",\ngd AS ({day_grain})" if day_grain is not None else "")
     params = (*span, True) * (2 if day_grain is not None else 1)
     for label, text, value, rated, served in _rows(f"WITH {ctes}\n" + "\nUNION ALL\n".join(branches_sql), params):
@@ -278,16 +295,18 @@ def _rating_figures(span: tuple[str, str], plan: ReadPlan = _LIVE
     return result
 
 
-def _unattached(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], int]:
+def _unattached(span: tuple[str, str], plan: ReadPlan = _LIVE, dims: tuple[_Dimension, ...] = _ALL
+                ) -> dict[tuple[str, Any], int]:
     """Counted presses that found no ticket, by the press's own day, counter and officer."""
     grain = _grain(press_grain, "report_day_press", "service_day, counter_id, officer_id, n", plan)
-    branches = [(d.name, d.press_key) for d in _ALL if d.press_key is not None]
+    branches = [(d.name, d.press_key) for d in dims if d.press_key is not None]
     return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.n)",
                                                                              (True, *span)) if n}
 
 
-def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[tuple[str, Any], tuple]:
-    """(made, checked_in, no_show, cancelled) per slot day, booked service and in total (always live)."""
+def _booking_figures(span: tuple[str, str], now: float, grace_s: float, dims: tuple[_Dimension, ...] = _ALL
+                     ) -> dict[tuple[str, Any], tuple]:
+    """(made, checked_in, no_show, cancelled) per slot day, booked service (and site) and in total (always live)."""
     grain = """
         SELECT b.service_day, b.service_id,
                COUNT(*) AS made,
@@ -299,16 +318,19 @@ def _booking_figures(span: tuple[str, str], now: float, grace_s: float) -> dict[
         site=_sites_sql()) + """)
         GROUP BY b.service_day, b.service_id"""
     branches = [("", ""), ("day", "service_day"), ("service", "service_id")]
+    if _SITE in dims:
+        branches.append(("site", "service_id"))
     rows = _rollup(grain, branches, "SUM(g.made), SUM(g.checked_in), SUM(g.no_show), SUM(g.cancelled)",
                    (grace_s, now, *span))
     return {(label, _key(label, text)): tuple(int(v or 0) for v in values)
             for label, text, *values in rows if values[0] is not None}
 
 
-def _appointment_figures(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], dict[str, Any]]:
+def _appointment_figures(span: tuple[str, str], plan: ReadPlan = _LIVE, dims: tuple[_Dimension, ...] = _ALL
+                         ) -> dict[tuple[str, Any], dict[str, Any]]:
     """Served appointment tickets' waits (count, mean, max; median and p90 added later), served side."""
     grain = _grain(appointment_grain, "report_day_appt", f"{GRAIN_NAMES}, n, total, longest", plan)
-    branches = [(d.name, d.served_col) for d in _ALL]
+    branches = [(d.name, d.served_col) for d in dims]
     result: dict[tuple[str, Any], dict[str, Any]] = {}
     for label, text, n, total, longest in _rollup(grain, branches, "SUM(g.n), SUM(g.total), MAX(g.longest)", span):
         if n:
@@ -316,10 +338,11 @@ def _appointment_figures(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[
     return result
 
 
-def _dossier_figures(span: tuple[str, str], plan: ReadPlan = _LIVE) -> dict[tuple[str, Any], int]:
+def _dossier_figures(span: tuple[str, str], plan: ReadPlan = _LIVE, dims: tuple[_Dimension, ...] = _ALL
+                     ) -> dict[tuple[str, Any], int]:
     """Dossier codes attached to the range's tickets, counted where the ticket was served."""
     grain = _grain(dossier_grain, "report_day_dossier", f"{GRAIN_NAMES}, dossiers", plan)
-    branches = [(d.name, d.served_col) for d in _ALL]
+    branches = [(d.name, d.served_col) for d in dims]
     return {(label, _key(label, text)): int(n) for label, text, n in _rollup(grain, branches, "SUM(g.dossiers)", span)
             if n}
 
@@ -379,31 +402,39 @@ def _figures(counts: tuple[int, int, int, int] | None, served: dict[str, Any] | 
 
 
 def _all_breakdowns(span: tuple[str, str], levels: list[int], now: float | None = None,
-                    grace_s: float = 900.0, plan: ReadPlan = _LIVE) -> dict[str, dict[Any, dict[str, Any]]]:
+                    grace_s: float = 900.0, plan: ReadPlan = _LIVE, *, dims: tuple[_Dimension, ...] = _ALL,
+                    booked: dict[tuple[str, Any], tuple] | None = None,
+                    levels_of: Callable[[str, Any], list[int]] | None = None
+                    ) -> dict[str, dict[Any, dict[str, Any]]]:
     """FIGURES for every key of every breakdown ("" = totals) that has any activity in the range.
 
     ``plan`` says which days the rollup answers (``db.rollup_read.plan``); the default reads every
     day live.  Medians and p90 are exact for ranges up to ``EXACT_PERCENTILE_DAYS``; longer rolled
-    ranges read them from stored histograms (``db.report_hist``).
+    ranges, and with ``dims`` including ``by_site`` (the all-sites report) every rolled range, read
+    them from stored histograms (``db.report_hist``).  ``booked`` replaces the bookings read with
+    ``grace_s``; ``levels_of(breakdown, key)`` the rating ``levels`` of one entry.
     """
-    counts, served = _ticket_figures(span, plan)
-    booked = _booking_figures(span, time.time() if now is None else now, grace_s)
-    appointments = _appointment_figures(span, plan)
-    if plan.uses_rollup and _days(span) > rollup_read.EXACT_PERCENTILE_DAYS:
-        report_hist.add_percentiles(span, plan, served, appointments, single_site=len(_scope_ids()) == 1,
+    several = _SITE in dims
+    counts, served = _ticket_figures(span, plan, dims)
+    if booked is None:
+        booked = _booking_figures(span, time.time() if now is None else now, grace_s, dims)
+    appointments = _appointment_figures(span, plan, dims)
+    if plan.uses_rollup and (several or _days(span) > rollup_read.EXACT_PERCENTILE_DAYS):
+        report_hist.add_percentiles(span, plan, served, appointments, single_site=not several,
                                     exact=_exact_percentiles)
     else:
-        _exact_percentiles(span, served, appointments, dims=_ALL)
-    ratings = _rating_figures(span, plan)
-    unattached = _unattached(span, plan)
-    dossiers = _dossier_figures(span, plan)
-    result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in _ALL}
+        _exact_percentiles(span, served, appointments, dims=dims)
+    ratings = _rating_figures(span, plan, dims)
+    unattached = _unattached(span, plan, dims)
+    dossiers = _dossier_figures(span, plan, dims)
+    result: dict[str, dict[Any, dict[str, Any]]] = {d.name: {} for d in dims}
     for name, key in (set(counts) | set(served) | set(ratings) | set(unattached) | set(dossiers) | set(booked)
                       | set(appointments)):
         if key is None:  # never called: no counter / officer
             continue
         result[name][key] = _figures(counts.get((name, key)), served.get((name, key)), ratings.get((name, key)),
-                                     unattached.get((name, key), 0), levels, dossiers.get((name, key), 0),
+                                     unattached.get((name, key), 0),
+                                     levels_of(name, key) if levels_of else levels, dossiers.get((name, key), 0),
                                      booked=booked.get((name, key)), appointment_wait=appointments.get((name, key)))
     return result
 
@@ -424,7 +455,7 @@ def _exact_percentiles(span: tuple[str, str], served: dict, appointments: dict,
                     entry[name].update(median=median, p90=p90)
 
 
-_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL_SITES}
 
 
 def _days(span: tuple[str, str]) -> int:
@@ -508,42 +539,88 @@ def build_all_sites_report(date_from: str | date, date_to: str | date, *,
     at once (medians are not sums, so they are not added up from the sites);
     ``by_site`` holds each site's own totals plus ``"site"`` and ``"name"``;
     ``by_service``, ``by_counter`` and ``by_officer`` are each site's rows with
-    ``"site"`` added (codes and numbers are only unique within a site).  Each
-    site is read by its own ``build_report`` (a month of 120 sites is 120 small
-    reads; the daily rollup is what makes that fast).  Booking no-shows in the
-    totals use the default grace of 15 minutes; per site, the site's own.
+    ``"site"`` added (codes and numbers are only unique within a site).  All of
+    it is one pass over the sites together (``by_site`` is one more breakdown),
+    not one report per site: a province's month is 120 sites.  Booking no-shows
+    use each site's own grace, in the totals too.  Medians and p90 of a range
+    with rolled days come from histograms (docs/rollup.md); counts are exact.
     """
     day_from, day_to = _parse_day(str(date_from), "from"), _parse_day(str(date_to), "to")
     if day_from > day_to:
         raise InvalidInput(f"Khoảng ngày sai: {day_from} sau {day_to}", f"--from {day_from} is after --to {day_to}")
-    sites = with_retry(lambda: list(Site.select().order_by(Site.code)))
-    per_site = []
-    for site in sites:
-        with current_site.acting_for(site.id):
-            per_site.append((site, build_report(day_from, day_to, now=now)))
-    levels = sorted({lv.value for site in sites for lv in site_info(site).rating_levels} or {3, 2, 1}, reverse=True)
+    span = (day_from, day_to)
 
     def read() -> dict[str, Any]:
-        token = _SCOPE.set(tuple(site.id for site in sites) or (-1,))
-        try:
-            with read_transaction():
-                plan = _plan((day_from, day_to))
-                parts = _all_breakdowns((day_from, day_to), levels, now, plan=plan)
-                arrivals = _arrivals((day_from, day_to), plan)
-        finally:
-            _SCOPE.reset(token)
+        with read_transaction():
+            sites = list(Site.select().order_by(Site.code))
+            ids = tuple(site.id for site in sites) or (-1,)
+            site_levels = {site.id: sorted((lv.value for lv in site_info(site).rating_levels), reverse=True)
+                           for site in sites}
+            levels = sorted({v for values in site_levels.values() for v in values} or {3, 2, 1}, reverse=True)
+            services = list(Service.select().where(Service.site.in_(ids)).order_by(Service.sort_order, Service.code))
+            counters = list(Counter.select().where(Counter.site.in_(ids)).order_by(Counter.number))
+            officers = list(Officer.select(Officer.id, Officer.username, Officer.site)
+                            .where(Officer.site.in_(ids)))
+            owner = {("site", site.id): site.id for site in sites}
+            owner.update({("service", row.id): row.site_id for row in services})
+            owner.update({("counter", row.id): row.site_id for row in counters})
+            owner.update({("officer", row.id): row.site_id for row in officers})
+            token = _SCOPE.set(ids)
+            try:
+                plan = _plan(span)
+                booked = _bookings_by_grace(span, time.time() if now is None else now, sites)
+                parts = _all_breakdowns(span, levels, now, plan=plan, dims=_ALL_SITES, booked=booked,
+                                        levels_of=lambda name, key: site_levels.get(owner.get((name, key)), levels))
+                arrivals = _arrivals(span, plan)
+            finally:
+                _SCOPE.reset(token)
+
+        def empty(site_id: int) -> dict[str, Any]:
+            return _figures(None, None, None, 0, site_levels[site_id])
+
+        def rows_of(site: Site, section: str, label: str, listed: list, code: Callable[[Any], Any]) -> list[dict]:
+            return [{"site": site.code, label: code(row), **parts[section].get(row.id, empty(site.id))}
+                    for row in listed if row.site_id == site.id and (row.active or row.id in parts[section])]
+
+        by_officer = []
+        for site in sites:
+            named = sorted(({"site": site.code, "officer": o.username, **parts["officer"][o.id]}
+                            for o in officers if o.site_id == site.id and o.id in parts["officer"]),
+                           key=lambda row: row["officer"])
+            by_officer.extend(named)
         return {
             "from": day_from,
             "to": day_to,
             "totals": parts[""].get(0) or _figures(None, None, None, 0, levels),
-            "by_site": [{"site": site.code, "name": site.name, **report["totals"]} for site, report in per_site],
+            "by_site": [{"site": site.code, "name": site.name, **parts["site"].get(site.id, empty(site.id))}
+                        for site in sites],
             "by_day": [{"day": str(day), **parts["day"][day]} for day in sorted(parts["day"])],
-            **{section: [{"site": site.code, **row} for site, report in per_site for row in report[section]]
-               for section in ("by_service", "by_counter", "by_officer")},
+            "by_service": [row for site in sites
+                           for row in rows_of(site, "service", "service", services, lambda s: s.code)],
+            "by_counter": [row for site in sites
+                           for row in rows_of(site, "counter", "counter", counters, lambda c: c.number)],
+            "by_officer": by_officer,
             "arrivals_by_hour": arrivals,
         }
 
     return with_retry(read)
+
+
+def _bookings_by_grace(span: tuple[str, str], now: float, sites: list[Site]) -> dict[tuple[str, Any], tuple]:
+    """The bookings of every site, each site's no-shows after its own grace (one query per distinct grace)."""
+    groups: dict[float, list[int]] = {}
+    for site in sites:
+        groups.setdefault(_grace_s(site), []).append(site.id)
+    total: dict[tuple[str, Any], tuple] = {}
+    for grace_s, ids in groups.items():
+        token = _SCOPE.set(tuple(ids))
+        try:
+            part = _booking_figures(span, now, grace_s, _ALL_SITES)
+        finally:
+            _SCOPE.reset(token)
+        for key, values in part.items():
+            total[key] = tuple(a + b for a, b in zip(total.get(key, (0, 0, 0, 0)), values))
+    return total
 
 
 def all_sites_labels() -> dict[str, Any]:

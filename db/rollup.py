@@ -149,15 +149,15 @@ def refresh(site_id: int, today: str, *, first: str | None = None, rebuild: bool
         rolled = (fresh_days | set(build)) - open_days
         built = set(build)
         for month in sorted({d[:7] for d in days}):
-            month_first, month_last = month_bounds(month)
-            if month_first < start or month_last > last:
+            month_first = month_bounds(month)[0]
+            covered = _rolled_prefix(month, last, rolled)
+            if month_first < start or covered is None:
                 continue
-            month_days = calendar(month_first, month_last)
-            if not all(d in rolled for d in month_days):
-                continue
-            if rebuild or ("month", month_first) not in fresh or any(d in built for d in month_days):
+            state = fresh.get(("month", month_first))
+            if (rebuild or state is None or state.last_day != covered
+                    or any(d in built for d in calendar(month_first, covered))):
                 with step():
-                    _build_month(site_id, month, head)
+                    _build_month(site_id, month, covered, head)
                 result.months_built += 1
             else:
                 with step():
@@ -282,9 +282,30 @@ def _build_days(site_id: int, days: list[str], head: tuple[int, int, int], count
     _write_states(site_id, "day", [(d, d) for d in days], head, counts)
 
 
-def _build_month(site_id: int, month: str, head: tuple[int, int, int]) -> None:
-    """Store the month's served-time histograms per breakdown and measure, and its grain summed over its days."""
+def _rolled_prefix(month: str, yesterday: str, rolled: set[str]) -> str | None:
+    """The last day of ``month``'s unbroken run of rolled days from its first (None: its first is not rolled).
+
+    A whole month's histograms answer any range that covers the month; those of the month so far
+    ("month-to-date", up to yesterday) answer a range that starts on the first, which is what a
+    province's monthly report of the current month is.
+    """
+    covered = None
     first, last = month_bounds(month)
+    for day in calendar(first, min(last, yesterday)):
+        if day not in rolled:
+            break
+        covered = day
+    return covered
+
+
+def _build_month(site_id: int, month: str, last: str, head: tuple[int, int, int]) -> None:
+    """Store the served-time histograms of ``month``'s days up to ``last`` per breakdown and measure, and its grain.
+
+    ``last`` is the month's last day, or for the current month the last closed day (month-to-date).
+    The grain summed over the days (``report_month*``) is read only for whole months
+    (``ReadPlan.grain_months``).
+    """
+    first = month_bounds(month)[0]
     _execute("DELETE FROM report_hist WHERE site_id = ? AND month = ?", (site_id, month))
     _execute("DELETE FROM report_state WHERE site_id = ? AND kind = 'month' AND first_day = ?", (site_id, first))
     with raw_days(None):
@@ -304,7 +325,7 @@ def _build_month(site_id: int, month: str, head: tuple[int, int, int]) -> None:
 
 def _write_states(site_id: int, kind: str, units: list[tuple[str, str]], head: tuple[int, int, int],
                   counts: dict[str, int]) -> None:
-    config = config_digest(site_id)
+    config = config_digest(site_id, kind)
     moment = clock.now_epoch()
     ReportState.insert_many([
         {"site_id": site_id, "kind": kind, "first_day": first, "last_day": last, "event_id": head[0],

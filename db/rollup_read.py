@@ -70,10 +70,17 @@ def month_bounds(month: str) -> tuple[str, str]:
     return first.isoformat(), (following - timedelta(days=1)).isoformat()
 
 
-def config_digest(site_id: int) -> str:
-    """A digest of the site's waiting targets: ``within_target`` of a rolled day depends on them."""
+#: the layout of a stored month's histograms; a month built with another is stale (rebuilt by the next refresh).
+#: 2: also a "day" breakdown (the all-sites report's per-day medians), and months so far (month-to-date)
+HIST_LAYOUT = 2
+
+
+def config_digest(site_id: int, kind: str = "day") -> str:
+    """What a rolled unit's figures depend on besides its tickets: the site's waiting targets
+    (``within_target``) and, for a month's histograms, their layout (``HIST_LAYOUT``)."""
     targets = sorted(Service.select(Service.id, Service.target_wait_min).where(Service.site == site_id).tuples())
-    return hashlib.sha256(repr(targets).encode()).hexdigest()[:32]
+    basis = (targets, HIST_LAYOUT) if kind == "month" else targets
+    return hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
 
 
 def changes_since(site_ids: Iterable[int], event_id: int, rating_id: int, dossier_id: int,
@@ -108,8 +115,8 @@ def fresh_states(site_ids: tuple[int, ...], first: str, last: str) -> list[Repor
                                              & (ReportState.last_day <= last)))
     if not states:
         return []
-    digests = {site: config_digest(site) for site in site_ids}
-    states = [s for s in states if s.config == digests.get(s.site_id)]
+    digests = {(site, kind): config_digest(site, kind) for site in site_ids for kind in ("day", "month")}
+    states = [s for s in states if s.config == digests.get((s.site_id, s.kind))]
     if not states:
         return []
     changes = changes_since(site_ids, min(s.event_id for s in states), min(s.rating_id for s in states),
@@ -132,18 +139,24 @@ def plan(span: tuple[str, str], site_ids: tuple[int, ...]) -> ReadPlan:
     states = fresh_states(site_ids, first, last)
     wanted = len(set(site_ids))
     day_sites: dict[str, set[int]] = {}
-    month_sites: dict[str, set[int]] = {}
+    month_spans: dict[str, dict[int, str]] = {}
     for state in states:
-        target = day_sites if state.kind == "day" else month_sites
-        target.setdefault(state.first_day, set()).add(state.site_id)
+        if state.kind == "day":
+            day_sites.setdefault(state.first_day, set()).add(state.site_id)
+        else:
+            month_spans.setdefault(state.first_day, {})[state.site_id] = state.last_day
     rolled = tuple(sorted(d for d, sites in day_sites.items() if len(sites) == wanted))
     if not rolled:
         return ReadPlan()
     everything = calendar(first, last)
     rolled_set = set(rolled)
-    months = tuple(sorted(m[:7] for m, sites in month_sites.items() if len(sites) == wanted))
-    in_months = {d for m in months for d in calendar(*month_bounds(m))}
-    whole = tuple(m for m in months if all(d in rolled_set for d in calendar(*month_bounds(m))))
+    # A month's histograms serve when every site has them over the same days (whole month or month so far).
+    spans = {m: next(iter(ends.values())) for m, ends in month_spans.items()
+             if len(ends) == wanted and len(set(ends.values())) == 1}
+    months = tuple(sorted(m[:7] for m in spans))
+    in_months = {d for m, end in spans.items() for d in calendar(m, end)}
+    whole = tuple(m[:7] for m, end in sorted(spans.items()) if end == month_bounds(m[:7])[1]
+                  and all(d in rolled_set for d in calendar(m, end)))
     return ReadPlan(rolled_days=rolled, raw_days=tuple(d for d in everything if d not in rolled_set),
                     hist_months=months, hist_raw_days=tuple(d for d in everything if d not in in_months),
                     grain_months=whole)
@@ -156,10 +169,19 @@ def rolled_sql(table: str, columns: str, days: tuple[str, ...], sites: str) -> s
     return f"SELECT {columns} FROM {table} WHERE site_id IN ({sites}) AND service_day IN ({day_list(days)})"
 
 
-def hist_sql(measure: str, months: tuple[str, ...], sites: str) -> str:
-    """(dim, group_key, bucket, n) of the stored histograms of ``months`` (no parameters)."""
-    if not months:
-        return "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"
+def hist_sql(measure: str, months: tuple[str, ...], sites: str, dims: Iterable[str]) -> str:
+    """(dim, group_key, bucket, n) of the stored histograms of ``months`` for ``dims`` (no parameters).
+
+    A site's totals are its "site" histogram: the "" rows keyed by their site.
+    """
     listed = ", ".join(f"'{m}'" for m in months if len(m) == 7 and m[4] == "-" and m.replace("-", "").isdigit())
-    return (f"SELECT dim, group_key, bucket, n FROM report_hist WHERE site_id IN ({sites}) "
-            f"AND measure = '{measure}' AND month IN ({listed})")
+    if not listed:
+        return "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"
+    where = f"site_id IN ({sites}) AND measure = '{measure}' AND month IN ({listed})"
+    dims = set(dims)
+    stored = sorted(d for d in dims if d != "site")
+    parts = [f"SELECT dim, group_key, bucket, n FROM report_hist WHERE {where} "
+             f"AND dim IN ({', '.join(repr(d) for d in stored)})"] if stored else []
+    if "site" in dims:
+        parts.append(f"SELECT CAST('site' AS TEXT), site_id, bucket, n FROM report_hist WHERE {where} AND dim = ''")
+    return "\nUNION ALL\n".join(parts) or "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"

@@ -68,7 +68,8 @@ def fill(first: date = FIRST, last: date = TODAY, per_day: int = 24, seed: int =
         for start in range(0, len(rows), 400):
             Ticket.insert_many(rows[start:start + 400]).execute()
         presses, dossiers = [], []
-        for t in Ticket.select().where(Ticket.status == statuses.DONE).order_by(Ticket.id):
+        mine = Ticket.issued_service.in_([s.id for s in services])   # another site's history stays as it is
+        for t in Ticket.select().where((Ticket.status == statuses.DONE) & mine).order_by(Ticket.id):
             if rng.random() < 0.5:
                 for n in range(rng.choice((1, 1, 1, 2, 3))):
                     presses.append({"counter": t.counter_id, "officer": t.officer_id, "ticket": t.id,
