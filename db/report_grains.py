@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date, timedelta
 from typing import Any
 
 from db import current_site, statuses
@@ -139,6 +140,20 @@ def ticket_grain() -> str:
         GROUP BY {GRAIN_COLUMNS}"""
 
 
+def pressed_since() -> str:
+    """With ``RAW_DAYS``: presses from the day before the first of them on (a press comes after its ticket).
+
+    Lets the database find a day's presses through ``rating (service_day, ...)`` instead of reading
+    every press ever made and joining it to the day's tickets (1.2 s of a province's month report on
+    2.6 M presses); the day of slack covers a PC whose clock was a little behind.
+    """
+    days = RAW_DAYS.get()
+    if not days:
+        return ""
+    since = (date.fromisoformat(min(days)) - timedelta(days=1)).isoformat()
+    return f" AND r.service_day >= {day_list([since])}"
+
+
 def rating_grain() -> str:
     """Rated tickets (latest counted press) per grain key and value, and of them served [from, to, True]."""
     return f"""
@@ -147,7 +162,7 @@ def rating_grain() -> str:
         FROM (SELECT r.ticket_id, r.value,
                      ROW_NUMBER() OVER (PARTITION BY r.ticket_id ORDER BY r.pressed_at DESC, r.id DESC) AS rn
               FROM rating r JOIN ticket t ON t.id = r.ticket_id
-              WHERE {in_range()} AND r.counted = ?) l
+              WHERE {in_range()}{pressed_since()} AND r.counted = ?) l
         JOIN ticket t ON t.id = l.ticket_id
         WHERE l.rn = 1
         GROUP BY {GRAIN_COLUMNS}, l.value"""

@@ -302,8 +302,8 @@ def _build_month(site_id: int, month: str, last: str, head: tuple[int, int, int]
     """Store the served-time histograms of ``month``'s days up to ``last`` per breakdown and measure, and its grain.
 
     ``last`` is the month's last day, or for the current month the last closed day (month-to-date).
-    The grain summed over the days (``report_month*``) is read only for whole months
-    (``ReadPlan.grain_months``).
+    The grain summed over those days (``report_month*``) stands for them in every breakdown but
+    ``by_day`` (``ReadPlan.grain_months``).
     """
     first = month_bounds(month)[0]
     _execute("DELETE FROM report_hist WHERE site_id = ? AND month = ?", (site_id, month))

@@ -43,10 +43,13 @@ class ReadPlan:
     hist_raw_days: tuple[str, ...] | None = None
     #: fresh months whose days are all rolled: every breakdown but ``by_day`` sums ``report_month*`` for them
     grain_months: tuple[str, ...] = ()
+    #: (month, last day) of each stored month: the month's last day, or the last closed one (the month so far)
+    month_ends: tuple[tuple[str, str], ...] = ()
 
     def month_days(self) -> set[str]:
         """The days the ``grain_months`` stand for."""
-        return {d for m in self.grain_months for d in calendar(*month_bounds(m))}
+        ends = dict(self.month_ends)
+        return {d for m in self.grain_months for d in calendar(month_bounds(m)[0], ends.get(m, month_bounds(m)[1]))}
 
     @property
     def uses_rollup(self) -> bool:
@@ -155,11 +158,10 @@ def plan(span: tuple[str, str], site_ids: tuple[int, ...]) -> ReadPlan:
              if len(ends) == wanted and len(set(ends.values())) == 1}
     months = tuple(sorted(m[:7] for m in spans))
     in_months = {d for m, end in spans.items() for d in calendar(m, end)}
-    whole = tuple(m[:7] for m, end in sorted(spans.items()) if end == month_bounds(m[:7])[1]
-                  and all(d in rolled_set for d in calendar(m, end)))
+    summed = tuple(m[:7] for m, end in sorted(spans.items()) if all(d in rolled_set for d in calendar(m, end)))
     return ReadPlan(rolled_days=rolled, raw_days=tuple(d for d in everything if d not in rolled_set),
                     hist_months=months, hist_raw_days=tuple(d for d in everything if d not in in_months),
-                    grain_months=whole)
+                    grain_months=summed, month_ends=tuple((m[:7], end) for m, end in sorted(spans.items())))
 
 
 def rolled_sql(table: str, columns: str, days: tuple[str, ...], sites: str) -> str:

@@ -1,7 +1,11 @@
 """A separate process booking or checking in, for the multi-process tests.
 
-    python booking_worker.py book URL START_AT NOW WORKER SLOT [SLOT ...]
-    python booking_worker.py checkin URL START_AT NOW CODE TIMES
+    python booking_worker.py book URL GATE NOW WORKER SLOT [SLOT ...]
+    python booking_worker.py checkin URL GATE NOW CODE TIMES
+
+GATE is a directory: once connected the worker leaves ``ready-PID`` there and
+waits for ``go`` to appear, so every worker starts at the same moment however
+long a loaded machine takes to start fifty interpreters.
 
 ``book`` tries every SLOT once (in a shuffled order, a distinct phone per
 attempt so only capacity can refuse); ``checkin`` checks CODE in TIMES times.
@@ -12,20 +16,24 @@ and every other error.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> None:
-    mode, url, start_at, now = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
+    mode, url, gate, now = sys.argv[1], sys.argv[2], Path(sys.argv[3]), float(sys.argv[4])
     from db import bookings
     from db.connection import connect
     from db.errors import QueueError
 
     connect(url)
     result: dict = {"ok": [], "refused": [], "errors": [], "started": None}
-    time.sleep(max(0.0, start_at - time.time()))
+    (gate / f"ready-{os.getpid()}").touch()
+    while not (gate / "go").exists():
+        time.sleep(0.001)
     result["started"] = time.time()
     if mode == "book":
         worker, slots = int(sys.argv[5]), sys.argv[6:]

@@ -92,9 +92,9 @@ def test_closed_days_are_rolled_and_today_stays_live(history):
     p = plan((FIRST.isoformat(), TODAY.isoformat()))
     assert p.rolled_days[0] == FIRST.isoformat() and p.rolled_days[-1] == YESTERDAY
     assert TODAY.isoformat() in p.raw_days
-    assert p.grain_months == ("2026-08", "2026-09", "2026-10")
-    # November so far (1-24) has its histograms too: only today is bucketed live
-    assert p.hist_months == ("2026-08", "2026-09", "2026-10", "2026-11")
+    # November so far (1-24) has its histograms and summed grain too: only today is read live
+    assert p.hist_months == p.grain_months == ("2026-08", "2026-09", "2026-10", "2026-11")
+    assert dict(p.month_ends)["2026-11"] == YESTERDAY
     assert p.hist_raw_days == (TODAY.isoformat(),)
 
 
