@@ -102,6 +102,19 @@ def sql(text: str) -> str:
     return text.replace("?", "%s") if is_postgres() else text
 
 
+def tune_for_report() -> None:
+    """PostgreSQL, inside the report's transaction: no JIT, room to aggregate in memory.
+
+    A report is a dozen statements over 10^4-10^6 grain and histogram rows. Their cost estimates pass
+    ``jit_above_cost``, and compiling them (in every parallel worker too) cost 0.3-1 s per statement on
+    the province benchmark, more than it saved; the default 4 MB ``work_mem`` made the histogram sums of
+    a province spill to disk. ``SET LOCAL`` ends with the transaction: queue operations keep the defaults.
+    """
+    if is_postgres():
+        database_proxy.obj.execute_sql("SET LOCAL jit = off")
+        database_proxy.obj.execute_sql("SET LOCAL work_mem = '64MB'")
+
+
 def floor_int(expr: str) -> str:
     """Whole part of a non-negative number: SQLite's CAST truncates, PostgreSQL's rounds."""
     return f"CAST(FLOOR({expr}) AS INTEGER)" if is_postgres() else f"CAST({expr} AS INTEGER)"

@@ -90,6 +90,7 @@ from db.report_grains import (
     rows,
     sites_sql,
     ticket_grain,
+    tune_for_report,
 )
 from db.rollup_read import ReadPlan
 from db.site import site_info
@@ -493,6 +494,7 @@ def build_report(date_from: str | date, date_to: str | date, *, now: float | Non
 
     def read() -> dict[str, Any]:
         with read_transaction():
+            tune_for_report()
             site = current_site.row_or_none()
             levels = sorted((lv.value for lv in site_info(site).rating_levels), reverse=True) if site else [3, 2, 1]
             plan = _plan(span)
@@ -552,6 +554,7 @@ def build_all_sites_report(date_from: str | date, date_to: str | date, *,
 
     def read() -> dict[str, Any]:
         with read_transaction():
+            tune_for_report()
             sites = list(Site.select().order_by(Site.code))
             ids = tuple(site.id for site in sites) or (-1,)
             site_levels = {site.id: sorted((lv.value for lv in site_info(site).rating_levels), reverse=True)
