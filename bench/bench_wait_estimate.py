@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             s.daily_limit = None
             s.save()
         start = datetime(2026, 11, 25, 7, 30, tzinfo=TZ).timestamp()
-        fill_history(args.history, end_epoch=start - 86400)
+        fill_history(args.history, end_epoch=start - (args.earlier_days + 1) * 86400)
         for back in range(args.earlier_days, 0, -1):
             before = busy_morning(start - back * 86400)
             queue.set_paused(2, False, now=before + 600)      # back from its break
