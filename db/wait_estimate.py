@@ -80,7 +80,7 @@ BREAK_HISTORY_DAYS = 7
 #: how many (log) standard deviations either side the range spans (1.3: meant to hold about 4 waits in 5;
 #: bench/sim_wait_estimate.py measures how many it does)
 RANGE_Z = 1.3
-#: paused counters are counted on coming back (``pause_returns``)
+#: paused counters are counted on coming back, open ones on taking their break (``read_breaks``)
 PAUSES = True
 #: a counter's own speed is shrunk toward the site's: its served calls count against this many at the site's pace
 SPEED_PRIOR_CALLS = 10.0
