@@ -1,24 +1,32 @@
 """What one wait estimate costs a kiosk tap: the new estimator against v1, on the same queue state.
 
-    .venv/bin/python bench/bench_wait_estimate.py [--history 300000] [--repeat 300]
+    .venv/bin/python bench/bench_wait_estimate.py [--history 300000] [--repeat 300] [--against main] [--earlier-days 3]
 
 The estimate runs on every ticket issued (and every tracking-page read), so it must not
 slow the kiosk.  A SQLite database with ``--history`` past tickets, then a busy morning
 through the real ``db.queue`` operations (200 tickets 07:30-09:30, four counters calling,
 serving and taking a break); at 09:30 about 150 wait.  The estimate of the last waiting
 ticket is timed ``--repeat`` times for each estimator, interleaved, in the same process.
+``--against REV`` also times ``db/wait_estimate.py`` as it was at git revision REV (the
+previous kiosk estimator), loaded beside the current one: a change's cost is read as a ratio
+to the code it replaces, measured in the same run.  ``--earlier-days N`` plays the same
+morning on the N days before too, so that the estimate's walk of the site's last events
+(breaks) reads a full window, as at a site in service.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,11 +60,28 @@ def busy_morning(day_start: float) -> float:
     return end
 
 
+def module_at(rev: str) -> ModuleType:
+    """``db/wait_estimate.py`` as it was at git revision ``rev``, as a module of its own beside the current one."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:db/wait_estimate.py"],
+                            capture_output=True, text=True, check=True).stdout
+    name = f"wait_estimate_at_{rev.replace('/', '_')}"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader=None))
+    sys.modules[name] = module             # dataclasses look their module up there
+    exec(compile(source, f"{rev}:db/wait_estimate.py", "exec"), module.__dict__)
+    return module
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--earlier-days", type=int, default=0, help="play the busy morning on this many days before")
+    parser.add_argument("--against", metavar="REV", help="also time db/wait_estimate.py of this git revision")
     args = parser.parse_args(argv)
+    estimators: dict[str, ModuleType] = {"v1": wait_estimate_v1}
+    if args.against:
+        estimators[args.against] = module_at(args.against)
+    estimators["new"] = wait_estimate
     with tempfile.TemporaryDirectory() as work:
         connect(f"sqlite:///{Path(work) / 'bench.db'}")
         import_site(load_site_file(None))
@@ -64,13 +89,16 @@ def main(argv: list[str] | None = None) -> int:
             s.daily_limit = None
             s.save()
         start = datetime(2026, 11, 25, 7, 30, tzinfo=TZ).timestamp()
-        fill_history(args.history, end_epoch=start - 86400)
+        fill_history(args.history, end_epoch=start - (args.earlier_days + 1) * 86400)
+        for back in range(args.earlier_days, 0, -1):
+            before = busy_morning(start - back * 86400)
+            queue.set_paused(2, False, now=before + 600)      # back from its break
         now = busy_morning(start)
         waiting = Ticket.select().where(Ticket.status == "waiting")
         target = waiting.order_by(Ticket.queue_at.desc()).first().id
-        cost: dict[str, list[float]] = {"v1": [], "new": []}
+        cost: dict[str, list[float]] = {label: [] for label in estimators}
         for _ in range(args.repeat):
-            for label, module in (("v1", wait_estimate_v1), ("new", wait_estimate)):
+            for label, module in estimators.items():
                 began = time.perf_counter()
                 module.estimate(target, now)
                 cost[label].append(time.perf_counter() - began)
@@ -80,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         for label, values in cost.items():
             p95 = sorted(values)[int(0.95 * len(values))]
             print(f"| {label} | {1000 * statistics.median(values):.2f} | {1000 * p95:.2f} |")
+        if args.against:
+            base = statistics.median(cost[args.against])
+            print(f"new / {args.against}: p50 x{statistics.median(cost['new']) / base:.2f}")
         close()
     return 0
 

@@ -23,8 +23,11 @@ median so that one ticket an officer forgot to close does not swell every estima
 Per counter (measured in ``bench/sim_wait_estimate.py``, docs/estimate.md): a call takes
 the service's time times the counter's *pace* (its officer's served calls against the
 site's, in log terms, shrunk toward the site); the call running now ends as the recent
-calls that lasted longer than it did; a paused counter is counted back after today's
-typical pause (``pause_returns``), unless it has been away far longer.
+calls that lasted longer than it did, and while a service has few calls the running ones
+count toward its time (``with_running_calls``); a paused counter is counted back after
+the typical break (``read_breaks``), unless it has been away far longer; an open counter
+that has not taken its break today is expected to lose the break's length at the times of
+day earlier days' breaks came (``BreakAhead``).
 
 Uncertainty: each call adds its service's variance to the counter that takes it; a
 ticket's spread is that counter's accumulated variance shared over the counters that
@@ -35,11 +38,12 @@ into a rounded "10-15 min" when that range is wide, and into nothing (one figure
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from db import clock, current_site, statuses
 from db.models import Counter, CounterService, Event, Service, Site, Ticket
@@ -66,13 +70,22 @@ MODEL_SHARE = 0.25
 #: arrive ahead, counters that will pause (measured in bench/sim_wait_estimate.py: 1.15 gives the least error;
 #: the rates of today's priority tickets and transfers per service, tried instead, were noisier and worse)
 UNFORESEEN = 1.15
+#: the same once earlier days' breaks are known and the play counts the breaks still to come itself
+#: (``read_breaks``): 1.00-1.15 measured, 1.00 gave the least error (docs/estimate.md)
+UNFORESEEN_BREAKS_LEARNT = 1.0
+#: open counters are expected to take the break earlier days say is still to come (``read_breaks``)
+BREAKS_AHEAD = True
+#: how many days back breaks are read (within the last ``PAUSE_EVENTS`` events)
+BREAK_HISTORY_DAYS = 7
 #: how many (log) standard deviations either side the range spans (1.3: meant to hold about 4 waits in 5;
 #: bench/sim_wait_estimate.py measures how many it does)
 RANGE_Z = 1.3
-#: paused counters are counted on coming back (``pause_returns``)
+#: paused counters are counted on coming back, open ones on taking their break (``read_breaks``)
 PAUSES = True
 #: a counter's own speed is shrunk toward the site's: its served calls count against this many at the site's pace
 SPEED_PRIOR_CALLS = 10.0
+#: calls running now count toward a service's time (``with_running_calls``)
+RUNNING_CALLS = True
 #: a counter is never read as faster or slower than this factor of the site's pace
 SPEED_LIMITS = (0.5, 2.0)
 
@@ -139,6 +152,27 @@ class WaitingTicket:
 
 
 @dataclass(frozen=True)
+class BreakAhead:
+    """A break an open counter has not taken yet today: when it may start, how likely it is, how long.
+
+    ``starts`` are earlier days' break starts later in the day than now, moved onto today
+    (sorted): each is as likely as the others, and none of them may come (``chance``).
+    Counted as an expectation, not as one break at one time: a break at its most likely
+    time would close every counter at once in the play, which no site does.
+    """
+
+    starts: tuple[float, ...]
+    chance: float
+    length_s: float
+
+    def lost_by(self, moment: float) -> float:
+        """Expected seconds of break the counter will have taken by ``moment`` (its officer leaves between calls)."""
+        if not self.starts:
+            return 0.0
+        return self.chance * self.length_s * bisect.bisect_right(self.starts, moment) / len(self.starts)
+
+
+@dataclass(frozen=True)
 class Desk:
     """A counter as the estimate sees it: what it calls, what it is doing now, how fast its officer is."""
 
@@ -149,6 +183,7 @@ class Desk:
     busy_since: float | None = None       # when that ticket was (last) called
     speed: float = 1.0                    # its calls take this many times the site's time
     returns_at: float | None = None       # paused: when it is expected back (None: not counted on)
+    break_ahead: BreakAhead | None = None  # open: the break it has not taken yet today (None: not counted)
 
     def may_call(self, ticket: WaitingTicket) -> bool:
         if ticket.target_counter_id is not None:
@@ -190,7 +225,7 @@ def display_range(low_s: float, high_s: float) -> tuple[int, int]:
 # ---------------------------------------------------------------- the plan
 
 def plan(now: float, waiting: Iterable[WaitingTicket], desks: Iterable[Desk],
-         times: Mapping[int, ServiceTime | None]) -> dict[int, WaitEstimate | None]:
+         times: Mapping[int, ServiceTime | None], *, unforeseen: float = UNFORESEEN) -> dict[int, WaitEstimate | None]:
     """Play the queue forward; every waiting ticket's estimate (None: no counter will call it, or unknown).
 
     ``times`` holds each service's expected time; a service missing or None there
@@ -206,12 +241,12 @@ def plan(now: float, waiting: Iterable[WaitingTicket], desks: Iterable[Desk],
     if fallback is None:
         return result
     _play(now, tickets, [d for d in desks if not d.paused or d.returns_at is not None], times, fallback, result,
-          return_s=None)
+          return_s=None, unforeseen=unforeseen)
     left = [t for t in tickets if result[t.id] is None]
     if left and any(d.paused and d.returns_at is None for d in desks):
         # Tickets only a paused counter calls: count on it coming back.
         later: dict[int, WaitEstimate | None] = dict.fromkeys((t.id for t in tickets), None)
-        _play(now, tickets, desks, times, fallback, later, return_s=PAUSED_RETURN_S)
+        _play(now, tickets, desks, times, fallback, later, return_s=PAUSED_RETURN_S, unforeseen=unforeseen)
         for t in left:
             result[t.id] = later[t.id]
     return result
@@ -225,7 +260,8 @@ def _pooled(times: Mapping[int, ServiceTime | None]) -> ServiceTime | None:
 
 
 def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Mapping[int, ServiceTime | None],
-          fallback: ServiceTime | None, result: dict[int, WaitEstimate | None], *, return_s: float | None) -> None:
+          fallback: ServiceTime | None, result: dict[int, WaitEstimate | None], *, return_s: float | None,
+          unforeseen: float) -> None:
     scaled: dict[tuple[int | None, float], ServiceTime | None] = {}
 
     def time_of(service_id: int | None, desk: Desk) -> ServiceTime | None:
@@ -253,6 +289,18 @@ def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Ma
                 free_at = now + left
         variance[index] = var
         heap.append((free_at, index))
+    lost = [0.0] * len(desks)
+
+    def after_break(index: int, free_at: float) -> float:
+        """``free_at`` pushed back by the expected part of the desk's break that starts before it."""
+        ahead = desks[index].break_ahead
+        if ahead is None or not math.isfinite(free_at):
+            return free_at
+        extra = ahead.lost_by(free_at) - lost[index]
+        lost[index] += extra
+        return free_at + extra
+
+    heap = [(after_break(index, free_at), index) for free_at, index in heap]
     heapq.heapify(heap)
     # Sorted once by the order at ``now``; appointments whose slot starts later are re-keyed per pick.
     pending = sorted(tickets, key=lambda t: t.order_key(now))
@@ -271,14 +319,14 @@ def _play(now: float, tickets: list[WaitingTicket], desks: list[Desk], times: Ma
         pending.remove(best)
         if math.isfinite(free_at):
             shared = servers.get(best.service_id, 1) if best.target_counter_id is None else 1
-            result[best.id] = _estimate((free_at - now) * UNFORESEEN,
+            result[best.id] = _estimate((free_at - now) * unforeseen,
                                         variance[index] / max(shared, 1))
         expected = time_of(best.service_id, desk)
         if expected is None or not math.isfinite(free_at):
             heapq.heappush(heap, (math.inf, index))
         else:
             variance[index] += expected.var_s2
-            heapq.heappush(heap, (free_at + expected.mean_s + CALL_GAP_S, index))
+            heapq.heappush(heap, (after_break(index, free_at + expected.mean_s + CALL_GAP_S), index))
 
 
 def _estimate(mean_s: float, var_s2: float) -> WaitEstimate:
@@ -369,34 +417,151 @@ def recent_times(service_ids: Iterable[int]) -> dict[int, ServiceTime | None]:
     return {s: ServiceTime.from_durations(c.duration_s for c in calls) for s, calls in found.items()}
 
 
-def pause_returns(moment: float) -> dict[int, float]:
-    """Counter number -> when each paused counter is expected back, from today's paused/resumed events.
+@dataclass(frozen=True)
+class Breaks:
+    """Counters' breaks as the site's recent events tell them (``read_breaks``).
 
-    A pause is expected to last as long as today's finished pauses did (their median;
-    ``PAUSED_RETURN_S`` before any).  A counter paused for much longer than that (lunch,
-    the officer gone for the day) or whose pause is not in the recent events is not counted on.
-    Reads only the site's last ``PAUSE_EVENTS`` events, so its cost does not grow with history.
+    ``returns``: counter number -> when a counter paused now is expected back.
+    ``ahead``: counter number -> the break an open counter has not taken yet today, when
+    earlier days had breaks later in the day than now.
+    ``learnt``: earlier days' breaks were seen (the play then counts breaks to come itself).
+    """
+
+    returns: Mapping[int, float] = field(default_factory=dict)
+    ahead: Mapping[int, BreakAhead] = field(default_factory=dict)
+    learnt: bool = False
+
+
+def _seconds_of_day(moment: float, tz: str) -> tuple[str, float]:
+    """The service day of ``moment`` and its seconds since that day's local midnight."""
+    local = clock.local_datetime(moment, tz)
+    return local.date().isoformat(), local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
+
+
+class _Days:
+    """``_seconds_of_day`` for events read in time order: one time-zone conversion per quarter hour, not per event.
+
+    Midnight and clock changes fall on a UTC quarter hour in every zone, so within one
+    the day and the offset hold.
+    """
+
+    def __init__(self, tz: str) -> None:
+        self.tz = tz
+        self.block: tuple[int, str, float] = (-1, "", 0.0)       # UTC quarter hour, its day, its second of the day
+
+    def of(self, moment: float) -> tuple[str, float]:
+        block = int(moment // 900)
+        if block != self.block[0]:
+            self.block = (block, *_seconds_of_day(block * 900.0, self.tz))
+        _, day, second = self.block
+        return day, second + (moment - block * 900.0)
+
+
+@dataclass
+class _BreakLog:
+    """Breaks read from the events, per service day: a pause after the counter's first call of the day."""
+
+    starts: dict[str, list[float]] = field(default_factory=dict)     # day -> break starts (seconds of the day)
+    lengths: dict[str, list[float]] = field(default_factory=dict)    # day -> finished breaks' lengths (s)
+    openings: dict[str, list[float]] = field(default_factory=dict)   # day -> finished opening pauses' lengths (s)
+    opened: dict[str, set[int]] = field(default_factory=dict)        # day -> counters that called that day
+    on_break: dict[str, set[int]] = field(default_factory=dict)      # day -> counters that took a break
+    paused_since: dict[int, float] = field(default_factory=dict)     # counter -> start of the pause still open
+    opening: set[int] = field(default_factory=set)                   # counters whose open pause is an opening
+
+
+def _break_log(rows: Iterable[tuple], tz: str) -> _BreakLog:
+    """Read ``(at, kind, counter)`` events in order into the days' breaks.
+
+    A pause before the counter's first call of the day is its opening (the officer not
+    there yet), not a break: it says nothing about when breaks come or how long they last.
+    """
+    log = _BreakLog()
+    days = _Days(tz)
+    open_since: dict[int, tuple[str, float, bool]] = {}    # counter -> (day, start, is a break)
+    for at, kind, number in rows:
+        day, second = days.of(at)
+        if kind == "called":
+            log.opened.setdefault(day, set()).add(number)
+        elif kind == "paused":
+            is_break = number in log.opened.get(day, ())
+            open_since[number] = (day, at, is_break)
+            if is_break:
+                log.starts.setdefault(day, []).append(second)
+                log.on_break.setdefault(day, set()).add(number)
+        elif kind == "resumed" and number in open_since:
+            began_day, began, is_break = open_since.pop(number)
+            if began_day == day:
+                (log.lengths if is_break else log.openings).setdefault(day, []).append(at - began)
+    log.paused_since = {number: began for number, (_, began, _) in open_since.items()}
+    log.opening = {number for number, (_, _, is_break) in open_since.items() if not is_break}
+    return log
+
+
+def read_breaks(moment: float, tz: str) -> Breaks:
+    """When paused counters come back, and which open counters still have their break to come.
+
+    Reads only the site's last ``PAUSE_EVENTS`` events (which hold earlier days' breaks
+    too at a small site), so the cost does not grow with history.
     """
     site = current_site.site_id()
     bound = (Event.select(Event.id).where(Event.site_id == site).order_by(Event.id.desc())
              .offset(PAUSE_EVENTS).limit(1).scalar()) or 0
     rows = (Event.select(Event.at, Event.kind, Event.counter_number)
-            .where((Event.site_id == site) & (Event.id > bound) & (Event.at > moment - 12 * 3600)
-                   & Event.kind.in_(("paused", "resumed")))
+            .where((Event.site_id == site) & (Event.id > bound) & (Event.at > moment - BREAK_HISTORY_DAYS * 86400)
+                   & Event.kind.in_(("paused", "resumed", "called")))
             .order_by(Event.id).tuples())
-    since: dict[int, float] = {}
-    lengths: list[float] = []
-    for at, kind, number in rows:
-        if kind == "paused":
-            since[number] = at
-        elif number in since:
-            lengths.append(at - since.pop(number))
+    log = _break_log(rows, tz)
+    today, now_second = _seconds_of_day(moment, tz)
+    earlier = [day for day in log.opened if day < today]
+    lengths = log.lengths.get(today) or [v for day in earlier for v in log.lengths.get(day, ())]
     typical = statistics.median(lengths) if lengths else PAUSED_RETURN_S
-    give_up = max(3 * typical, PAUSE_GIVE_UP_S)
-    return {number: start + typical for number, start in since.items() if moment - start <= give_up}
+    returns = _returns(log, today, moment, typical)
+    if not BREAKS_AHEAD or not any(log.starts.get(day) for day in earlier):
+        return Breaks(returns)
+    ahead = _breaks_ahead(log, earlier, today, moment - now_second, now_second, typical)
+    return Breaks(returns, ahead, learnt=True)
 
 
-def _desks(speeds: Mapping[int, float], returns: Mapping[int, float] | None = None) -> list[Desk]:
+def _returns(log: _BreakLog, today: str, moment: float, typical: float) -> dict[int, float]:
+    """Counter number -> when each paused counter is expected back.
+
+    A break lasts as long as today's finished breaks (else earlier days'); a counter not
+    opened yet today as long as today's openings took (``PAUSED_RETURN_S`` before any).
+    A counter paused for much longer than that (lunch, the officer gone for the day, a
+    counter not opened today) is not counted on.
+    """
+    openings = log.openings.get(today)
+    opening = statistics.median(openings) if openings else PAUSED_RETURN_S
+    found = {}
+    for number, start in log.paused_since.items():
+        expected = opening if number in log.opening else typical
+        if moment - start <= max(3 * expected, PAUSE_GIVE_UP_S):
+            found[number] = start + expected
+    return found
+
+
+def _breaks_ahead(log: _BreakLog, earlier: list[str], today: str, midnight: float, now_second: float,
+                  typical: float) -> dict[int, BreakAhead]:
+    """The break each counter open today has not taken yet: earlier days' break times later than now.
+
+    How likely it still comes: of the earlier counter-days that had not had a break by
+    this time of day, the share that had one later.  Counters share one expectation:
+    a counter's own few days would say little.
+    """
+    starts = sorted(v for day in earlier for v in log.starts.get(day, ()))
+    later = [v for v in starts if v > now_second]
+    not_yet = sum(len(log.opened[day]) for day in earlier) - (len(starts) - len(later))
+    if not later or not_yet <= 0:
+        return {}
+    ahead = BreakAhead(tuple(midnight + v for v in later), min(1.0, len(later) / not_yet), typical)
+    waiting = log.opened.get(today, set()) - log.on_break.get(today, set()) - set(log.paused_since)
+    return dict.fromkeys(waiting, ahead)
+
+
+def _desks(breaks: Breaks | None = None) -> list[Desk]:
+    """The site's active counters: what each calls, the ticket it holds, its break (at the site's pace)."""
+    breaks = breaks or Breaks()
     counters = list(current_site.rows(Counter, Counter.id, Counter.paused, Counter.current_ticket_id, Counter.number)
                     .where(Counter.active == True).tuples())  # noqa: E712
     links: dict[int, set[int]] = {}
@@ -411,9 +576,10 @@ def _desks(speeds: Mapping[int, float], returns: Mapping[int, float] | None = No
     desks = []
     for counter_id, paused, ticket_id, number in counters:
         busy = current.get(ticket_id)
-        back = (returns or {}).get(number) if paused else None
+        back = breaks.returns.get(number) if paused else None
         desks.append(Desk(counter_id, frozenset(links.get(counter_id, ())), bool(paused),
-                          busy[0] if busy else None, busy[1] if busy else None, speeds.get(counter_id, 1.0), back))
+                          busy[0] if busy else None, busy[1] if busy else None, 1.0, back,
+                          None if paused else breaks.ahead.get(number)))
     return desks
 
 
@@ -447,6 +613,35 @@ def _today(today: str) -> _Today:
     return _Today(waiting, calls)
 
 
+def with_running_calls(moment: float, times: Mapping[int, ServiceTime | None], calls: Mapping[int, list[Call]],
+                       desks: Iterable[Desk]) -> dict[int, ServiceTime | None]:
+    """Service times that also count the calls running now, each as long as it is expected to last.
+
+    Finished calls alone are the short ones early in the day (a long call is still running
+    when the short ones after it are done), so a service learnt from a handful of calls was
+    read too short.  A running call counts as its elapsed time plus its expected remaining
+    time.  Only services read from fewer than ``SAMPLE`` calls (today's and earlier days')
+    are changed, and nothing is learnt from running calls alone before any call has
+    finished at the site (a new site still shows no estimate).
+    """
+    fallback = _pooled(times)
+    found = dict(times)
+    if fallback is None:
+        return found
+    running: dict[int, list[float]] = {}
+    for desk in desks:
+        if desk.busy_service_id is None or desk.busy_since is None:
+            continue
+        elapsed = max(moment - desk.busy_since, 0.0)
+        expected = times.get(desk.busy_service_id) or fallback
+        running.setdefault(desk.busy_service_id, []).append(elapsed + expected.remaining(elapsed)[0])
+    for service_id, extra in running.items():
+        known = calls.get(service_id)
+        if known is not None and len(known) < SAMPLE:      # a service not read here keeps its history (below)
+            found[service_id] = ServiceTime.from_durations([c.duration_s for c in known] + extra)
+    return found
+
+
 def estimates(now: float | None = None) -> dict[int, WaitEstimate | None]:
     """The estimate of every ticket waiting today at this site (call inside ``with_retry``)."""
     moment = clock.now_epoch(now)
@@ -457,12 +652,16 @@ def estimates(now: float | None = None) -> dict[int, WaitEstimate | None]:
     served = set(day.calls) | {t.service_id for t in day.waiting}
     calls = recent_calls(served, day.calls)
     times = {s: ServiceTime.from_durations(c.duration_s for c in found) for s, found in calls.items()}
+    breaks = read_breaks(moment, site.timezone) if PAUSES else Breaks()
+    desks = _desks(breaks)
+    if RUNNING_CALLS:
+        times = with_running_calls(moment, times, calls, desks)
     speeds = counter_speeds((c for found in calls.values() for c in found), times)
-    desks = _desks(speeds, pause_returns(moment) if PAUSES else None)
+    desks = [replace(d, speed=speeds.get(d.id, 1.0)) for d in desks]
     for d in desks:
         if d.busy_service_id is not None and d.busy_service_id not in times:
             times.update({d.busy_service_id: recent_times([d.busy_service_id])[d.busy_service_id]})
-    return plan(moment, day.waiting, desks, times)
+    return plan(moment, day.waiting, desks, times, unforeseen=UNFORESEEN_BREAKS_LEARNT if breaks.learnt else UNFORESEEN)
 
 
 def estimate(ticket_id: int, now: float | None = None) -> WaitEstimate | None:
@@ -470,5 +669,6 @@ def estimate(ticket_id: int, now: float | None = None) -> WaitEstimate | None:
     return estimates(now).get(ticket_id)
 
 
-__all__ = ["Call", "Desk", "ServiceTime", "WaitEstimate", "WaitingTicket", "counter_speeds", "display_range",
-           "estimate", "estimates", "plan", "recent_calls", "recent_times"]
+__all__ = ["BreakAhead", "Breaks", "Call", "Desk", "ServiceTime", "WaitEstimate", "WaitingTicket", "counter_speeds",
+           "display_range", "estimate", "estimates", "plan", "read_breaks", "recent_calls", "recent_times",
+           "with_running_calls"]

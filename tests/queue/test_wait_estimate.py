@@ -5,9 +5,11 @@ from __future__ import annotations
 import statistics
 
 from db import queue, wait_estimate
-from db.wait_estimate import Desk, ServiceTime, WaitEstimate, WaitingTicket, display_range, plan
+from db.wait_estimate import BreakAhead, Desk, ServiceTime, WaitEstimate, WaitingTicket, display_range, plan
 
 U = wait_estimate.UNFORESEEN
+U_LEARNT = wait_estimate.UNFORESEEN_BREAKS_LEARNT
+TZ = "Asia/Ho_Chi_Minh"
 GAP = wait_estimate.CALL_GAP_S
 
 
@@ -120,6 +122,72 @@ def test_a_counter_on_a_break_is_expected_back_after_today_s_typical_break(site_
     queue.set_paused(1, True, now=clock(8, 30))           # a 10-minute break ...
     queue.set_paused(1, False, now=clock(8, 40))
     queue.set_paused(1, True, now=clock(9, 0))            # ... and another one from 09:00
-    assert wait_estimate.pause_returns(clock(9, 5)) == {1: clock(9, 10)}
+    assert wait_estimate.read_breaks(clock(9, 5), TZ).returns == {1: clock(9, 10)}
     ticket = queue.issue_ticket("TP", now=clock(9, 5))
     assert ticket.estimated_wait_s == round(300 * U)      # 5 min until 09:10, not the 10 min of a blind guess
+
+
+# ---------------------------------------------------------------- breaks to come, calls running now
+
+
+def test_a_break_to_come_delays_the_calls_after_it_by_its_expected_part():
+    # Half a chance of a 10-minute break, starting at 400 s or at 1000 s: each call that ends
+    # past one of the two starts is pushed back by its share (1/2 x 1/2 x 600 s).
+    ahead = BreakAhead((400.0, 1000.0), 0.5, 600.0)
+    times = {1: ServiceTime(300, 0)}
+    waiting = [WaitingTicket(i, 1, False, float(i)) for i in range(1, 5)]
+    got = plan(0.0, waiting, [Desk(10, frozenset({1}), break_ahead=ahead)], times)
+    assert [got[i].point_s for i in range(1, 5)] == [0, round(320 * U), round(790 * U), round(1260 * U)]
+
+
+def _morning_of_kd(clock, day: int) -> None:
+    """Counter 4 (the only KD counter) opens at 07:40 after a pause since 07:00, then two 10-minute KD calls."""
+    queue.set_paused(4, True, now=clock(7, 0, day=day))
+    queue.set_paused(4, False, now=clock(7, 40, day=day))
+    for minute in (0, 20):
+        queue.issue_ticket("KD", now=clock(8, minute, day=day))
+        queue.call_next(4, now=clock(8, minute, day=day))
+        queue.finish_service(4, now=clock(8, minute + 10, day=day))
+
+
+def test_a_counter_expected_to_take_its_break_later_makes_the_waits_after_it_longer(site_db, clock):
+    # Yesterday counter 4 took a 20-minute break at 09:30 (its 40-minute wait for the officer at
+    # 07:00-07:40 is its opening, not a break).  Today at 09:00 it has not taken it yet.
+    _morning_of_kd(clock, 24)
+    queue.set_paused(4, True, now=clock(9, 30, day=24))
+    queue.set_paused(4, False, now=clock(9, 50, day=24))
+    _morning_of_kd(clock, 25)
+    tickets = [queue.issue_ticket("KD", now=clock(9, 0)).id for _ in range(4)]
+    breaks = wait_estimate.read_breaks(clock(9, 0), TZ)
+    assert breaks.learnt and breaks.ahead[4] == BreakAhead((clock(9, 30),), 1.0, 1200.0)
+    got = wait_estimate.estimates(clock(9, 0))
+    call = 600 + GAP
+    assert [got[t].point_s for t in tickets[:3]] == [0, round(call * U_LEARNT), round(2 * call * U_LEARNT)]
+    assert got[tickets[3]].point_s == round((3 * call + 1200) * U_LEARNT)     # called after the break
+
+
+def test_a_counter_that_has_taken_its_break_today_is_not_expected_to_take_another(site_db, clock):
+    _morning_of_kd(clock, 24)
+    queue.set_paused(4, True, now=clock(9, 30, day=24))
+    queue.set_paused(4, False, now=clock(9, 50, day=24))
+    _morning_of_kd(clock, 25)
+    queue.set_paused(4, True, now=clock(8, 35))         # today's break came early
+    queue.set_paused(4, False, now=clock(8, 50))
+    assert wait_estimate.read_breaks(clock(9, 0), TZ).ahead == {}
+    tickets = [queue.issue_ticket("KD", now=clock(9, 0)).id for _ in range(4)]
+    got = wait_estimate.estimates(clock(9, 0))
+    assert got[tickets[3]].point_s == round(3 * (600 + GAP) * U_LEARNT)
+
+
+def test_a_long_call_running_now_counts_toward_a_service_learnt_from_few_calls(site_db, clock):
+    # One finished KD call of 5 min; the next has been running at counter 4 for 40 min.  Read from
+    # the finished call alone, KD "takes 5 min" and the running call is nearly over.
+    queue.issue_ticket("KD", now=clock(8, 0))
+    queue.call_next(4, now=clock(8, 0))
+    queue.finish_service(4, now=clock(8, 5))
+    queue.issue_ticket("KD", now=clock(8, 10))
+    queue.call_next(4, now=clock(8, 10))
+    ticket = queue.issue_ticket("KD", now=clock(8, 50))
+    running = 2400 + wait_estimate.RESIDUAL_SHARE * 300          # elapsed + what the 5-min service still leaves
+    mean = (300 + running) / 2
+    assert ticket.estimated_wait_s == round(wait_estimate.RESIDUAL_SHARE * mean * U)
