@@ -560,7 +560,8 @@ class ReportHist(BaseModel):
     n = pw.IntegerField()
 
     class Meta:
-        indexes = ((("site_id", "month"), False),)
+        # one measure's breakdowns of a site's months (schema v14; docs/schema.md)
+        indexes = ((("site_id", "month", "measure", "dim"), False),)
 
 
 class ReportState(BaseModel):

@@ -31,7 +31,7 @@ from db.models import (
     Ticket,
 )
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 
 def _v2_ticket_note(migrator: SchemaMigrator) -> list:
@@ -192,12 +192,26 @@ def _v13_site_day_index(migrator: SchemaMigrator) -> list:
     return [migrator.drop_index("ticket", "ticket_service_day")] if "ticket_service_day" in existing else []
 
 
+def _v14_histogram_index(migrator: SchemaMigrator) -> list:
+    """Version 14: ``report_hist (site_id, month, measure, dim)`` instead of ``(site_id, month)``.
+
+    Since the rollup's histogram layout 2 a month also holds a per-day breakdown (the all-sites
+    report's ``by_day``), as many rows again as the others; one site's long report reads only its
+    totals, services, counters and officers of one measure at a time, and through ``(site_id, month)``
+    it read and skipped the day rows (a five-year report 543 -> 782 ms on 3 M tickets). The new index
+    is built by the ``create_tables`` pass that follows. No row changes.
+    """
+    existing = {i.name for i in database_proxy.obj.get_indexes("report_hist")}
+    old = "report_hist_site_id_month"
+    return [migrator.drop_index("report_hist", old)] if old in existing else []
+
+
 #: version reached -> step that brings the previous version to it.
 UPGRADES: dict[int, Callable[[SchemaMigrator], list]] = {
     2: _v2_ticket_note, 3: _v3_report_indexes, 4: _v4_event_order_and_requests, 5: _v5_ticket_dossiers,
     6: _v6_web_tables, 7: _v7_audit_and_seals, 8: _v8_bookings, 9: _v9_api_key_scopes,
     10: _v10_sites, 11: _v11_report_rollup, 12: _v12_covering_day_indexes,
-    13: _v13_site_day_index,
+    13: _v13_site_day_index, 14: _v14_histogram_index,
 }
 
 

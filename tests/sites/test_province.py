@@ -162,7 +162,7 @@ def test_upgrade_to_version_12_swaps_the_day_indexes_for_covering_ones_and_keeps
         SchemaVersion.create(version=10, applied_at=0)
         close()
         connect(db_url)
-        assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION == 13
+        assert SchemaVersion.select().order_by(SchemaVersion.version.desc()).first().version == SCHEMA_VERSION == 14
         tickets = {i.name for i in database_proxy.obj.get_indexes("ticket")}
         ratings = {i.name for i in database_proxy.obj.get_indexes("rating")}
         assert "ticket_status_service_day_service_id" in tickets and "ticket_status_service_day" not in tickets

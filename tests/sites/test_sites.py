@@ -40,7 +40,7 @@ def test_upgrade_from_version_8_keeps_every_row_and_gives_them_the_one_site(tmp_
     close()
     connect(f"sqlite:///{path.as_posix()}")
     try:
-        assert current_version() == SCHEMA_VERSION == 13
+        assert current_version() == SCHEMA_VERSION == 14
         after = _counts(path)
         for table in TABLES:
             if table != "audit":
