@@ -111,3 +111,28 @@ def test_a_late_change_in_the_month_reads_it_live_until_rolled_again(two_sites, 
     for site in Site.select():
         rollup.refresh(site.id, TODAY.isoformat(), step=write_transaction)
     assert "2026-11" in plan(MONTH_SO_FAR).hist_months
+
+
+def test_a_day_closing_leaves_the_month_so_far_to_onestop_rollup(site_db):
+    """A day's first operation rolls closed days and whole months, not the month so far (that reads the month)."""
+    from db import rollup
+    from db.connection import write_transaction
+
+    fill()
+    with write_transaction():
+        rollup.close_days_before(TODAY.isoformat())
+    # close_days_before looks back a week: the days 18-24/11 are rolled, November's histograms are not
+    span = ("2026-11-18", TODAY.isoformat())
+    single = plan_of_site(span)
+    assert single.rolled_days[0] == "2026-11-18" and single.rolled_days[-1] == "2026-11-24"
+    assert "2026-11" not in plan_of_site(MONTH_SO_FAR).hist_months
+    with write_transaction():
+        rollup.refresh(current_site.site_id(), TODAY.isoformat())   # what `onestop rollup` runs
+    assert "2026-11" in plan_of_site(MONTH_SO_FAR).hist_months
+
+
+def plan_of_site(span):
+    from db.connection import read_transaction
+
+    with read_transaction():
+        return reports._plan(span)
