@@ -113,12 +113,11 @@ class _Dimension:
     issued_col: str          # grain column for issued / no_show / cancelled / transferred
     served_col: str          # grain column for served, times, ratings
     press_key: str | None    # press grain column for unattached presses; None = not applicable
+    ticket_key: str = ""     # the key on ticket ``t`` when it is not ``t.<served_col>``
 
     @property
     def key(self) -> str:
-        if self.name == "site":
-            return "(SELECT x.site_id FROM service x WHERE x.id = t.service_id)"
-        return f"t.{self.served_col}" if self.served_col else "0"
+        return self.ticket_key or (f"t.{self.served_col}" if self.served_col else "0")
 
 
 _TOTALS = _Dimension("", "", "", "")
@@ -131,7 +130,8 @@ _DIMENSIONS = (
 _ALL = (_TOTALS, *_DIMENSIONS)
 #: ``by_site`` of the all-sites report: a ticket never leaves its site, so its issued and served
 #: services, its counter and its presses' counter all name the same site (joined in ``_site_branch``)
-_SITE = _Dimension("site", "issued_service_id", "service_id", "counter_id")
+_SITE = _Dimension("site", "issued_service_id", "service_id", "counter_id",
+                   "(SELECT x.site_id FROM service x WHERE x.id = t.service_id)")
 _ALL_SITES = (*_ALL, _SITE)
 
 #: Site ids the queries cover; None = this process's site.  Set by ``build_all_sites_report``.

@@ -154,9 +154,9 @@ def refresh(site_id: int, today: str, *, first: str | None = None, rebuild: bool
         rolled = (fresh_days | set(build)) - open_days
         built = set(build)
         for month in sorted({d[:7] for d in days}):
-            month_first = month_bounds(month)[0]
+            month_first, month_last = month_bounds(month)
             covered = _rolled_prefix(month, last, rolled)
-            if month_first < start or covered is None or (not month_so_far and covered != month_bounds(month)[1]):
+            if month_first < start or covered is None or (not month_so_far and covered != month_last):
                 continue
             state = fresh.get(("month", month_first))
             if (rebuild or state is None or state.last_day != covered

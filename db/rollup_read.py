@@ -49,7 +49,7 @@ class ReadPlan:
     def month_days(self) -> set[str]:
         """The days the ``grain_months`` stand for."""
         ends = dict(self.month_ends)
-        return {d for m in self.grain_months for d in calendar(month_bounds(m)[0], ends.get(m, month_bounds(m)[1]))}
+        return {d for m in self.grain_months for d in calendar(f"{m}-01", ends[m])}
 
     @property
     def uses_rollup(self) -> bool:
@@ -81,9 +81,21 @@ HIST_LAYOUT = 2
 def config_digest(site_id: int, kind: str = "day") -> str:
     """What a rolled unit's figures depend on besides its tickets: the site's waiting targets
     (``within_target``) and, for a month's histograms, their layout (``HIST_LAYOUT``)."""
-    targets = sorted(Service.select(Service.id, Service.target_wait_min).where(Service.site == site_id).tuples())
-    basis = (targets, HIST_LAYOUT) if kind == "month" else targets
-    return hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
+    return config_digests((site_id,))[(site_id, kind)]
+
+
+def config_digests(site_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+    """``config_digest`` of every (site, "day" | "month") of ``site_ids``, from one read of the services."""
+    targets: dict[int, list[tuple[int, int | None]]] = {site: [] for site in site_ids}
+    for service_id, site_id, target in (Service.select(Service.id, Service.site, Service.target_wait_min)
+                                        .where(Service.site.in_(list(targets))).tuples()):
+        targets[site_id].append((service_id, target))
+    digests = {}
+    for site, listed in targets.items():
+        listed.sort()
+        for kind, basis in (("day", listed), ("month", (listed, HIST_LAYOUT))):
+            digests[(site, kind)] = hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
+    return digests
 
 
 def changes_since(site_ids: Iterable[int], event_id: int, rating_id: int, dossier_id: int,
@@ -118,7 +130,7 @@ def fresh_states(site_ids: tuple[int, ...], first: str, last: str) -> list[Repor
                                              & (ReportState.last_day <= last)))
     if not states:
         return []
-    digests = {(site, kind): config_digest(site, kind) for site in site_ids for kind in ("day", "month")}
+    digests = config_digests(site_ids)
     states = [s for s in states if s.config == digests.get((s.site_id, s.kind))]
     if not states:
         return []
@@ -177,13 +189,12 @@ def hist_sql(measure: str, months: tuple[str, ...], sites: str, dims: Iterable[s
     A site's totals are its "site" histogram: the "" rows keyed by their site.
     """
     listed = ", ".join(f"'{m}'" for m in months if len(m) == 7 and m[4] == "-" and m.replace("-", "").isdigit())
-    if not listed:
-        return "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"
-    where = f"site_id IN ({sites}) AND measure = '{measure}' AND month IN ({listed})"
     dims = set(dims)
     stored = sorted(d for d in dims if d != "site")
-    parts = [f"SELECT dim, group_key, bucket, n FROM report_hist WHERE {where} "
-             f"AND dim IN ({', '.join(repr(d) for d in stored)})"] if stored else []
-    if "site" in dims:
+    where = f"site_id IN ({sites}) AND measure = '{measure}' AND month IN ({listed})"
+    named = ", ".join(f"'{d}'" for d in stored)
+    parts = [f"SELECT dim, group_key, bucket, n FROM report_hist WHERE {where} AND dim IN ({named})"] \
+        if listed and stored else []
+    if listed and "site" in dims:
         parts.append(f"SELECT CAST('site' AS TEXT), site_id, bucket, n FROM report_hist WHERE {where} AND dim = ''")
     return "\nUNION ALL\n".join(parts) or "SELECT dim, group_key, bucket, n FROM report_hist WHERE 1 = 0"
