@@ -73,8 +73,6 @@ UNFORESEEN = 1.15
 #: the same once earlier days' breaks are known and the play counts the breaks still to come itself
 #: (``read_breaks``): 1.00-1.15 measured, 1.00 gave the least error (docs/estimate.md)
 UNFORESEEN_BREAKS_LEARNT = 1.0
-#: open counters are expected to take the break earlier days say is still to come (``read_breaks``)
-BREAKS_AHEAD = True
 #: how many days back breaks are read (within the last ``PAUSE_EVENTS`` events)
 BREAK_HISTORY_DAYS = 7
 #: how many (log) standard deviations either side the range spans (1.3: meant to hold about 4 waits in 5;
@@ -84,8 +82,6 @@ RANGE_Z = 1.3
 PAUSES = True
 #: a counter's own speed is shrunk toward the site's: its served calls count against this many at the site's pace
 SPEED_PRIOR_CALLS = 10.0
-#: calls running now count toward a service's time (``with_running_calls``)
-RUNNING_CALLS = True
 #: a counter is never read as faster or slower than this factor of the site's pace
 SPEED_LIMITS = (0.5, 2.0)
 
@@ -517,7 +513,7 @@ def read_breaks(moment: float, tz: str) -> Breaks:
     lengths = log.lengths.get(today) or [v for day in earlier for v in log.lengths.get(day, ())]
     typical = statistics.median(lengths) if lengths else PAUSED_RETURN_S
     returns = _returns(log, today, moment, typical)
-    if not BREAKS_AHEAD or not any(log.starts.get(day) for day in earlier):
+    if not any(log.starts.get(day) for day in earlier):
         return Breaks(returns)
     ahead = _breaks_ahead(log, earlier, today, moment - now_second, now_second, typical)
     return Breaks(returns, ahead, learnt=True)
@@ -654,8 +650,7 @@ def estimates(now: float | None = None) -> dict[int, WaitEstimate | None]:
     times = {s: ServiceTime.from_durations(c.duration_s for c in found) for s, found in calls.items()}
     breaks = read_breaks(moment, site.timezone) if PAUSES else Breaks()
     desks = _desks(breaks)
-    if RUNNING_CALLS:
-        times = with_running_calls(moment, times, calls, desks)
+    times = with_running_calls(moment, times, calls, desks)
     speeds = counter_speeds((c for found in calls.values() for c in found), times)
     desks = [replace(d, speed=speeds.get(d.id, 1.0)) for d in desks]
     for d in desks:
